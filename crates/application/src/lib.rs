@@ -1,0 +1,1 @@
+//! Socialpub's use cases, written against ports only.

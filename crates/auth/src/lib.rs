@@ -1,0 +1,1 @@
+//! Bearer token to user id: JWT/JWKS, token introspection, dev tokens.

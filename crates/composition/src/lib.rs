@@ -1,0 +1,1 @@
+//! Socialpub's composition root: configuration to a running application.

@@ -1,0 +1,22 @@
+//! Socialpub's core model: what a connection, a publish job and a platform are, and the rules
+//! they obey. Nothing here does I/O or knows about a runtime, a database or HTTP, so every rule
+//! can be tested in isolation and reused by any adapter.
+
+mod asset;
+mod attempt;
+mod connection;
+mod ids;
+mod job;
+mod platform;
+
+pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
+pub use attempt::{AttemptOutcome, JobAttempt};
+pub use connection::{
+    ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
+};
+pub use ids::{AttemptId, ConnectionId, IdParseError, JobId, UserId, UserIdError, WorkerId};
+pub use job::{
+    IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus,
+    NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress,
+};
+pub use platform::{Platform, UnknownPlatform};

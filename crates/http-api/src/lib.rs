@@ -1,0 +1,1 @@
+//! Socialpub's HTTP API on actix-web.

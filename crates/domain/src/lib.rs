@@ -8,6 +8,8 @@ mod connection;
 mod ids;
 mod job;
 mod platform;
+pub mod policy;
+pub mod twitter_text;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
 pub use attempt::{AttemptOutcome, JobAttempt};

@@ -1,0 +1,1 @@
+//! Platform content rules (filled in by the content-rules work).

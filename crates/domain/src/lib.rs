@@ -9,6 +9,7 @@ mod ids;
 mod job;
 mod platform;
 pub mod policy;
+mod secret;
 pub mod twitter_text;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
@@ -22,3 +23,4 @@ pub use job::{
     NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress,
 };
 pub use platform::{Platform, UnknownPlatform};
+pub use secret::SecretString;

@@ -1,1 +1,37 @@
-//! The traits Socialpub's core needs from the outside world, with in-memory fakes.
+//! The ports of Socialpub's hexagon: what the use cases need from storage, crypto, platforms,
+//! caches and identity, as object-safe `Send + Sync` traits. Adapters implement them; the
+//! composition root picks one implementation of each.
+//!
+//! Every method documents the errors it returns, and every port has a hand-written in-memory
+//! fake (feature `fakes`) that honours the same contract, so use cases and HTTP handlers are
+//! testable without a database or network.
+
+mod asset_fetcher;
+mod authenticator;
+mod clock;
+mod connection_repository;
+mod error;
+mod insights_cache;
+mod job_repository;
+mod oauth_state_store;
+mod page;
+mod platform_client;
+mod token_cipher;
+
+#[cfg(feature = "fakes")]
+pub mod fakes;
+
+pub use asset_fetcher::{AssetFetchError, AssetFetcher, RemoteAssetInfo};
+pub use authenticator::{AuthError, AuthenticatedUser, Authenticator};
+pub use clock::{Clock, SystemClock};
+pub use connection_repository::{ConnectionFilter, ConnectionRepository};
+pub use error::{BoxError, RepositoryError};
+pub use insights_cache::{CacheError, InsightsCache};
+pub use job_repository::{CreatedJob, JobFilter, JobRepository};
+pub use oauth_state_store::{OAuthState, OAuthStateStore};
+pub use page::{Page, PageRequest};
+pub use platform_client::{
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
+    PlatformRegistry, TokenGrant,
+};
+pub use token_cipher::{CipherError, TokenCipher};

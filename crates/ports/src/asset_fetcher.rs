@@ -1,0 +1,40 @@
+use async_trait::async_trait;
+use socialpub_domain::AssetUrl;
+
+/// What the server says about an asset before any body is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteAssetInfo {
+    pub content_type: Option<String>,
+    pub content_length: Option<u64>,
+    pub accepts_ranges: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssetFetchError {
+    /// The URL resolves to an address we must not reach (loopback, private, link-local).
+    #[error("asset url points to a forbidden address: {0}")]
+    ForbiddenAddress(String),
+    #[error("asset server answered HTTP {0}")]
+    Status(u16),
+    #[error("asset server did not answer in time")]
+    Timeout,
+    #[error("asset is larger than the {limit} bytes allowed")]
+    TooLarge { limit: u64 },
+    #[error("asset could not be fetched: {0}")]
+    Network(String),
+}
+
+/// Reads remote assets piecewise, so metadata can be probed from headers without downloading
+/// a whole video.
+#[async_trait]
+pub trait AssetFetcher: Send + Sync {
+    async fn info(&self, url: &AssetUrl) -> Result<RemoteAssetInfo, AssetFetchError>;
+
+    /// Up to `len` bytes starting at `start` (fewer at the end of the file).
+    async fn read_range(
+        &self,
+        url: &AssetUrl,
+        start: u64,
+        len: u32,
+    ) -> Result<Vec<u8>, AssetFetchError>;
+}

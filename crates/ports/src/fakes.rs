@@ -1,0 +1,30 @@
+//! Hand-written in-memory fakes of every port. They honour the same contracts as the real
+//! adapters (the persistence contract suite runs against them too), so a test that passes on a
+//! fake means something.
+
+mod assets;
+mod authenticator;
+mod cache;
+mod cipher;
+mod clock;
+mod connections;
+mod jobs;
+mod oauth_states;
+mod platform;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+pub use assets::InMemoryAssetFetcher;
+pub use authenticator::StaticAuthenticator;
+pub use cache::InMemoryInsightsCache;
+pub use cipher::FakeTokenCipher;
+pub use clock::ManualClock;
+pub use connections::InMemoryConnectionRepository;
+pub use jobs::InMemoryJobRepository;
+pub use oauth_states::InMemoryOAuthStateStore;
+pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+
+/// A poisoned lock only means another test thread panicked; the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

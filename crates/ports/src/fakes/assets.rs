@@ -1,0 +1,61 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use socialpub_domain::AssetUrl;
+
+use super::lock;
+use crate::{AssetFetchError, AssetFetcher, RemoteAssetInfo};
+
+/// A stored file: its content type and body.
+type StoredFile = (Option<String>, Vec<u8>);
+
+/// Serves assets from memory, and counts the bytes it handed out so tests can check that a
+/// probe did not read a whole file.
+#[derive(Debug, Default)]
+pub struct InMemoryAssetFetcher {
+    files: Mutex<HashMap<String, StoredFile>>,
+    bytes_served: Mutex<u64>,
+}
+
+impl InMemoryAssetFetcher {
+    pub fn insert(&self, url: &str, content_type: Option<&str>, body: Vec<u8>) {
+        lock(&self.files).insert(url.to_owned(), (content_type.map(str::to_owned), body));
+    }
+
+    pub fn bytes_served(&self) -> u64 {
+        *lock(&self.bytes_served)
+    }
+}
+
+#[async_trait]
+impl AssetFetcher for InMemoryAssetFetcher {
+    async fn info(&self, url: &AssetUrl) -> Result<RemoteAssetInfo, AssetFetchError> {
+        let files = lock(&self.files);
+        let (content_type, body) = files
+            .get(url.as_str())
+            .ok_or(AssetFetchError::Status(404))?;
+        Ok(RemoteAssetInfo {
+            content_type: content_type.clone(),
+            content_length: Some(body.len() as u64),
+            accepts_ranges: true,
+        })
+    }
+
+    async fn read_range(
+        &self,
+        url: &AssetUrl,
+        start: u64,
+        len: u32,
+    ) -> Result<Vec<u8>, AssetFetchError> {
+        let files = lock(&self.files);
+        let (_, body) = files
+            .get(url.as_str())
+            .ok_or(AssetFetchError::Status(404))?;
+        let start = usize::try_from(start).unwrap_or(usize::MAX).min(body.len());
+        let end = start.saturating_add(len as usize).min(body.len());
+        let chunk = body.get(start..end).unwrap_or_default().to_vec();
+        *lock(&self.bytes_served) += chunk.len() as u64;
+        Ok(chunk)
+    }
+}

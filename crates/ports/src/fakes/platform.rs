@@ -1,0 +1,168 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use socialpub_domain::{Platform, SecretString};
+use time::Duration;
+use url::Url;
+
+use super::lock;
+use crate::{
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
+    PlatformRegistry, TokenGrant,
+};
+
+/// A platform that grants tokens for the code `good-code`, refreshes the refresh token
+/// `good-refresh` (rotating it), and records revocations.
+#[derive(Debug)]
+pub struct FakePlatformClient {
+    platform: Platform,
+    accounts: Vec<(String, String)>,
+    revoked: Mutex<Vec<String>>,
+    refreshes: Mutex<u32>,
+}
+
+impl FakePlatformClient {
+    pub fn new(platform: Platform) -> Self {
+        Self {
+            platform,
+            accounts: vec![(
+                "acct-1".into(),
+                format!("{} account", platform.display_name()),
+            )],
+            revoked: Mutex::new(Vec::new()),
+            refreshes: Mutex::new(0),
+        }
+    }
+
+    pub fn with_accounts(mut self, accounts: &[(&str, &str)]) -> Self {
+        self.accounts = accounts
+            .iter()
+            .map(|(id, name)| ((*id).to_owned(), (*name).to_owned()))
+            .collect();
+        self
+    }
+
+    pub fn revoked_tokens(&self) -> Vec<String> {
+        lock(&self.revoked).clone()
+    }
+
+    pub fn refresh_count(&self) -> u32 {
+        *lock(&self.refreshes)
+    }
+
+    fn auth_error(&self, code: &str) -> PlatformError {
+        PlatformError {
+            platform: self.platform,
+            kind: PlatformErrorKind::Auth,
+            code: Some(code.to_owned()),
+            message: "the grant is invalid".into(),
+            http_status: Some(400),
+            retry_after: None,
+        }
+    }
+
+    fn grant(&self, n: u32) -> TokenGrant {
+        TokenGrant {
+            access_token: SecretString::new(format!("access-{n}")),
+            refresh_token: Some(SecretString::new(format!("refresh-{n}"))),
+            expires_in: Some(Duration::hours(2)),
+            refresh_expires_in: None,
+            scopes: vec!["publish".into()],
+            subject: None,
+        }
+    }
+}
+
+#[async_trait]
+impl PlatformClient for FakePlatformClient {
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    fn uses_pkce(&self) -> bool {
+        true
+    }
+
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url {
+        let mut url = Url::parse("https://fake.example/authorize")
+            .unwrap_or_else(|_| request.redirect_uri.clone());
+        url.query_pairs_mut()
+            .append_pair("state", request.state.expose())
+            .append_pair("redirect_uri", request.redirect_uri.as_str());
+        if let Some(challenge) = request.code_challenge {
+            url.query_pairs_mut()
+                .append_pair("code_challenge", challenge);
+        }
+        url
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &SecretString,
+        _redirect_uri: &Url,
+        _code_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, PlatformError> {
+        if code.expose() == "good-code" {
+            Ok(self.grant(0))
+        } else {
+            Err(self.auth_error("invalid_grant"))
+        }
+    }
+
+    async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError> {
+        let mut count = lock(&self.refreshes);
+        if refresh_token.expose() != format!("refresh-{count}") {
+            return Err(self.auth_error("invalid_grant"));
+        }
+        *count += 1;
+        Ok(self.grant(*count))
+    }
+
+    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
+        lock(&self.revoked).push(access_token.expose().to_owned());
+        Ok(())
+    }
+
+    async fn list_accounts(
+        &self,
+        _grant: &TokenGrant,
+    ) -> Result<Vec<PlatformAccount>, PlatformError> {
+        Ok(self
+            .accounts
+            .iter()
+            .map(|(id, name)| PlatformAccount {
+                external_user_id: id.clone(),
+                display_name: name.clone(),
+                access_token: None,
+                expires_in: None,
+            })
+            .collect())
+    }
+}
+
+/// A registry holding exactly the clients it was given.
+#[derive(Default, Clone)]
+pub struct StaticPlatformRegistry {
+    clients: HashMap<Platform, Arc<dyn PlatformClient>>,
+}
+
+impl StaticPlatformRegistry {
+    pub fn with(mut self, client: Arc<dyn PlatformClient>) -> Self {
+        self.clients.insert(client.platform(), client);
+        self
+    }
+}
+
+impl PlatformRegistry for StaticPlatformRegistry {
+    fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>> {
+        self.clients.get(&platform).cloned()
+    }
+
+    fn enabled(&self) -> Vec<Platform> {
+        Platform::ALL
+            .into_iter()
+            .filter(|p| self.clients.contains_key(p))
+            .collect()
+    }
+}

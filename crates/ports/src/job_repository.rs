@@ -1,0 +1,123 @@
+use async_trait::async_trait;
+use socialpub_domain::{
+    ConnectionId, JobAttempt, JobId, JobStatus, Platform, PublishJob, UserId, WorkerId,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::{Page, PageRequest, RepositoryError};
+
+/// Narrows a job listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFilter {
+    pub platform: Option<Platform>,
+    pub status: Option<JobStatus>,
+    pub connection_id: Option<ConnectionId>,
+}
+
+/// The result of creating a job: a new one, or the job an earlier request with the same
+/// idempotency key already created.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatedJob {
+    Created(PublishJob),
+    Existing(PublishJob),
+}
+
+impl CreatedJob {
+    pub fn job(&self) -> &PublishJob {
+        match self {
+            CreatedJob::Created(job) | CreatedJob::Existing(job) => job,
+        }
+    }
+
+    pub fn into_job(self) -> PublishJob {
+        match self {
+            CreatedJob::Created(job) | CreatedJob::Existing(job) => job,
+        }
+    }
+}
+
+/// Stores publish jobs and serves as the work queue.
+///
+/// Workers never hold a database transaction during a platform call: they claim jobs (a short
+/// write that takes a lease), call the platform, then store the outcome with
+/// [`JobRepository::save_leased`], which only succeeds while their lease still stands.
+///
+/// All methods return [`RepositoryError::Unavailable`] when the store cannot be reached and
+/// [`RepositoryError::Corrupt`] when a stored row is not a valid job.
+#[async_trait]
+pub trait JobRepository: Send + Sync {
+    /// Stores a new job. When the job carries an idempotency key that the same user already
+    /// used, nothing is stored and the earlier job is returned as [`CreatedJob::Existing`].
+    ///
+    /// # Errors
+    /// [`RepositoryError::Conflict`] when a job with the same id exists.
+    async fn create(&self, job: &PublishJob) -> Result<CreatedJob, RepositoryError>;
+
+    /// The user's job with this id, if any.
+    async fn get(&self, user: &UserId, id: JobId) -> Result<Option<PublishJob>, RepositoryError>;
+
+    /// The user's jobs, newest first.
+    async fn list(
+        &self,
+        user: &UserId,
+        filter: &JobFilter,
+        page: PageRequest,
+    ) -> Result<Page<PublishJob>, RepositoryError>;
+
+    /// Claims up to `limit` due jobs (Scheduled or Pending with `next_attempt_at <= now`,
+    /// earliest first) for `worker`: each moves to Processing with one more attempt and a lease
+    /// until `now + lease`. Concurrent claimers never receive the same job.
+    async fn claim_due(
+        &self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<PublishJob>, RepositoryError>;
+
+    /// Extends `worker`'s lease on a job it is processing.
+    ///
+    /// # Errors
+    /// [`RepositoryError::LeaseNotHeld`] when the job is not Processing under `worker`'s lease.
+    async fn renew_lease(
+        &self,
+        id: JobId,
+        worker: &WorkerId,
+        until: OffsetDateTime,
+    ) -> Result<(), RepositoryError>;
+
+    /// Stores a job that `worker` changed while holding its lease: a step of progress, or its
+    /// completion (published, failed, retry, released), which also drops the lease.
+    ///
+    /// # Errors
+    /// [`RepositoryError::LeaseNotHeld`] when the stored job is not Processing under `worker`'s
+    /// lease (it expired and was recovered, or another worker holds it); nothing is written.
+    async fn save_leased(&self, job: &PublishJob, worker: &WorkerId)
+    -> Result<(), RepositoryError>;
+
+    /// Stores a change the user made to a job no worker holds (cancel, reschedule, content
+    /// rejection before the first claim).
+    ///
+    /// # Errors
+    /// [`RepositoryError::Conflict`] when the stored job is no longer Scheduled or Pending (a
+    /// worker claimed it meanwhile); nothing is written.
+    async fn save_unclaimed(&self, job: &PublishJob) -> Result<(), RepositoryError>;
+
+    /// Processing jobs whose lease ended before `now` (their worker died), up to `limit`, moved
+    /// on by [`PublishJob::recover_expired_lease`] and stored. Returns the recovered jobs.
+    async fn recover_expired_leases(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<PublishJob>, RepositoryError>;
+
+    /// Inserts the attempt, or replaces the stored one with the same id (to record its end).
+    async fn record_attempt(&self, attempt: &JobAttempt) -> Result<(), RepositoryError>;
+
+    /// The attempts of the user's job, first attempt first. Empty for another user's job.
+    async fn list_attempts(
+        &self,
+        user: &UserId,
+        job: JobId,
+    ) -> Result<Vec<JobAttempt>, RepositoryError>;
+}

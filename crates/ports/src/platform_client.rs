@@ -1,0 +1,146 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use socialpub_domain::{Platform, SecretString};
+use time::Duration;
+use url::Url;
+
+/// How a platform failure should be handled, whatever the platform's own codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlatformErrorKind {
+    /// Our tokens are no longer accepted (expired, revoked, `invalid_grant`): reconnect.
+    Auth,
+    /// The account lacks a scope, role or product access.
+    Permission,
+    /// The platform refuses the content itself.
+    Content,
+    /// The platform could not fetch or process a media file.
+    Media,
+    /// A rate limit or quota; retry after `retry_after`.
+    Quota,
+    /// A failure that may pass on retry (timeouts, 5xx, network).
+    Transient,
+    /// The platform is down or in maintenance.
+    PlatformDown,
+    /// We sent something the platform does not understand (a bug or an API change).
+    InvalidRequest,
+}
+
+impl PlatformErrorKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PlatformErrorKind::Auth => "auth",
+            PlatformErrorKind::Permission => "permission",
+            PlatformErrorKind::Content => "content",
+            PlatformErrorKind::Media => "media",
+            PlatformErrorKind::Quota => "quota",
+            PlatformErrorKind::Transient => "transient",
+            PlatformErrorKind::PlatformDown => "platform_down",
+            PlatformErrorKind::InvalidRequest => "invalid_request",
+        }
+    }
+
+    /// Whether trying again later can succeed.
+    pub const fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            PlatformErrorKind::Quota
+                | PlatformErrorKind::Transient
+                | PlatformErrorKind::PlatformDown
+        )
+    }
+}
+
+/// A classified platform failure. `message` is the platform's own words, never a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{platform} {}: {message}", kind.as_str())]
+pub struct PlatformError {
+    pub platform: Platform,
+    pub kind: PlatformErrorKind,
+    /// The platform's error code (`invalid_grant`, `190`, `spam_risk_too_many_posts`...).
+    pub code: Option<String>,
+    pub message: String,
+    pub http_status: Option<u16>,
+    pub retry_after: Option<Duration>,
+}
+
+impl PlatformError {
+    pub fn retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+}
+
+/// What goes into an authorization URL.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRequest<'a> {
+    pub state: &'a SecretString,
+    pub redirect_uri: &'a Url,
+    /// S256 challenge of the PKCE verifier, for platforms that use PKCE.
+    pub code_challenge: Option<&'a str>,
+}
+
+/// Tokens from a code exchange or a refresh.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    pub access_token: SecretString,
+    pub refresh_token: Option<SecretString>,
+    pub expires_in: Option<Duration>,
+    pub refresh_expires_in: Option<Duration>,
+    pub scopes: Vec<String>,
+    /// The account id some platforms return with the token (TikTok's `open_id`).
+    pub subject: Option<String>,
+}
+
+/// One publishable account reachable through a grant. Accounts with tokens of their own
+/// (Facebook Pages) carry them; others use the grant's.
+#[derive(Debug, Clone)]
+pub struct PlatformAccount {
+    pub external_user_id: String,
+    pub display_name: String,
+    pub access_token: Option<SecretString>,
+    pub expires_in: Option<Duration>,
+}
+
+/// One platform's API, accounts side: the OAuth dance and account discovery.
+#[async_trait]
+pub trait PlatformClient: Send + Sync {
+    fn platform(&self) -> Platform;
+
+    /// Whether the platform takes PKCE; if so the caller makes a verifier and sends its
+    /// challenge.
+    fn uses_pkce(&self) -> bool;
+
+    /// The URL to send the user's browser to, with the scopes publishing and insights need.
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url;
+
+    /// # Errors
+    /// [`PlatformErrorKind::Auth`] when the code is invalid, expired or already used.
+    async fn exchange_code(
+        &self,
+        code: &SecretString,
+        redirect_uri: &Url,
+        code_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, PlatformError>;
+
+    /// # Errors
+    /// [`PlatformErrorKind::Auth`] when the refresh token is revoked or expired.
+    async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError>;
+
+    /// Revokes the grant at the platform. Platforms without revocation succeed doing nothing.
+    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError>;
+
+    /// The publishable accounts the grant reaches (several for Facebook Pages or LinkedIn
+    /// organizations).
+    async fn list_accounts(
+        &self,
+        grant: &TokenGrant,
+    ) -> Result<Vec<PlatformAccount>, PlatformError>;
+}
+
+/// The platform clients this process can use. A platform that is switched off or has no
+/// credentials is simply absent.
+pub trait PlatformRegistry: Send + Sync {
+    fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>>;
+
+    fn enabled(&self) -> Vec<Platform>;
+}

@@ -1,0 +1,35 @@
+use socialpub_domain::{EncryptedToken, SecretString};
+
+/// Why a token could not be sealed or opened. Never carries key or token material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CipherError {
+    /// The ciphertext was tampered with, truncated, moved to another row (wrong associated
+    /// data) or sealed under a key this process does not have.
+    #[error("the token cannot be decrypted")]
+    Undecryptable,
+    /// The ciphertext names a key id that is not loaded.
+    #[error("the token was sealed under unknown key {0}")]
+    UnknownKey(u8),
+    #[error("the token could not be encrypted")]
+    SealFailed,
+}
+
+/// Encrypts platform tokens at rest. `associated_data` binds a ciphertext to its row (the
+/// connection id) so it cannot be moved to another one. CPU-only, hence not async.
+pub trait TokenCipher: Send + Sync {
+    fn seal(
+        &self,
+        plaintext: &SecretString,
+        associated_data: &[u8],
+    ) -> Result<EncryptedToken, CipherError>;
+
+    fn open(
+        &self,
+        sealed: &EncryptedToken,
+        associated_data: &[u8],
+    ) -> Result<SecretString, CipherError>;
+
+    /// True when the token was sealed under a key other than the newest, so key rotation
+    /// knows what to re-seal.
+    fn needs_reseal(&self, sealed: &EncryptedToken) -> bool;
+}

@@ -1,1 +1,10 @@
-//! Socialpub's use cases, written against ports only.
+//! Socialpub's use cases. Each service holds the ports it needs as `Arc<dyn Port>` and knows
+//! nothing of HTTP, SQL or any platform's wire format, so it is tested with the fakes alone.
+
+mod connections;
+mod jobs;
+mod maintenance;
+
+pub use connections::{ConnectionError, ConnectionService};
+pub use jobs::{JobService, JobServiceError};
+pub use maintenance::{MaintenanceReport, MaintenanceService};

@@ -1,1 +1,20 @@
-//! Socialpub's HTTP API on actix-web.
+//! Socialpub's HTTP API. Handlers are thin: extract, parse into domain types, call one
+//! application service, map the result. Every error leaves through [`ApiError`] as the one
+//! envelope `{"code", "detail", "field"}`, including actix's own extractor and routing errors.
+
+mod app;
+mod current_user;
+mod dto;
+mod error;
+mod error_handlers;
+mod query;
+mod readiness;
+mod request_id;
+mod routes;
+mod state;
+
+pub use app::build_app;
+pub use error::{ApiError, ErrorBody};
+pub use readiness::ReadinessCheck;
+pub use request_id::REQUEST_ID_HEADER;
+pub use state::ApiState;

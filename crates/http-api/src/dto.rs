@@ -1,0 +1,8 @@
+//! Response and request bodies. Domain types never go on the wire directly, so the API can
+//! stay stable while the model changes, and no token field can leak by accident.
+
+mod connection;
+mod job;
+
+pub use connection::ConnectionResponse;
+pub use job::{AttemptResponse, JobResponse, RescheduleRequest};

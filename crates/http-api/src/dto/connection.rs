@@ -1,0 +1,43 @@
+use serde::Serialize;
+use socialpub_domain::{ConnectionId, ConnectionStatus, Platform, SocialConnection};
+use time::OffsetDateTime;
+
+/// A connected account as the web app sees it: never its tokens, but enough about their
+/// expiry to warn the user before posting stops working.
+#[derive(Debug, Serialize)]
+pub struct ConnectionResponse {
+    pub id: ConnectionId,
+    pub platform: Platform,
+    pub external_user_id: String,
+    pub display_name: String,
+    pub status: ConnectionStatus,
+    pub scopes: Vec<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    /// Seconds until the access token expires; negative once expired; null if it never does.
+    pub expires_in: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub refresh_expires_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl ConnectionResponse {
+    pub fn new(connection: SocialConnection, now: OffsetDateTime) -> Self {
+        Self {
+            expires_in: connection.expires_in(now),
+            id: connection.id,
+            platform: connection.platform,
+            external_user_id: connection.external_user_id,
+            display_name: connection.external_display_name,
+            status: connection.status,
+            scopes: connection.scopes,
+            expires_at: connection.expires_at,
+            refresh_expires_at: connection.refresh_expires_at,
+            created_at: connection.created_at,
+            updated_at: connection.updated_at,
+        }
+    }
+}

@@ -1,0 +1,237 @@
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use socialpub_application::{ConnectionError, JobServiceError};
+use socialpub_domain::JobError;
+use socialpub_ports::{AuthError, RepositoryError};
+
+/// The one error body every failing request gets.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    /// Stable snake_case code clients branch on.
+    pub code: String,
+    /// Human explanation; never contains a secret.
+    pub detail: String,
+    /// The request field the error is about, if one is.
+    pub field: Option<String>,
+}
+
+/// Every way a request can fail, each with its status and stable code. The only place where
+/// errors become HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    NotFound { detail: String },
+    #[error("no route matches {method} {path}")]
+    RouteNotFound { method: String, path: String },
+    #[error("{detail}")]
+    MalformedJson { detail: String },
+    #[error("{detail}")]
+    InvalidBody {
+        detail: String,
+        field: Option<String>,
+    },
+    #[error("{detail}")]
+    InvalidParameter { field: String, detail: String },
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// The resource exists but its state refuses the change.
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("{detail}")]
+    Unprocessable {
+        code: &'static str,
+        detail: String,
+        field: Option<String>,
+    },
+    /// A dependency (database, auth service) is down or saturated; retry later.
+    #[error("{detail}")]
+    Unavailable { detail: String },
+    /// Our fault. The cause is logged, never sent.
+    #[error("internal error")]
+    Internal { cause: String },
+    /// Any other status actix produced by itself (405, 406, ...), reshaped into the envelope.
+    #[error("{detail}")]
+    Other { status: StatusCode, detail: String },
+}
+
+impl ApiError {
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::RouteNotFound { .. } => "route_not_found",
+            ApiError::MalformedJson { .. } => "malformed_json",
+            ApiError::InvalidBody { .. } => "invalid_body",
+            ApiError::InvalidParameter { .. } => "invalid_parameter",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::Unauthorized { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Unprocessable { code, .. } => code,
+            ApiError::Unavailable { .. } => "service_unavailable",
+            ApiError::Internal { .. } => "internal_error",
+            ApiError::Other { status, .. } => match *status {
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+                StatusCode::REQUEST_TIMEOUT => "request_timeout",
+                StatusCode::URI_TOO_LONG => "uri_too_long",
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+                s if s.is_server_error() => "internal_error",
+                _ => "bad_request",
+            },
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::InvalidBody { field, .. } | ApiError::Unprocessable { field, .. } => {
+                field.as_deref()
+            }
+            ApiError::InvalidParameter { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            detail: self.to_string(),
+            field: self.field().map(str::to_owned),
+        }
+    }
+
+    pub fn not_found(what: impl fmt::Display) -> Self {
+        ApiError::NotFound {
+            detail: format!("{what} not found"),
+        }
+    }
+
+    pub fn invalid_parameter(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError::InvalidParameter {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Wraps an unexpected failure, keeping its whole cause chain for the log.
+    pub fn internal(error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut cause = error.to_string();
+        let mut source = error.source();
+        while let Some(inner) = source {
+            cause.push_str(": ");
+            cause.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        ApiError::Internal { cause }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MalformedJson { .. }
+            | ApiError::InvalidBody { .. }
+            | ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Other { status, .. } => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal { cause } => tracing::error!(error.cause = %cause, "request failed"),
+            ApiError::Unavailable { detail } => tracing::warn!(%detail, "dependency unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::Unauthorized { .. } => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::Unavailable { .. } => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+            }
+            _ => {}
+        }
+        response.json(self.body())
+    }
+}
+
+impl From<RepositoryError> for ApiError {
+    fn from(error: RepositoryError) -> Self {
+        match error {
+            RepositoryError::Unavailable(_) => ApiError::Unavailable {
+                detail: "the database is unavailable or saturated; retry shortly".into(),
+            },
+            RepositoryError::Conflict(detail) => ApiError::Conflict {
+                code: "conflict",
+                detail,
+            },
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Expired => ApiError::Unauthorized {
+                code: "token_expired",
+                detail: "the bearer token has expired".into(),
+            },
+            AuthError::Invalid(reason) => ApiError::Unauthorized {
+                code: "invalid_token",
+                detail: format!("the bearer token was not accepted: {reason}"),
+            },
+            AuthError::Unavailable(_) => ApiError::Unavailable {
+                detail: "the authentication service is unavailable; retry shortly".into(),
+            },
+        }
+    }
+}
+
+impl From<ConnectionError> for ApiError {
+    fn from(error: ConnectionError) -> Self {
+        match error {
+            ConnectionError::NotFound(id) => ApiError::not_found(format_args!("connection {id}")),
+            ConnectionError::Repository(e) => e.into(),
+        }
+    }
+}
+
+impl From<JobServiceError> for ApiError {
+    fn from(error: JobServiceError) -> Self {
+        match error {
+            JobServiceError::NotFound(id) => ApiError::not_found(format_args!("job {id}")),
+            JobServiceError::Refused(JobError::ScheduleInPast) => ApiError::Unprocessable {
+                code: "schedule_in_past",
+                detail: "scheduled_at must be in the future".into(),
+                field: Some("scheduled_at".into()),
+            },
+            JobServiceError::Refused(refused) => ApiError::Conflict {
+                code: "invalid_job_state",
+                detail: refused.to_string(),
+            },
+            JobServiceError::ClaimedMeanwhile(id) => ApiError::Conflict {
+                code: "invalid_job_state",
+                detail: format!("job {id} was taken by a worker and can no longer be changed"),
+            },
+            JobServiceError::Repository(e) => e.into(),
+        }
+    }
+}

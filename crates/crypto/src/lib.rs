@@ -1,1 +1,16 @@
-//! AES-256-GCM token cipher on ring, with a key ring for rotation.
+#![doc = include_str!("../README.md")]
+
+mod aead;
+mod cipher;
+mod envelope;
+mod key;
+mod key_error;
+mod key_ring;
+mod key_ring_error;
+mod key_text;
+
+pub use cipher::AesGcmTokenCipher;
+pub use key::{KEY_LEN, TokenKey};
+pub use key_error::KeyError;
+pub use key_ring::KeyRing;
+pub use key_ring_error::KeyRingError;

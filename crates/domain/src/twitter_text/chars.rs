@@ -1,0 +1,162 @@
+//! The character classes twitter-text's regular expressions are built from.
+
+/// U+FFFE, U+FEFF and U+FFFF: a tweet containing one is invalid.
+pub(crate) fn is_invalid(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
+}
+
+/// Bidirectional controls, which may surround a URL without being part of it.
+pub(crate) fn is_directional_marker(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+pub(crate) fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{09}'..='\u{0D}'
+            | '\u{20}'
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{180E}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// ASCII punctuation as twitter-text lists it (its list leaves out `"` and `` ` ``).
+pub(crate) fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation() && !matches!(c, '"' | '`')
+}
+
+/// Characters a domain label may be made of: anything but punctuation, spaces, invalid
+/// characters and directional markers (so non-Latin labels are domain characters).
+pub(crate) fn is_domain_char(c: char) -> bool {
+    !(is_punct(c) || is_space(c) || is_invalid(c) || is_directional_marker(c))
+}
+
+pub(crate) fn is_latin_accent(c: char) -> bool {
+    matches!(
+        c,
+        '\u{C0}'..='\u{D6}'
+            | '\u{D8}'..='\u{F6}'
+            | '\u{F8}'..='\u{FF}'
+            | '\u{0100}'..='\u{024F}'
+            | '\u{0253}'
+            | '\u{0254}'
+            | '\u{0256}'
+            | '\u{0257}'
+            | '\u{0259}'
+            | '\u{025B}'
+            | '\u{0263}'
+            | '\u{0268}'
+            | '\u{026F}'
+            | '\u{0272}'
+            | '\u{0289}'
+            | '\u{028B}'
+            | '\u{02BB}'
+            | '\u{0300}'..='\u{036F}'
+            | '\u{1E00}'..='\u{1EFF}'
+    )
+}
+
+pub(crate) fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+/// A character that may appear anywhere in a URL path.
+pub(crate) fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || is_cyrillic(c)
+        || is_latin_accent(c)
+        || matches!(
+            c,
+            '!' | '*'
+                | '\''
+                | ';'
+                | ':'
+                | '='
+                | '+'
+                | ','
+                | '.'
+                | '$'
+                | '/'
+                | '%'
+                | '#'
+                | '['
+                | ']'
+                | '-'
+                | '\u{2013}'
+                | '_'
+                | '~'
+                | '@'
+                | '|'
+                | '&'
+        )
+}
+
+/// A character a URL path may end with (so trailing sentence punctuation is left out).
+pub(crate) fn is_path_ending_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || is_cyrillic(c)
+        || is_latin_accent(c)
+        || matches!(c, '+' | '-' | '=' | '_' | '#' | '/')
+}
+
+pub(crate) fn is_query_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '!' | '?'
+                | '*'
+                | '\''
+                | '@'
+                | '('
+                | ')'
+                | ';'
+                | ':'
+                | '&'
+                | '='
+                | '+'
+                | '$'
+                | '/'
+                | '%'
+                | '#'
+                | '['
+                | ']'
+                | '-'
+                | '_'
+                | '.'
+                | ','
+                | '~'
+                | '|'
+        )
+}
+
+pub(crate) fn is_query_ending_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '&' | '=' | '#' | '/')
+}
+
+/// What may stand right before a URL: not a letter or digit of ASCII, nor `@ $ #` (their
+/// full-width forms included), nor an invalid character.
+pub(crate) fn is_url_preceding_char(c: char) -> bool {
+    !(c.is_ascii_alphanumeric()
+        || matches!(c, '@' | '\u{FF20}' | '$' | '#' | '\u{FF03}')
+        || is_invalid(c))
+        || is_directional_marker(c)
+}
+
+/// After a top-level domain: anything but an ASCII letter or digit, `@`, `+` or `-`.
+pub(crate) fn is_tld_boundary(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => !(c.is_ascii_alphanumeric() || matches!(c, '@' | '+' | '-')),
+    }
+}

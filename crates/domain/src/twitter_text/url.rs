@@ -1,0 +1,352 @@
+//! Finding URLs the way twitter-text does, with or without a protocol.
+//!
+//! X replaces every URL by a t.co link of fixed length, so which substrings count as URLs
+//! decides the weighted length. This is a hand-written scanner equivalent to twitter-text's
+//! `extractUrl` regular expression (leftmost match, greedy parts, then the same checks on
+//! label lengths and preceding characters), which keeps the crate free of a regex engine.
+
+mod ascii_domain;
+mod path;
+
+use super::chars::{is_domain_char, is_query_char, is_query_ending_char, is_url_preceding_char};
+use super::entities::{Entity, Span};
+use super::text::Text;
+use super::tld::match_tld;
+
+const MAX_URL_LENGTH: usize = 4096;
+const MAX_TCO_SLUG_LENGTH: usize = 40;
+const MAX_DOMAIN_LABEL_LENGTH: usize = 63;
+/// The protocol X assumes for a bare domain; it counts towards the maximum URL length.
+const DEFAULT_PROTOCOL_LEN: usize = "https://".len();
+
+/// Every URL in `text`, with its byte range, in order.
+pub fn extract_urls(text: &str) -> Vec<Entity> {
+    let text = Text::new(text);
+    url_spans(&text)
+        .into_iter()
+        .map(|span| Entity::from_span(&text, span, span.start))
+        .collect()
+}
+
+/// One match of the URL pattern, before twitter-text's extra checks.
+struct Candidate {
+    /// The character consumed before the URL, if any (none at the start of the text).
+    before: Option<char>,
+    start: usize,
+    protocol_len: Option<usize>,
+    domain: Span,
+    has_path: bool,
+    end: usize,
+}
+
+pub(crate) fn url_spans(text: &Text) -> Vec<Span> {
+    if !text.contains('.') {
+        return Vec::new();
+    }
+    let scanner = Scanner::new(&text.chars);
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(candidate) = scanner.find_from(from) {
+        from = candidate.end;
+        accept(text, &candidate, &mut spans);
+    }
+    spans
+}
+
+/// Applies twitter-text's checks to a match, pushing the URL(s) it yields.
+fn accept(text: &Text, candidate: &Candidate, spans: &mut Vec<Span>) {
+    let domain = text.slice(candidate.domain.start, candidate.domain.end);
+    let url_len = text.utf16_offset(candidate.end) - text.utf16_offset(candidate.start);
+    let protocol_len = candidate.protocol_len.unwrap_or(DEFAULT_PROTOCOL_LEN);
+    if !has_valid_labels(domain) || protocol_len + url_len > MAX_URL_LENGTH {
+        return;
+    }
+    match candidate.protocol_len {
+        None => accept_without_protocol(candidate, domain, spans),
+        Some(protocol_len) => {
+            let url = text.slice(candidate.start, candidate.end);
+            match tco_end(url, protocol_len) {
+                TcoCheck::NotTco => spans.push(Span::new(candidate.start, candidate.end)),
+                TcoCheck::Tco(len) => {
+                    spans.push(Span::new(candidate.start, candidate.start + len));
+                }
+                TcoCheck::SlugTooLong => {}
+            }
+        }
+    }
+}
+
+/// Without a protocol only the ASCII part of a domain is a link (`日本example.com` links
+/// `example.com`), and never right after `-`, `_`, `.` or `/`.
+fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut Vec<Span>) {
+    if matches!(candidate.before, Some('-' | '_' | '.' | '/')) {
+        return;
+    }
+    let found = ascii_domain::find_all(domain);
+    let Some(last) = found.len().checked_sub(1) else {
+        return;
+    };
+    for (index, span) in found.into_iter().enumerate() {
+        let start = candidate.domain.start + span.start;
+        let mut end = candidate.domain.start + span.end;
+        if index == last && candidate.has_path {
+            end = candidate.end;
+        }
+        spans.push(Span::new(start, end));
+    }
+}
+
+/// Every label must be 1 to 63 characters once punycode-encoded, and a domain written in
+/// punycode must hold an ASCII domain.
+fn has_valid_labels(domain: &[char]) -> bool {
+    let starts_punycode = domain.starts_with(&['x', 'n', '-', '-']);
+    if starts_punycode && ascii_domain::find_all(domain).is_empty() {
+        return false;
+    }
+    domain.split(|c| *c == '.').all(|label| {
+        let len = if label.iter().any(|c| *c > '\u{7E}') {
+            let label: String = label.iter().collect();
+            match idna::punycode::encode_str(&label) {
+                Some(encoded) => "xn--".len() + encoded.len(),
+                None => return false,
+            }
+        } else {
+            label.len()
+        };
+        (1..=MAX_DOMAIN_LABEL_LENGTH).contains(&len)
+    })
+}
+
+enum TcoCheck {
+    NotTco,
+    Tco(usize),
+    SlugTooLong,
+}
+
+/// A t.co link ends with its slug (and query): what follows is text, not part of the link.
+fn tco_end(url: &[char], protocol_len: usize) -> TcoCheck {
+    let host: Vec<char> = "t.co/".chars().collect();
+    let Some(rest) = url.get(protocol_len..) else {
+        return TcoCheck::NotTco;
+    };
+    let is_tco = rest.len() > host.len()
+        && rest
+            .iter()
+            .zip(&host)
+            .all(|(c, h)| c.to_ascii_lowercase() == *h);
+    if !is_tco {
+        return TcoCheck::NotTco;
+    }
+    let slug_start = protocol_len + host.len();
+    let slug = url
+        .get(slug_start..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    if slug == 0 {
+        return TcoCheck::NotTco;
+    }
+    if slug > MAX_TCO_SLUG_LENGTH {
+        return TcoCheck::SlugTooLong;
+    }
+    let slug_end = slug_start + slug;
+    TcoCheck::Tco(query_end(url, slug_end).unwrap_or(slug_end))
+}
+
+/// `?` then query characters, ending on one that may end a query; `None` when there is none.
+fn query_end(chars: &[char], at: usize) -> Option<usize> {
+    if chars.get(at) != Some(&'?') {
+        return None;
+    }
+    let mut last = None;
+    for (offset, c) in chars.get(at + 1..)?.iter().enumerate() {
+        if !is_query_char(*c) {
+            break;
+        }
+        if is_query_ending_char(*c) {
+            last = Some(at + 1 + offset + 1);
+        }
+    }
+    last
+}
+
+/// Precomputed facts about the text that make each match attempt cheap.
+struct Scanner<'a> {
+    chars: &'a [char],
+    /// `run_end[i]`: first index at or after `i` that is not a domain character, `-` or `_`.
+    run_end: Vec<usize>,
+    /// `underscores[i]`: how many `_` come before index `i`.
+    underscores: Vec<usize>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(chars: &'a [char]) -> Self {
+        let len = chars.len();
+        let mut run_end = vec![len; len + 1];
+        for (i, c) in chars.iter().enumerate().rev() {
+            let in_run = is_domain_char(*c) || matches!(c, '-' | '_');
+            run_end[i] = if in_run { run_end[i + 1] } else { i };
+        }
+        let mut underscores = Vec::with_capacity(len + 1);
+        let mut count = 0;
+        underscores.push(0);
+        for c in chars {
+            count += usize::from(*c == '_');
+            underscores.push(count);
+        }
+        Self {
+            chars,
+            run_end,
+            underscores,
+        }
+    }
+
+    /// The leftmost match starting at or after `from`, as the regular expression finds it:
+    /// a preceding character is consumed when there is one; `^` only at the very start.
+    fn find_from(&self, from: usize) -> Option<Candidate> {
+        (from..=self.chars.len()).find_map(|s| {
+            let after_preceding = self
+                .chars
+                .get(s)
+                .filter(|c| is_url_preceding_char(**c))
+                .and_then(|c| self.match_url(s + 1, Some(*c)));
+            after_preceding.or_else(|| if s == 0 { self.match_url(0, None) } else { None })
+        })
+    }
+
+    fn match_url(&self, start: usize, before: Option<char>) -> Option<Candidate> {
+        if let Some(protocol_len) = self.protocol_len(start)
+            && let Some(candidate) = self.match_after_protocol(start, Some(protocol_len), before)
+        {
+            return Some(candidate);
+        }
+        self.match_after_protocol(start, None, before)
+    }
+
+    fn protocol_len(&self, start: usize) -> Option<usize> {
+        ["https://", "http://"].into_iter().find_map(|protocol| {
+            let rest = self.chars.get(start..start + protocol.len())?;
+            rest.iter()
+                .zip(protocol.chars())
+                .all(|(c, p)| c.to_ascii_lowercase() == p)
+                .then_some(protocol.len())
+        })
+    }
+
+    fn match_after_protocol(
+        &self,
+        start: usize,
+        protocol_len: Option<usize>,
+        before: Option<char>,
+    ) -> Option<Candidate> {
+        let domain_start = start + protocol_len.unwrap_or(0);
+        let domain_end = self.match_domain(domain_start)?;
+        let mut end = domain_end;
+        end = self.port_end(end).unwrap_or(end);
+        let path = path::path_end(self.chars, end);
+        let has_path = path.is_some();
+        end = path.unwrap_or(end);
+        end = query_end(self.chars, end).unwrap_or(end);
+        Some(Candidate {
+            before,
+            start,
+            protocol_len,
+            domain: Span::new(domain_start, domain_end),
+            has_path,
+            end,
+        })
+    }
+
+    /// Labels (`a.`, `b-c.`) then a top-level domain; as many labels as can be followed by one.
+    fn match_domain(&self, start: usize) -> Option<usize> {
+        let mut labels = Vec::new();
+        let mut at = start;
+        while let Some(end) = self.label_end(at) {
+            labels.push((at, end));
+            at = end + 1;
+        }
+        labels.iter().rev().find_map(|&(label_start, label_end)| {
+            let no_underscore = self.underscores[label_end] == self.underscores[label_start];
+            if no_underscore {
+                match_tld(self.chars, label_end + 1)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The index of the dot ending a label that starts at `start`, if one does.
+    fn label_end(&self, start: usize) -> Option<usize> {
+        let end = *self.run_end.get(start)?;
+        let first = self.chars.get(start)?;
+        let last = self.chars.get(end.checked_sub(1)?)?;
+        let valid = end > start
+            && self.chars.get(end) == Some(&'.')
+            && is_domain_char(*first)
+            && is_domain_char(*last);
+        valid.then_some(end)
+    }
+
+    fn port_end(&self, at: usize) -> Option<usize> {
+        if self.chars.get(at) != Some(&':') {
+            return None;
+        }
+        let digits = self
+            .chars
+            .get(at + 1..)?
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (digits > 0).then_some(at + 1 + digits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(text: &str) -> Vec<String> {
+        extract_urls(text).into_iter().map(|e| e.value).collect()
+    }
+
+    #[test]
+    fn urls_with_a_protocol_are_found_whole() {
+        assert_eq!(urls("Hi http://test.co"), ["http://test.co"]);
+        assert_eq!(
+            urls("see https://www.twitter.com/jack, then"),
+            ["https://www.twitter.com/jack"]
+        );
+        assert_eq!(
+            urls("x https://example.com/a_(b)?q=1&r=2. y"),
+            ["https://example.com/a_(b)?q=1&r=2"]
+        );
+    }
+
+    #[test]
+    fn bare_domains_need_a_known_tld() {
+        assert_eq!(urls("visit example.com today"), ["example.com"]);
+        assert_eq!(urls("open file.txt now"), Vec::<String>::new());
+        assert_eq!(urls("日本語example.com/path"), ["example.com/path"]);
+        assert_eq!(urls("a/example.com"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn over_long_labels_are_not_urls() {
+        let long = format!("https://{}.com", "a".repeat(64));
+        assert!(urls(&long).is_empty());
+        let ok = format!("https://{}.com", "a".repeat(63));
+        assert_eq!(urls(&ok), [ok.clone()]);
+    }
+
+    #[test]
+    fn tco_links_stop_after_the_slug() {
+        assert_eq!(urls("https://t.co/abc123/extra"), ["https://t.co/abc123"]);
+    }
+
+    #[test]
+    fn emails_and_mentions_are_not_urls() {
+        assert!(urls("@example.com").is_empty());
+        assert_eq!(urls("user@example.com"), Vec::<String>::new());
+    }
+}

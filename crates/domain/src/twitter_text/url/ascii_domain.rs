@@ -1,0 +1,65 @@
+//! The ASCII (and Latin-accented) domains inside a longer run of domain characters.
+
+use crate::twitter_text::chars::is_latin_accent;
+use crate::twitter_text::entities::Span;
+use crate::twitter_text::tld::match_tld;
+
+fn is_label_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || is_latin_accent(c)
+}
+
+/// Every non-overlapping `label.label.tld` in `domain`, leftmost first; positions are
+/// relative to `domain`, whose end counts as a boundary after a top-level domain.
+pub(super) fn find_all(domain: &[char]) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while from < domain.len() {
+        match (from..domain.len()).find_map(|start| match_at(domain, start).map(|end| (start, end))) {
+            Some((start, end)) => {
+                found.push(Span::new(start, end));
+                from = end;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn match_at(domain: &[char], start: usize) -> Option<usize> {
+    let mut dots = Vec::new();
+    let mut at = start;
+    loop {
+        let len = domain
+            .get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|c| is_label_char(**c))
+            .count();
+        if len == 0 || domain.get(at + len) != Some(&'.') {
+            break;
+        }
+        dots.push(at + len);
+        at += len + 1;
+    }
+    dots.iter().rev().find_map(|dot| match_tld(domain, dot + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        find_all(&chars)
+            .into_iter()
+            .map(|span| chars[span.start..span.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn ascii_domains_are_picked_out_of_other_scripts() {
+        assert_eq!(spans("日本example.com"), ["example.com"]);
+        assert_eq!(spans("www.example.co.uk"), ["www.example.co.uk"]);
+        assert!(spans("日本.jp").is_empty());
+    }
+}

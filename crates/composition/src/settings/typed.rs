@@ -234,7 +234,6 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
     let api_override = url(&api_field, api)?;
     let oauth_override = url(&oauth_field, oauth)?;
     let (default_api, default_oauth) = PlatformSettings::default_urls(platform);
-    let base_urls_overridden = api_override.is_some() || oauth_override.is_some();
     let fallback = |field: &str, raw: &str| Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()));
     let app_id = text(id);
     let app_secret = secret(secret_value);
@@ -245,12 +244,11 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
             "is required when the other half of the app credentials is set",
         ));
     }
-    Ok(PlatformSettings {
-        platform,
-        app_id,
-        app_secret,
-        api_base_url: match api_override { Some(u) => u, None => fallback(&api_field, default_api)? },
-        oauth_base_url: match oauth_override { Some(u) => u, None => fallback(&oauth_field, default_oauth)? },
-        base_urls_overridden,
-    })
+    let default_api = fallback(&api_field, default_api)?;
+    let default_oauth = fallback(&oauth_field, default_oauth)?;
+    let api_base_url = api_override.unwrap_or_else(|| default_api.clone());
+    let oauth_base_url = oauth_override.unwrap_or_else(|| default_oauth.clone());
+    // Writing the default URL explicitly (as a copied .env.example does) is not an override.
+    let base_urls_overridden = api_base_url != default_api || oauth_base_url != default_oauth;
+    Ok(PlatformSettings { platform, app_id, app_secret, api_base_url, oauth_base_url, base_urls_overridden })
 }

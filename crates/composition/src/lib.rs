@@ -1,1 +1,12 @@
-//! Socialpub's composition root: configuration to a running application.
+//! The composition root: the only crate that names concrete adapters. It turns [`Settings`]
+//! into a running application (pool, migrations, cipher, authenticator, services, HTTP app,
+//! background loops). Nothing depends on it except the binary.
+
+mod application;
+mod dev_secrets;
+mod readiness;
+pub mod settings;
+
+pub use application::{Application, auth_settings, dev_token_minter, open_database};
+pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};
+pub use settings::{ConfigSources, Settings, SettingsError, load};

@@ -5,22 +5,39 @@ use socialpub_ports::PageRequest;
 
 use crate::ApiError;
 
+/// Paging parameters. Kept as text here because serde cannot read numbers through
+/// `#[serde(flatten)]` from a query string; they are parsed below with clear errors.
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
-    pub limit: Option<u32>,
-    pub offset: Option<u64>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
 }
 
 impl PageQuery {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
-        let limit = self.limit.unwrap_or(PageRequest::DEFAULT_LIMIT);
-        if limit == 0 || limit > PageRequest::MAX_LIMIT {
-            return Err(ApiError::invalid_parameter(
+        let bad_limit = || {
+            ApiError::invalid_parameter(
                 "limit",
-                format!("limit must be between 1 and {}", PageRequest::MAX_LIMIT),
-            ));
+                format!(
+                    "limit must be a whole number from 1 to {}",
+                    PageRequest::MAX_LIMIT
+                ),
+            )
+        };
+        let limit = match self.limit.as_deref() {
+            None => PageRequest::DEFAULT_LIMIT,
+            Some(raw) => raw.parse::<u32>().map_err(|_| bad_limit())?,
+        };
+        if limit == 0 || limit > PageRequest::MAX_LIMIT {
+            return Err(bad_limit());
         }
-        Ok(PageRequest::new(limit, self.offset.unwrap_or(0)))
+        let offset = match self.offset.as_deref() {
+            None => 0,
+            Some(raw) => raw.parse::<u64>().map_err(|_| {
+                ApiError::invalid_parameter("offset", "offset must be a whole number from 0")
+            })?,
+        };
+        Ok(PageRequest::new(limit, offset))
     }
 }
 

@@ -38,3 +38,18 @@ pub trait AssetFetcher: Send + Sync {
         len: u32,
     ) -> Result<Vec<u8>, AssetFetchError>;
 }
+
+/// Fills in what a client did not say about an asset (dimensions, duration, size, type) by
+/// reading only the file's headers, so content rules can be checked before anything is sent.
+#[async_trait]
+pub trait AssetMetadataProbe: Send + Sync {
+    /// Returns `known` completed from the file; fields already set are kept as given.
+    ///
+    /// # Errors
+    /// [`AssetFetchError`] when the file cannot be read (forbidden address, HTTP error, timeout,
+    /// too large to probe).
+    async fn probe(
+        &self,
+        asset: &socialpub_domain::Asset,
+    ) -> Result<socialpub_domain::AssetMetadata, AssetFetchError>;
+}

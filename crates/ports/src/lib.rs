@@ -21,7 +21,7 @@ mod token_cipher;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 
-pub use asset_fetcher::{AssetFetchError, AssetFetcher, RemoteAssetInfo};
+pub use asset_fetcher::{AssetFetchError, AssetFetcher, AssetMetadataProbe, RemoteAssetInfo};
 pub use authenticator::{AuthError, AuthenticatedUser, Authenticator};
 pub use clock::{Clock, SystemClock};
 pub use connection_repository::{ConnectionFilter, ConnectionRepository};

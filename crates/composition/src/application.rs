@@ -1,0 +1,196 @@
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use anyhow::Context;
+use socialpub_application::{ConnectionService, JobService, MaintenanceService};
+use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
+use socialpub_crypto::AesGcmTokenCipher;
+use socialpub_http_api::{ApiState, build_app};
+use socialpub_persistence::{Database, PoolSettings};
+use socialpub_ports::{Clock, SystemClock};
+use tokio::sync::watch;
+
+use crate::readiness::DatabaseReadiness;
+use crate::settings::AuthMode;
+use crate::{Settings, dev_jwt_secret, encryption_keys};
+
+/// A fully wired Socialpub: every adapter built once from the settings and shared by the HTTP
+/// workers and the background loops.
+pub struct Application {
+    settings: Settings,
+    database: Database,
+    api_state: ApiState,
+    maintenance: MaintenanceService,
+    #[expect(dead_code, reason = "used by connections and publishing, which come next")]
+    cipher: Arc<AesGcmTokenCipher>,
+}
+
+/// Opens the database named by the settings (creating a SQLite file's directory).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let pool = PoolSettings {
+        max_size: settings.database_pool_size,
+        wait_timeout: std::time::Duration::from_secs(
+            u64::try_from(settings.database_pool_timeout.whole_seconds()).unwrap_or(5),
+        ),
+        ..PoolSettings::default()
+    };
+    Database::connect(settings.database_url.expose(), pool)
+        .await
+        .context("opening the database named by DATABASE_URL")
+}
+
+/// The auth adapters' settings from ours; a dev secret stands in when nothing is configured.
+pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
+    let mut auth = AuthSettings {
+        mode: match settings.auth_mode {
+            AuthMode::Jwt => socialpub_auth::AuthMode::Jwt,
+            AuthMode::Introspection => socialpub_auth::AuthMode::Introspection,
+        },
+        jwks_url: settings.auth_jwks_url.clone(),
+        issuer: settings.auth_issuer.clone(),
+        audience: settings.auth_audience.clone(),
+        introspection_url: settings.auth_service_url.clone(),
+        client_id: settings.auth_client_id.clone(),
+        client_secret: settings.auth_client_secret.clone(),
+        dev_token_lifetime_seconds: u64::try_from(settings.auth_dev_token_ttl.whole_seconds()).unwrap_or(3600),
+        ..AuthSettings::default()
+    };
+    if settings.auth_mode == AuthMode::Jwt {
+        if let Some(dev) = dev_jwt_secret(settings)? {
+            if let Some(file) = &dev.file {
+                tracing::warn!(
+                    file = %file.display(),
+                    generated = dev.generated,
+                    "AUTH_JWT_SECRET is not set: using a development JWT secret kept in the data \
+                     directory. Set AUTH_JWT_SECRET or AUTH_JWKS_URL in production."
+                );
+            }
+            auth.jwt_secret = Some(dev.value);
+        }
+    }
+    Ok(auth)
+}
+
+/// The minter behind `socialpub token`: signs with the same secret the server verifies with.
+pub fn dev_token_minter(settings: &Settings) -> anyhow::Result<DevTokenMinter> {
+    let auth = auth_settings(settings)?;
+    DevTokenMinter::from_settings(&auth).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+impl Application {
+    /// Builds everything; applies pending migrations first unless RUN_MIGRATIONS=false.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let database = open_database(&settings).await?;
+        if settings.run_migrations {
+            database.run_migrations().await.context("applying database migrations")?;
+        }
+        let (keys, dev_key) = encryption_keys(&settings)?;
+        if let Some(dev) = dev_key {
+            tracing::warn!(
+                file = %dev.file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
+                generated = dev.generated,
+                "AES_ENCRYPTION_KEY is not set: platform tokens are encrypted with a development \
+                 key kept in the data directory. Set AES_ENCRYPTION_KEYS in production \
+                 (`socialpub keygen` makes one)."
+            );
+        }
+        let cipher = Arc::new(AesGcmTokenCipher::new(keys));
+        let auth = auth_settings(&settings)?;
+        let http = auth_http_client(&auth).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let api_state = ApiState {
+            authenticator,
+            readiness: Arc::new(DatabaseReadiness(database.clone())),
+            connections: ConnectionService::new(database.connections(), clock.clone()),
+            jobs: JobService::new(database.jobs(), clock.clone()),
+        };
+        let maintenance = MaintenanceService::new(database.jobs(), database.oauth_states(), clock);
+        Ok(Self { settings, database, api_state, maintenance, cipher })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Serves the API on `listener` and runs the background loops in the same process until
+    /// SIGINT/SIGTERM; then stops the loops and lets in-flight requests finish.
+    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        let address = listener.local_addr()?;
+        let state = actix_web::web::Data::new(self.api_state.clone());
+        let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+            .listen(listener)
+            .context("listening")?
+            .shutdown_timeout(30)
+            .run();
+        tracing::info!(%address, "socialpub is serving");
+        let (stop, stopped) = watch::channel(false);
+        let background = tokio::spawn(self.background_loops(stopped));
+        let result = server.await.context("HTTP server failed");
+        let _ = stop.send(true);
+        let _ = background.await;
+        result
+    }
+
+    /// Runs only the background loops (the `worker` command) until SIGINT/SIGTERM.
+    pub async fn run_worker(self) -> anyhow::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let loops = tokio::spawn(self.background_loops(stopped));
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing the current pass");
+        let _ = stop.send(true);
+        loops.await.context("worker loop panicked")?;
+        Ok(())
+    }
+
+    /// Periodic maintenance (expired leases, abandoned OAuth states). Publishing workers join
+    /// this loop when publishing lands.
+    async fn background_loops(self, mut stopped: watch::Receiver<bool>) {
+        let interval = std::time::Duration::from_secs(
+            u64::try_from(self.settings.worker_poll_interval.whole_seconds()).unwrap_or(5),
+        );
+        loop {
+            match self.maintenance.run_once().await {
+                Ok(report) if report.recovered_jobs > 0 || report.purged_oauth_states > 0 => {
+                    tracing::info!(
+                        recovered_jobs = report.recovered_jobs,
+                        purged_oauth_states = report.purged_oauth_states,
+                        "maintenance pass"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "maintenance pass failed; will retry"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = stopped.changed() => break,
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,254 @@
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use socialpub_domain::{Platform, SecretString};
+use time::Duration;
+use url::Url;
+
+use super::{PlatformSettings, RawSettings};
+
+/// A setting that cannot be used. Its Display is the one line start-up prints before exiting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid setting {variable}: {reason}")]
+pub struct SettingsError {
+    /// The environment variable (or file) at fault.
+    pub variable: String,
+    pub reason: String,
+}
+
+impl SettingsError {
+    fn new(field: &str, reason: impl Into<String>) -> Self {
+        Self { variable: field.to_ascii_uppercase(), reason: reason.into() }
+    }
+
+    pub(super) fn file(path: &Path, reason: String) -> Self {
+        Self { variable: path.display().to_string(), reason }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// JWTs signed by the auth service (HS256 secret, or RS256/ES256 through a JWKS URL).
+    Jwt,
+    /// RFC 7662 introspection at AUTH_SERVICE_URL.
+    Introspection,
+}
+
+/// Every setting, typed. Built only by [`Settings::parse`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub host: IpAddr,
+    pub port: u16,
+    /// Where browsers reach this service; OAuth redirect URIs are built from it only.
+    pub public_base_url: Url,
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    pub database_url: SecretString,
+    pub database_pool_size: usize,
+    pub database_pool_timeout: Duration,
+    pub run_migrations: bool,
+    pub aes_encryption_key: Option<SecretString>,
+    pub aes_encryption_keys: Option<SecretString>,
+    pub auth_mode: AuthMode,
+    pub auth_jwt_secret: Option<SecretString>,
+    pub auth_jwks_url: Option<Url>,
+    pub auth_issuer: Option<String>,
+    pub auth_audience: Option<String>,
+    pub auth_service_url: Option<Url>,
+    pub auth_client_id: Option<String>,
+    pub auth_client_secret: Option<SecretString>,
+    pub auth_dev_token_ttl: Duration,
+    pub redis_url: Option<SecretString>,
+    pub insights_cache_ttl: Duration,
+    pub enable_tiktok_publishing: bool,
+    pub enable_linkedin_personal_publishing: bool,
+    pub enable_advanced_insights_fetching: bool,
+    pub allow_private_asset_urls: bool,
+    pub worker_poll_interval: Duration,
+    pub job_lease: Duration,
+    pub job_max_attempts: u32,
+    pub platforms: Vec<PlatformSettings>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_or<T: FromStr>(field: &str, value: &Option<String>, default: T, what: &str) -> Result<T, SettingsError> {
+    match non_empty(value) {
+        None => Ok(default),
+        Some(raw) => raw.parse().map_err(|_| SettingsError::new(field, format!("expected {what}, got `{raw}`"))),
+    }
+}
+
+fn flag(field: &str, value: &Option<String>, default: bool) -> Result<bool, SettingsError> {
+    match non_empty(value).map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(SettingsError::new(field, format!("expected true or false, got `{other}`"))),
+    }
+}
+
+fn seconds(field: &str, value: &Option<String>, default: i64, min: i64) -> Result<Duration, SettingsError> {
+    let secs: i64 = parse_or(field, value, default, "a whole number of seconds")?;
+    if secs < min {
+        return Err(SettingsError::new(field, format!("must be at least {min} seconds")));
+    }
+    Ok(Duration::seconds(secs))
+}
+
+fn url(field: &str, value: &Option<String>) -> Result<Option<Url>, SettingsError> {
+    non_empty(value)
+        .map(|raw| {
+            let parsed = Url::parse(raw).map_err(|e| SettingsError::new(field, format!("not a URL ({e})")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(SettingsError::new(field, "must be an http or https URL"));
+            }
+            Ok(parsed)
+        })
+        .transpose()
+}
+
+fn secret(value: &Option<String>) -> Option<SecretString> {
+    non_empty(value).map(SecretString::new)
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    non_empty(value).map(str::to_owned)
+}
+
+impl Settings {
+    pub const DEFAULT_PORT: u16 = 8080;
+
+    /// Parses and checks every setting; the first bad one is reported by name.
+    pub fn parse(raw: &RawSettings) -> Result<Self, SettingsError> {
+        let host: IpAddr = parse_or("host", &raw.host, IpAddr::from([127, 0, 0, 1]), "an IP address")?;
+        let port: u16 = parse_or("port", &raw.port, Self::DEFAULT_PORT, "a port number")?;
+        let public_base_url = match url("public_base_url", &raw.public_base_url)? {
+            Some(url) => url,
+            None => Url::parse(&format!("http://{}:{port}", display_host(host)))
+                .map_err(|e| SettingsError::new("public_base_url", e.to_string()))?,
+        };
+        let data_dir = PathBuf::from(non_empty(&raw.data_dir).unwrap_or("./data"));
+        let log_format = match non_empty(&raw.log_format).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(SettingsError::new("log_format", format!("expected pretty or json, got `{other}`"))),
+        };
+        let database_url = match non_empty(&raw.database_url) {
+            Some(url) => SecretString::new(url),
+            None => SecretString::new(format!("sqlite://{}", data_dir.join("socialpub.db").display())),
+        };
+        let database_pool_size: usize = parse_or("database_pool_size", &raw.database_pool_size, 10, "a number")?;
+        if database_pool_size == 0 {
+            return Err(SettingsError::new("database_pool_size", "must be at least 1"));
+        }
+        let auth_mode = match non_empty(&raw.auth_mode).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("jwt") => AuthMode::Jwt,
+            Some("introspection") => AuthMode::Introspection,
+            Some(other) => return Err(SettingsError::new("auth_mode", format!("expected jwt or introspection, got `{other}`"))),
+        };
+        let auth_service_url = url("auth_service_url", &raw.auth_service_url)?;
+        if auth_mode == AuthMode::Introspection && auth_service_url.is_none() {
+            return Err(SettingsError::new("auth_service_url", "is required when AUTH_MODE=introspection"));
+        }
+        let job_max_attempts: u32 = parse_or("job_max_attempts", &raw.job_max_attempts, 5, "a number")?;
+        if !(1..=50).contains(&job_max_attempts) {
+            return Err(SettingsError::new("job_max_attempts", "must be between 1 and 50"));
+        }
+        Ok(Self {
+            host,
+            port,
+            public_base_url,
+            log_format,
+            database_url,
+            database_pool_size,
+            database_pool_timeout: seconds("database_pool_timeout_seconds", &raw.database_pool_timeout_seconds, 5, 1)?,
+            run_migrations: flag("run_migrations", &raw.run_migrations, true)?,
+            aes_encryption_key: secret(&raw.aes_encryption_key),
+            aes_encryption_keys: secret(&raw.aes_encryption_keys),
+            auth_mode,
+            auth_jwt_secret: secret(&raw.auth_jwt_secret),
+            auth_jwks_url: url("auth_jwks_url", &raw.auth_jwks_url)?,
+            auth_issuer: text(&raw.auth_issuer),
+            auth_audience: text(&raw.auth_audience),
+            auth_service_url,
+            auth_client_id: text(&raw.auth_client_id),
+            auth_client_secret: secret(&raw.auth_client_secret),
+            auth_dev_token_ttl: seconds("auth_dev_token_ttl_seconds", &raw.auth_dev_token_ttl_seconds, 86_400, 60)?,
+            redis_url: secret(&raw.redis_url),
+            insights_cache_ttl: seconds("insights_cache_ttl_seconds", &raw.insights_cache_ttl_seconds, 3_600, 0)?,
+            enable_tiktok_publishing: flag("enable_tiktok_publishing", &raw.enable_tiktok_publishing, true)?,
+            enable_linkedin_personal_publishing: flag(
+                "enable_linkedin_personal_publishing",
+                &raw.enable_linkedin_personal_publishing,
+                true,
+            )?,
+            enable_advanced_insights_fetching: flag(
+                "enable_advanced_insights_fetching",
+                &raw.enable_advanced_insights_fetching,
+                false,
+            )?,
+            allow_private_asset_urls: flag("allow_private_asset_urls", &raw.allow_private_asset_urls, false)?,
+            worker_poll_interval: seconds("worker_poll_interval_seconds", &raw.worker_poll_interval_seconds, 5, 1)?,
+            job_lease: seconds("job_lease_seconds", &raw.job_lease_seconds, 300, 10)?,
+            job_max_attempts,
+            platforms: Platform::ALL.into_iter().map(|p| platform(raw, p)).collect::<Result<_, _>>()?,
+            data_dir,
+        })
+    }
+
+    pub fn platform(&self, platform: Platform) -> Option<&PlatformSettings> {
+        self.platforms.iter().find(|p| p.platform == platform)
+    }
+}
+
+fn display_host(host: IpAddr) -> String {
+    match host {
+        IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".into(),
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
+
+fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, SettingsError> {
+    let (id, secret_value, api, oauth) = match platform {
+        Platform::Instagram => (&raw.instagram_app_id, &raw.instagram_app_secret, &raw.instagram_api_base_url, &raw.instagram_oauth_base_url),
+        Platform::Facebook => (&raw.facebook_app_id, &raw.facebook_app_secret, &raw.facebook_api_base_url, &raw.facebook_oauth_base_url),
+        Platform::Linkedin => (&raw.linkedin_app_id, &raw.linkedin_app_secret, &raw.linkedin_api_base_url, &raw.linkedin_oauth_base_url),
+        Platform::X => (&raw.x_app_id, &raw.x_app_secret, &raw.x_api_base_url, &raw.x_oauth_base_url),
+        Platform::Pinterest => (&raw.pinterest_app_id, &raw.pinterest_app_secret, &raw.pinterest_api_base_url, &raw.pinterest_oauth_base_url),
+        Platform::Tiktok => (&raw.tiktok_app_id, &raw.tiktok_app_secret, &raw.tiktok_api_base_url, &raw.tiktok_oauth_base_url),
+    };
+    let prefix = platform.as_str();
+    let api_field = format!("{prefix}_api_base_url");
+    let oauth_field = format!("{prefix}_oauth_base_url");
+    let api_override = url(&api_field, api)?;
+    let oauth_override = url(&oauth_field, oauth)?;
+    let (default_api, default_oauth) = PlatformSettings::default_urls(platform);
+    let fallback = |field: &str, raw: &str| Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()));
+    let app_id = text(id);
+    let app_secret = secret(secret_value);
+    if app_id.is_some() != app_secret.is_some() {
+        let missing = if app_id.is_none() { "app_id" } else { "app_secret" };
+        return Err(SettingsError::new(
+            &format!("{prefix}_{missing}"),
+            "is required when the other half of the app credentials is set",
+        ));
+    }
+    let default_api = fallback(&api_field, default_api)?;
+    let default_oauth = fallback(&oauth_field, default_oauth)?;
+    let api_base_url = api_override.unwrap_or_else(|| default_api.clone());
+    let oauth_base_url = oauth_override.unwrap_or_else(|| default_oauth.clone());
+    // Writing the default URL explicitly (as a copied .env.example does) is not an override.
+    let base_urls_overridden = api_base_url != default_api || oauth_base_url != default_oauth;
+    Ok(PlatformSettings { platform, app_id, app_secret, api_base_url, oauth_base_url, base_urls_overridden })
+}

@@ -1,0 +1,5 @@
+//! Composition: settings layering and start-up wiring.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
+mod dev_secrets;
+mod settings;

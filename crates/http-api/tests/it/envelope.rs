@@ -1,0 +1,187 @@
+use actix_web::test::TestRequest;
+
+use crate::harness::*;
+
+#[actix_web::test]
+async fn an_unknown_route_is_404_in_the_envelope() {
+    let world = World::default();
+    let app = world.app().await;
+    for path in ["/nope", "/api/v1/nope", "/api/v2/connections"] {
+        let (status, _, body) = send(&app, TestRequest::get().uri(path)).await;
+        assert_eq!(status, 404, "{path}");
+        envelope(&body, "route_not_found");
+    }
+}
+
+#[actix_web::test]
+async fn api_routes_without_a_token_are_401_in_the_envelope() {
+    let world = World::default();
+    let app = world.app().await;
+    let requests = [
+        TestRequest::get().uri("/api/v1/connections"),
+        TestRequest::get().uri("/api/v1/connections/0190c0de-0000-7000-8000-000000000000"),
+        TestRequest::get().uri("/api/v1/jobs"),
+        TestRequest::get().uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000/attempts"),
+        TestRequest::post().uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000/cancel"),
+        TestRequest::patch()
+            .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+            .set_json(serde_json::json!({"scheduled_at": "2030-01-01T00:00:00Z"})),
+    ];
+    for req in requests {
+        let (status, headers, body) = send(&app, req).await;
+        assert_eq!(status, 401);
+        envelope(&body, "missing_token");
+        assert_eq!(headers.get("www-authenticate").unwrap(), "Bearer");
+    }
+}
+
+#[actix_web::test]
+async fn a_wrong_token_or_scheme_is_401() {
+    let world = World::default();
+    let app = world.app().await;
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/jobs")
+            .insert_header(bearer("forged")),
+    )
+    .await;
+    assert_eq!(status, 401);
+    envelope(&body, "invalid_token");
+    assert!(
+        !body["detail"].as_str().unwrap().contains("forged"),
+        "the token is not echoed"
+    );
+
+    let basic = ("authorization", "Basic YWxpY2U6cHc=");
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get().uri("/api/v1/jobs").insert_header(basic),
+    )
+    .await;
+    assert_eq!(status, 401);
+    envelope(&body, "missing_token");
+}
+
+#[actix_web::test]
+async fn malformed_json_is_400_in_the_envelope() {
+    let world = World::default();
+    let app = world.app().await;
+    let req = TestRequest::patch()
+        .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+        .insert_header(bearer(ALICE_TOKEN))
+        .insert_header(("content-type", "application/json"))
+        .set_payload("{\"scheduled_at\": ");
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, 400);
+    envelope(&body, "malformed_json");
+}
+
+#[actix_web::test]
+async fn wrong_types_and_missing_fields_are_400_naming_the_field() {
+    let world = World::default();
+    let app = world.app().await;
+    let req = TestRequest::patch()
+        .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+        .insert_header(bearer(ALICE_TOKEN))
+        .set_json(serde_json::json!({}));
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, 400);
+    let error = envelope(&body, "invalid_body");
+    assert_eq!(error.field.as_deref(), Some("scheduled_at"));
+
+    let req = TestRequest::patch()
+        .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+        .insert_header(bearer(ALICE_TOKEN))
+        .set_json(serde_json::json!({"scheduled_at": 42}));
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, 400);
+    envelope(&body, "invalid_body");
+}
+
+#[actix_web::test]
+async fn a_non_json_content_type_is_415() {
+    let world = World::default();
+    let app = world.app().await;
+    let req = TestRequest::patch()
+        .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+        .insert_header(bearer(ALICE_TOKEN))
+        .insert_header(("content-type", "text/plain"))
+        .set_payload("scheduled_at=tomorrow");
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, 415);
+    envelope(&body, "unsupported_media_type");
+}
+
+#[actix_web::test]
+async fn a_wrong_method_is_405_in_the_envelope() {
+    let world = World::default();
+    let app = world.app().await;
+    let req = TestRequest::delete()
+        .uri("/api/v1/jobs")
+        .insert_header(bearer(ALICE_TOKEN));
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, 405);
+    envelope(&body, "method_not_allowed");
+}
+
+#[actix_web::test]
+async fn malformed_ids_and_query_values_get_clear_errors() {
+    let world = World::default();
+    let app = world.app().await;
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/connections/not-a-uuid")
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 404);
+    envelope(&body, "not_found");
+
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/jobs?status=done")
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        envelope(&body, "invalid_parameter").field.as_deref(),
+        Some("status")
+    );
+
+    for uri in [
+        "/api/v1/jobs?limit=0",
+        "/api/v1/jobs?limit=1000",
+        "/api/v1/jobs?limit=-1",
+    ] {
+        let (status, _, body) = send(
+            &app,
+            TestRequest::get()
+                .uri(uri)
+                .insert_header(bearer(ALICE_TOKEN)),
+        )
+        .await;
+        assert_eq!(status, 400, "{uri}");
+        assert_eq!(
+            envelope(&body, "invalid_parameter").field.as_deref(),
+            Some("limit"),
+            "{uri}"
+        );
+    }
+
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/connections?platform=myspace")
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        envelope(&body, "invalid_parameter").field.as_deref(),
+        Some("platform")
+    );
+}

@@ -1,0 +1,8 @@
+//! HTTP behaviour of the API, driven through actix's test service with in-memory fakes.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
+mod envelope;
+mod harness;
+mod health;
+mod jobs;
+mod request_id;

@@ -1,0 +1,36 @@
+use clap::{Parser, Subcommand};
+
+/// Socialpub: connect social accounts, publish and schedule posts, follow every job.
+#[derive(Debug, Parser)]
+#[command(name = "socialpub", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (and run the background worker loops in the same process).
+    Serve {
+        /// Do not apply pending database migrations at start.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Run only the background worker loops (scale out by running more of these).
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print a new AES-256 token encryption key for AES_ENCRYPTION_KEYS.
+    Keygen {
+        /// Key id (0-255); give each new key a higher id than the last so it becomes the one
+        /// that encrypts.
+        #[arg(long, default_value_t = 1)]
+        id: u8,
+    },
+    /// Mint a development bearer token (HS256, signed with AUTH_JWT_SECRET or the dev secret).
+    Token {
+        /// The user id the token is for.
+        #[arg(long)]
+        user: String,
+    },
+}

@@ -1,0 +1,39 @@
+# Socialpub tasks. `just run` and `just test` are the README's quick start.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Serve the API on 127.0.0.1:8080 (SQLite under ./data unless DATABASE_URL says otherwise).
+run *ARGS:
+    cargo run -p socialpub -- serve {{ARGS}}
+
+# The whole test suite, PostgreSQL included (fails if no PostgreSQL can be had).
+test *ARGS:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    eval "$(scripts/ensure-postgres.sh)"
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run --workspace --no-fail-fast {{ARGS}}
+    else
+        cargo test --workspace --no-fail-fast {{ARGS}}
+    fi
+
+# Apply database migrations.
+migrate:
+    cargo run -p socialpub -- migrate
+
+# Mint a development bearer token: `just token alice`.
+token USER:
+    cargo run -q -p socialpub -- token --user {{USER}}
+
+# Formatting, lints and dependency-direction guards, as CI runs them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    scripts/check-dependencies.sh
+
+fmt:
+    cargo fmt --all
+
+# Benchmarks (criterion); numbers, never assertions.
+bench:
+    cargo bench --workspace

@@ -22,3 +22,10 @@ pub use config::{ConfigError, TwitterTextConfig, WeightRange};
 pub use entities::{Entity, extract_cashtags, extract_hashtags, extract_mentions};
 pub use parse::{ParsedTweet, parse_tweet};
 pub use url::extract_urls;
+
+/// What the content rules reuse from the extractors, without making it public API.
+pub(crate) mod internal {
+    pub(crate) use super::entities::{hashtag_at, is_hash_sign, is_hashtag_alphanumeric};
+    pub(crate) use super::text::Text;
+    pub(crate) use super::url::url_spans;
+}

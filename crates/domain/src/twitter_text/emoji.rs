@@ -67,10 +67,17 @@ fn element_end(chars: &[char], at: usize) -> Option<usize> {
         return (chars.get(keycap_at) == Some(&KEYCAP)).then_some(keycap_at + 1);
     }
     if is_regional_indicator(Some(&c)) {
-        return Some(if is_regional_indicator(next) { at + 2 } else { at + 1 });
+        return Some(if is_regional_indicator(next) {
+            at + 2
+        } else {
+            at + 1
+        });
     }
     if c == BLACK_FLAG && is_tag(next) {
-        let tags = chars[at + 1..].iter().take_while(|t| is_tag(Some(t))).count();
+        let tags = chars[at + 1..]
+            .iter()
+            .take_while(|t| is_tag(Some(t)))
+            .count();
         let cancel = at + 1 + tags;
         if chars.get(cancel) == Some(&CANCEL_TAG) {
             return Some(cancel + 1);
@@ -118,7 +125,10 @@ mod tests {
         assert_eq!(count("🙋🏽"), 1);
         assert_eq!(count("🇫🇷"), 1);
         assert_eq!(count("1\u{20E3}"), 1);
-        assert_eq!(count("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"), 1);
+        assert_eq!(
+            count("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"),
+            1
+        );
         assert_eq!(count("🏳\u{FE0F}\u{200D}🌈"), 1);
     }
 

@@ -144,7 +144,10 @@ fn without_url_overlaps(tags: Vec<Span>, urls: Vec<Span>) -> Vec<Span> {
     all.sort_by_key(|(span, _)| span.start);
     let mut kept: Vec<(Span, bool)> = Vec::with_capacity(all.len());
     for entity in all {
-        if kept.last().is_some_and(|(last, _)| last.overlaps(&entity.0)) {
+        if kept
+            .last()
+            .is_some_and(|(last, _)| last.overlaps(&entity.0))
+        {
             continue;
         }
         kept.push(entity);
@@ -208,8 +211,9 @@ fn mention_may_follow(chars: &[char], at: usize) -> bool {
         (Some('r' | 'R'), Some('t' | 'T'))
     );
     is_rt
-        && before(offset + 3)
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '~' | '.' | '-')))
+        && before(offset + 3).is_none_or(|c| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '~' | '.' | '-'))
+        })
 }
 
 /// Every `$TICKER` of `text` (1 to 6 letters, optionally `.X` or `_XX`).
@@ -263,8 +267,14 @@ mod tests {
     fn hashtags_follow_twitter_text() {
         assert_eq!(values(extract_hashtags("#rust is #fun")), ["rust", "fun"]);
         assert_eq!(values(extract_hashtags("#123 and #")), Vec::<String>::new());
-        assert_eq!(values(extract_hashtags("#日本語 #café")), ["日本語", "café"]);
-        assert_eq!(values(extract_hashtags("C#minor &#39;")), Vec::<String>::new());
+        assert_eq!(
+            values(extract_hashtags("#日本語 #café")),
+            ["日本語", "café"]
+        );
+        assert_eq!(
+            values(extract_hashtags("C#minor &#39;")),
+            Vec::<String>::new()
+        );
         assert_eq!(values(extract_hashtags("#a#b")), Vec::<String>::new());
         assert_eq!(
             values(extract_hashtags("https://example.com/#anchor #real")),

@@ -116,7 +116,10 @@ pub fn parse_tweet(text: &str, config: &TwitterTextConfig) -> ParsedTweet {
 /// twitter-text weighs an astral code point by its low surrogate (it reads one UTF-16 unit).
 fn last_utf16_unit(c: char) -> u32 {
     let mut units = [0u16; 2];
-    c.encode_utf16(&mut units).last().copied().map_or(0, u32::from)
+    c.encode_utf16(&mut units)
+        .last()
+        .copied()
+        .map_or(0, u32::from)
 }
 
 #[cfg(test)]
@@ -140,7 +143,10 @@ mod tests {
     #[test]
     fn a_url_costs_twenty_three_whatever_its_length() {
         let long = format!("https://example.com/{}", "a".repeat(200));
-        assert_eq!(parse_tweet(&long, &TwitterTextConfig::v3()).weighted_length, 23);
+        assert_eq!(
+            parse_tweet(&long, &TwitterTextConfig::v3()).weighted_length,
+            23
+        );
     }
 
     #[test]

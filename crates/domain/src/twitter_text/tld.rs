@@ -33,7 +33,11 @@ impl TldSet {
         let available = chars.len().saturating_sub(start).min(self.longest);
         (1..=available).rev().find_map(|len| {
             let end = start + len;
-            let candidate: String = chars.get(start..end)?.iter().flat_map(|c| c.to_lowercase()).collect();
+            let candidate: String = chars
+                .get(start..end)?
+                .iter()
+                .flat_map(|c| c.to_lowercase())
+                .collect();
             (self.names.contains(&candidate) && is_tld_boundary(chars.get(end).copied()))
                 .then_some(end)
         })

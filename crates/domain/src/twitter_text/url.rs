@@ -211,7 +211,13 @@ impl<'a> Scanner<'a> {
                 .get(s)
                 .filter(|c| is_url_preceding_char(**c))
                 .and_then(|c| self.match_url(s + 1, Some(*c)));
-            after_preceding.or_else(|| if s == 0 { self.match_url(0, None) } else { None })
+            after_preceding.or_else(|| {
+                if s == 0 {
+                    self.match_url(0, None)
+                } else {
+                    None
+                }
+            })
         })
     }
 
@@ -336,7 +342,7 @@ mod tests {
         let long = format!("https://{}.com", "a".repeat(64));
         assert!(urls(&long).is_empty());
         let ok = format!("https://{}.com", "a".repeat(63));
-        assert_eq!(urls(&ok), [ok.clone()]);
+        assert_eq!(urls(&ok), std::slice::from_ref(&ok));
     }
 
     #[test]

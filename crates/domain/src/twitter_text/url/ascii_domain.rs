@@ -14,7 +14,8 @@ pub(super) fn find_all(domain: &[char]) -> Vec<Span> {
     let mut found = Vec::new();
     let mut from = 0;
     while from < domain.len() {
-        match (from..domain.len()).find_map(|start| match_at(domain, start).map(|end| (start, end))) {
+        match (from..domain.len()).find_map(|start| match_at(domain, start).map(|end| (start, end)))
+        {
             Some((start, end)) => {
                 found.push(Span::new(start, end));
                 from = end;

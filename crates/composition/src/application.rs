@@ -34,9 +34,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
         ),
         ..PoolSettings::default()
     };
-    Database::connect(settings.database_url.expose(), pool)
-        .await
-        .context("opening the database named by DATABASE_URL")
+    Database::connect(settings.database_url.expose(), pool).context("opening the database named by DATABASE_URL")
 }
 
 /// The auth adapters' settings from ours; a dev secret stands in when nothing is configured.

@@ -31,7 +31,7 @@ pub use job_repository::{CreatedJob, JobFilter, JobRepository};
 pub use oauth_state_store::{OAuthState, OAuthStateStore};
 pub use page::{Page, PageRequest};
 pub use platform_client::{
-    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
-    PlatformRegistry, TokenGrant,
+    AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
+    PlatformErrorKind, PlatformRegistry, TokenGrant,
 };
 pub use token_cipher::{CipherError, TokenCipher};

@@ -91,13 +91,29 @@ pub struct TokenGrant {
     pub subject: Option<String>,
 }
 
+/// What kind of account a connection publishes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountKind {
+    /// A person's own profile (X user, LinkedIn member, TikTok creator, Pinterest user).
+    Personal,
+    /// A Facebook Page.
+    Page,
+    /// An Instagram professional (business or creator) account.
+    Business,
+    /// A LinkedIn organization the member administers.
+    Organization,
+}
+
 /// One publishable account reachable through a grant. Accounts with tokens of their own
 /// (Facebook Pages) carry them; others use the grant's.
 #[derive(Debug, Clone)]
 pub struct PlatformAccount {
     pub external_user_id: String,
     pub display_name: String,
+    pub kind: AccountKind,
+    /// The account's own token (a Facebook Page token); `None` means the grant's token.
     pub access_token: Option<SecretString>,
+    /// Lifetime of `access_token`; `None` with a token means it does not expire.
     pub expires_in: Option<Duration>,
 }
 
@@ -122,6 +138,10 @@ pub trait PlatformClient: Send + Sync {
         code_verifier: Option<&SecretString>,
     ) -> Result<TokenGrant, PlatformError>;
 
+    /// Platforms that extend a token by exchanging the current one (Instagram Login's
+    /// `ig_refresh_token`, Facebook's `fb_exchange_token`) return that token as the grant's
+    /// `refresh_token`, so callers always pass the stored refresh token here.
+    ///
     /// # Errors
     /// [`PlatformErrorKind::Auth`] when the refresh token is revoked or expired.
     async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError>;

@@ -8,8 +8,8 @@ use url::Url;
 
 use super::lock;
 use crate::{
-    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
-    PlatformRegistry, TokenGrant,
+    AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
+    PlatformErrorKind, PlatformRegistry, TokenGrant,
 };
 
 /// A platform that grants tokens for the code `good-code`, refreshes the refresh token
@@ -134,6 +134,7 @@ impl PlatformClient for FakePlatformClient {
             .map(|(id, name)| PlatformAccount {
                 external_user_id: id.clone(),
                 display_name: name.clone(),
+                kind: AccountKind::Personal,
                 access_token: None,
                 expires_in: None,
             })

@@ -88,9 +88,21 @@ fn check_weighted(
             ("permillage", e.permillage, parsed.permillage),
         ];
         let ranges = [
-            ("displayRangeStart", e.display_range_start, parsed.display_range.start),
-            ("displayRangeEnd", e.display_range_end, parsed.display_range.end),
-            ("validRangeStart", e.valid_range_start, parsed.valid_range.start),
+            (
+                "displayRangeStart",
+                e.display_range_start,
+                parsed.display_range.start,
+            ),
+            (
+                "displayRangeEnd",
+                e.display_range_end,
+                parsed.display_range.end,
+            ),
+            (
+                "validRangeStart",
+                e.valid_range_start,
+                parsed.valid_range.start,
+            ),
             ("validRangeEnd", e.valid_range_end, parsed.valid_range.end),
         ];
         for (name, expected, actual) in ranges {
@@ -150,10 +162,16 @@ fn every_twitter_text_length_case_passes() {
         ran += cases.len();
         println!("{section}: {} cases", cases.len());
     }
-    println!("tweets: {} cases; {ran} cases in all", sections.tweets.len());
+    println!(
+        "tweets: {} cases; {ran} cases in all",
+        sections.tweets.len()
+    );
 
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, in_file, "every case of the four sections in the file ran");
+    assert_eq!(
+        ran, in_file,
+        "every case of the four sections in the file ran"
+    );
     // 8 + 20 + 22 + 2 in the copy of 2020-03-31 (twitter-text 3.1.0); a new copy changes this.
     assert_eq!(ran, 52, "every case of the four sections ran");
 }

@@ -11,7 +11,10 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates and drops its own database;
 //! an unreachable server fails the tests, it never skips them.
 
-#![expect(clippy::unwrap_used, reason = "a test fails loudly on any unexpected error")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
 
 mod concurrency;
 mod contract;

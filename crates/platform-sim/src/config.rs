@@ -201,6 +201,11 @@ impl SimulatorConfig {
 
 fn auto_approve_from_env() -> bool {
     std::env::var(AUTO_APPROVE_ENV)
-        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "true" | "1" | "yes" | "on"
+            )
+        })
         .unwrap_or(false)
 }

@@ -253,10 +253,7 @@ fn deny_url(pending: &PendingAuthorization) -> String {
         ],
         Platform::Linkedin => vec![
             ("error", "user_cancelled_authorize"),
-            (
-                "error_description",
-                "The user cancelled the authorization",
-            ),
+            ("error_description", "The user cancelled the authorization"),
             ("state", state),
         ],
         Platform::X | Platform::Pinterest | Platform::Tiktok => vec![

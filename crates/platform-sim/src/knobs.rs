@@ -227,7 +227,10 @@ pub(crate) async fn gate(
     let platform = gated_platform(req.method(), req.path());
     let shared = req.app_data::<web::Data<Shared>>().cloned();
     let (Some(platform), Some(shared)) = (platform, shared) else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     };
     let (latency, injected, now) = {
         let mut state = shared.lock();

@@ -88,8 +88,7 @@ pub(crate) fn basic_auth(req: &HttpRequest) -> BasicAuth {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return BasicAuth::Missing;
     };
-    let Some((scheme, encoded)) = value.to_str().ok().and_then(|v| v.trim().split_once(' '))
-    else {
+    let Some((scheme, encoded)) = value.to_str().ok().and_then(|v| v.trim().split_once(' ')) else {
         return BasicAuth::Malformed;
     };
     if !scheme.eq_ignore_ascii_case("basic") {

@@ -12,11 +12,11 @@ use socialpub_domain::Platform;
 use tokio::task::JoinHandle;
 use url::Url;
 
+use crate::admin;
 use crate::config::SimulatorConfig;
 use crate::knobs::{self, KnobError, KnobSettings};
 use crate::platforms;
 use crate::state::{Shared, StateSnapshot};
-use crate::admin;
 
 /// Why the simulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +171,9 @@ impl SimulatorHandle {
         if let Some(task) = self.task.take() {
             match task.await {
                 Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "platform simulator stopped with an error"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "platform simulator stopped with an error")
+                }
                 Err(e) => tracing::warn!(error = %e, "platform simulator task failed"),
             }
         }

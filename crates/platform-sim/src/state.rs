@@ -29,7 +29,9 @@ impl Shared {
     /// Lock the state. A poisoned lock (a panic elsewhere while holding it) is recovered: the
     /// state is plain data and stays usable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, SimState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `<base>/<platform>/<role>/` as a URL.
@@ -110,7 +112,10 @@ impl SimState {
             config,
             auto_approve,
             clock_offset: Duration::ZERO,
-            knobs: Platform::ALL.iter().map(|p| (*p, Knobs::default())).collect(),
+            knobs: Platform::ALL
+                .iter()
+                .map(|p| (*p, Knobs::default()))
+                .collect(),
             stats: Platform::ALL
                 .iter()
                 .map(|p| (*p, PlatformStats::default()))

@@ -61,14 +61,23 @@ const SPEC: AuthorizeSpec = AuthorizeSpec {
     pkce: PkceRule::NotUsed,
 };
 
-const PAGE_TASKS: [&str; 5] = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+const PAGE_TASKS: [&str; 5] = [
+    "ANALYZE",
+    "ADVERTISE",
+    "MODERATE",
+    "CREATE_CONTENT",
+    "MANAGE",
+];
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/facebook/oauth/{version}/dialog/oauth",
         web::get().to(authorize_versioned),
     )
-    .route("/facebook/oauth/dialog/oauth", web::get().to(authorize_handler))
+    .route(
+        "/facebook/oauth/dialog/oauth",
+        web::get().to(authorize_handler),
+    )
     .route("/facebook/api/{tail:.*}", web::route().to(graph));
 }
 
@@ -508,9 +517,7 @@ fn page_token(state: &mut SimState, access: &AccessInfo, page_id: &str) -> Strin
     let ttl = if long {
         None
     } else {
-        access
-            .expires_at
-            .map(|e| (e - now).whole_seconds().max(0))
+        access.expires_at.map(|e| (e - now).whole_seconds().max(0))
     };
     let issued = state.issue(
         access.grant,
@@ -571,7 +578,10 @@ fn accounts(
                 .ok_or_else(|| graph_bad(100, None, "(#100) Invalid cursor")),
         }
     };
-    let (start, end) = match (position(params.get("after")), position(params.get("before"))) {
+    let (start, end) = match (
+        position(params.get("after")),
+        position(params.get("before")),
+    ) {
         (Err(e), _) | (_, Err(e)) => return e,
         (Ok(Some(after)), _) => (after + 1, (after + 1 + limit).min(pages.len())),
         (Ok(None), Ok(Some(before))) => (before.saturating_sub(limit), before),
@@ -590,9 +600,7 @@ fn accounts(
         let mut state = shared.lock();
         for (index, page) in slice {
             let mut full = page_json(*index, *page);
-            if wants_token
-                && let Some(obj) = full.as_object_mut()
-            {
+            if wants_token && let Some(obj) = full.as_object_mut() {
                 obj.insert(
                     "access_token".into(),
                     Value::from(page_token(&mut state, &access, page.0)),
@@ -705,7 +713,11 @@ fn debug_token(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpRespo
     let caller = graph_token(req, params).unwrap_or_default();
     let app_token = format!("{}|{}", app.client_id, app.client_secret);
     if !secret_eq(&caller, &app_token) && state.check_access(PLATFORM, Some(&caller)).is_err() {
-        return graph_bad(190, None, "Invalid OAuth access token - Cannot parse access token");
+        return graph_bad(
+            190,
+            None,
+            "Invalid OAuth access token - Cannot parse access token",
+        );
     }
     let Some(input) = params.get("input_token") else {
         return graph_bad(100, None, "(#100) The parameter input_token is required");

@@ -194,7 +194,10 @@ fn long_lived_body(token: &str, expires_in: i64) -> HttpResponse {
 /// `GET /access_token?grant_type=ig_exchange_token&client_secret=...&access_token={short}`.
 fn exchange(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpResponse {
     if params.get("grant_type") != Some("ig_exchange_token") {
-        return graph_bad(100, "(#100) Unsupported grant_type, expected ig_exchange_token");
+        return graph_bad(
+            100,
+            "(#100) Unsupported grant_type, expected ig_exchange_token",
+        );
     }
     let app = shared.lock().config.app(PLATFORM);
     if !params
@@ -215,7 +218,12 @@ fn exchange(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpResponse
     }
     let mut state = shared.lock();
     let ttl = state.long_lived_ttl(PLATFORM);
-    let issued = state.issue(access.grant, TokenKind::Access, Flavor::MetaLongLived, Some(ttl));
+    let issued = state.issue(
+        access.grant,
+        TokenKind::Access,
+        Flavor::MetaLongLived,
+        Some(ttl),
+    );
     long_lived_body(&issued.token, issued.expires_in_json())
 }
 
@@ -224,7 +232,10 @@ fn exchange(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpResponse
 /// is returned; the old one keeps working until its own expiry.
 fn refresh(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpResponse {
     if params.get("grant_type") != Some("ig_refresh_token") {
-        return graph_bad(100, "(#100) Unsupported grant_type, expected ig_refresh_token");
+        return graph_bad(
+            100,
+            "(#100) Unsupported grant_type, expected ig_refresh_token",
+        );
     }
     let (access, now) = match check(req, params, shared) {
         Ok(a) => a,
@@ -248,7 +259,12 @@ fn refresh(req: &HttpRequest, params: &Params, shared: &Shared) -> HttpResponse 
         );
     }
     let ttl = state.long_lived_ttl(PLATFORM);
-    let issued = state.issue(access.grant, TokenKind::Access, Flavor::MetaLongLived, Some(ttl));
+    let issued = state.issue(
+        access.grant,
+        TokenKind::Access,
+        Flavor::MetaLongLived,
+        Some(ttl),
+    );
     state.stats_mut(PLATFORM).refreshes += 1;
     long_lived_body(&issued.token, issued.expires_in_json())
 }
@@ -259,7 +275,9 @@ fn me(req: &HttpRequest, params: &Params, shared: &Shared, node: &str) -> HttpRe
     {
         return graph_bad(
             100,
-            &format!("(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"),
+            &format!(
+                "(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+            ),
         );
     }
     let (access, _) = match check(req, params, shared) {
@@ -267,7 +285,10 @@ fn me(req: &HttpRequest, params: &Params, shared: &Shared, node: &str) -> HttpRe
         Err(response) => return response,
     };
     if !access.has_scope("instagram_business_basic") {
-        return graph_bad(10, "(#10) Application does not have permission for this action");
+        return graph_bad(
+            10,
+            "(#10) Application does not have permission for this action",
+        );
     }
     let full = json!({
         "id": seed::instagram::APP_SCOPED_ID,

@@ -134,7 +134,9 @@ fn form(req: &HttpRequest, body: &[u8]) -> Params {
 
 fn authenticate(params: &Params, app: &AppCredentials) -> Result<(), HttpResponse> {
     match (params.get("client_id"), params.get("client_secret")) {
-        (Some(id), Some(secret)) if id == app.client_id && secret_eq(secret, &app.client_secret) => {
+        (Some(id), Some(secret))
+            if id == app.client_id && secret_eq(secret, &app.client_secret) =>
+        {
             Ok(())
         }
         (None, _) => Err(oauth_error(
@@ -272,11 +274,7 @@ async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
     empty_ok()
 }
 
-async fn introspect(
-    req: HttpRequest,
-    body: web::Bytes,
-    shared: web::Data<Shared>,
-) -> HttpResponse {
+async fn introspect(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
     let params = form(&req, &body);
     let app = shared.lock().config.app(PLATFORM);
     if let Err(response) = authenticate(&params, &app) {

@@ -90,7 +90,10 @@ pub(crate) async fn not_found(req: HttpRequest) -> HttpResponse {
     let path = req.path();
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
-        "x" => x::problem(StatusCode::NOT_FOUND, Some("Sorry, that page does not exist")),
+        "x" => x::problem(
+            StatusCode::NOT_FOUND,
+            Some("Sorry, that page does not exist"),
+        ),
         "pinterest" => pinterest::error(StatusCode::NOT_FOUND, 404, Some("Not found.")),
         "tiktok" => tiktok::api_error(
             StatusCode::NOT_FOUND,

@@ -60,8 +60,14 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/pinterest/oauth/oauth/", web::get().to(authorize_handler))
         .route("/pinterest/oauth/oauth", web::get().to(authorize_handler))
         .route("/pinterest/api/v5/oauth/token", web::post().to(token))
-        .route("/pinterest/api/v5/oauth/token/revoke", web::post().to(revoke))
-        .route("/pinterest/api/v5/user_account", web::get().to(user_account))
+        .route(
+            "/pinterest/api/v5/oauth/token/revoke",
+            web::post().to(revoke),
+        )
+        .route(
+            "/pinterest/api/v5/user_account",
+            web::get().to(user_account),
+        )
         .route("/pinterest/api/v5/boards", web::get().to(boards));
 }
 
@@ -167,7 +173,12 @@ fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> Http
     let access_ttl = state.access_ttl(PLATFORM);
     let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(5_184_000);
     let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
-    let refresh = state.issue(grant, TokenKind::Refresh, Flavor::Standard, Some(refresh_ttl));
+    let refresh = state.issue(
+        grant,
+        TokenKind::Refresh,
+        Flavor::Standard,
+        Some(refresh_ttl),
+    );
     token_json(
         "authorization_code",
         &access.token,
@@ -324,14 +335,22 @@ async fn boards(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
         .filter(|(_, b)| wanted.contains(&b.2))
         .map(|(i, b)| board_json(i, *b))
         .collect();
-    let items: Vec<Value> = visible.iter().skip(offset).take(page_size).cloned().collect();
+    let items: Vec<Value> = visible
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .cloned()
+        .collect();
     let next = offset + items.len();
     let bookmark = if next < visible.len() {
         Value::from(encode_bookmark(next))
     } else {
         Value::Null
     };
-    json(StatusCode::OK, json!({"items": items, "bookmark": bookmark}))
+    json(
+        StatusCode::OK,
+        json!({"items": items, "bookmark": bookmark}),
+    )
 }
 
 fn encode_bookmark(offset: usize) -> String {

@@ -132,7 +132,9 @@ fn form(req: &HttpRequest, body: &[u8]) -> Params {
 /// `client_key` + `client_secret` in the form body.
 fn authenticate(params: &Params, app: &AppCredentials) -> Result<(), HttpResponse> {
     match (params.get("client_key"), params.get("client_secret")) {
-        (Some(key), Some(secret)) if key == app.client_id && secret_eq(secret, &app.client_secret) => {
+        (Some(key), Some(secret))
+            if key == app.client_id && secret_eq(secret, &app.client_secret) =>
+        {
             Ok(())
         }
         (None, _) => Err(oauth_error(
@@ -237,7 +239,12 @@ fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> Http
     let access_ttl = state.access_ttl(PLATFORM);
     let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(15_552_000);
     let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
-    let refresh = state.issue(grant, TokenKind::Refresh, Flavor::Standard, Some(refresh_ttl));
+    let refresh = state.issue(
+        grant,
+        TokenKind::Refresh,
+        Flavor::Standard,
+        Some(refresh_ttl),
+    );
     token_json(
         &access.token,
         access.expires_in_json(),
@@ -380,11 +387,7 @@ fn user_value(field: &str) -> Value {
         }
         "display_name" => seed::tiktok::DISPLAY_NAME.into(),
         "bio_description" => "Simulated TikTok creator for Socialpub.".into(),
-        "profile_deep_link" => format!(
-            "https://www.tiktok.com/@{}",
-            seed::tiktok::USERNAME
-        )
-        .into(),
+        "profile_deep_link" => format!("https://www.tiktok.com/@{}", seed::tiktok::USERNAME).into(),
         "is_verified" => false.into(),
         "username" => seed::tiktok::USERNAME.into(),
         "follower_count" => 2048.into(),

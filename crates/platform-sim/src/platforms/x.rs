@@ -92,10 +92,13 @@ const USERS_ME_LIMIT: u32 = 75;
 const WINDOW_SECONDS: i64 = 900;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/x/oauth/i/oauth2/authorize", web::get().to(authorize_handler))
-        .route("/x/api/2/oauth2/token", web::post().to(token))
-        .route("/x/api/2/oauth2/revoke", web::post().to(revoke))
-        .route("/x/api/2/users/me", web::get().to(users_me));
+    cfg.route(
+        "/x/oauth/i/oauth2/authorize",
+        web::get().to(authorize_handler),
+    )
+    .route("/x/api/2/oauth2/token", web::post().to(token))
+    .route("/x/api/2/oauth2/revoke", web::post().to(revoke))
+    .route("/x/api/2/users/me", web::get().to(users_me));
 }
 
 async fn authorize_handler(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
@@ -269,7 +272,12 @@ fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpRespon
         Flavor::Standard,
         Some(access_ttl),
     );
-    let new_refresh = state.issue(info.grant, TokenKind::Refresh, Flavor::Standard, refresh_ttl);
+    let new_refresh = state.issue(
+        info.grant,
+        TokenKind::Refresh,
+        Flavor::Standard,
+        refresh_ttl,
+    );
     token_body(
         &access.token,
         access.expires_in_json(),
@@ -315,7 +323,12 @@ async fn users_me(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     };
     let access = match access {
         Ok(a) => a,
-        Err(TokenError::Missing | TokenError::Unknown | TokenError::Expired(_) | TokenError::Revoked) => {
+        Err(
+            TokenError::Missing
+            | TokenError::Unknown
+            | TokenError::Expired(_)
+            | TokenError::Revoked,
+        ) => {
             return problem(StatusCode::UNAUTHORIZED, None);
         }
     };
@@ -324,7 +337,12 @@ async fn users_me(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     }
     let requested: Vec<&str> = params
         .get("user.fields")
-        .map(|f| f.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+        .map(|f| {
+            f.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let invalid: Vec<&str> = requested
         .iter()

@@ -1,0 +1,14 @@
+//! The simulator's one integration test binary: every platform driven over real HTTP.
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
+mod admin;
+mod common;
+mod facebook;
+mod instagram;
+mod knobs;
+mod linkedin;
+mod pinterest;
+mod robustness;
+mod tiktok;
+mod x;

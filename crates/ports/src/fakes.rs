@@ -11,6 +11,7 @@ mod connections;
 mod jobs;
 mod oauth_states;
 mod platform;
+mod secrets;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -23,6 +24,7 @@ pub use connections::InMemoryConnectionRepository;
 pub use jobs::InMemoryJobRepository;
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+pub use secrets::SequentialSecrets;
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -50,7 +50,7 @@ mod tests {
         let generator = RingSecretGenerator::new();
         assert_eq!(
             generator.pkce_challenge(&verifier),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGGHWSSgM"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 

@@ -5,6 +5,9 @@ mod connections;
 mod jobs;
 mod maintenance;
 
-pub use connections::{ConnectionError, ConnectionService};
+pub use connections::{
+    AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
+    ConnectionPorts, ConnectionService, Disconnected, SweepReport,
+};
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};

@@ -1,0 +1,176 @@
+//! [`Database`]: the entry point. It opens the pool a URL names and hands out the repositories.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use diesel_async::RunQueryDsl;
+use socialpub_ports::{ConnectionRepository, JobRepository, OAuthStateStore, RepositoryError};
+
+use crate::connection_repository::DieselConnectionRepository;
+use crate::database_url::{Target, redact};
+use crate::job_repository::DieselJobRepository;
+use crate::migrations::{self, Direction};
+use crate::oauth_state_store::DieselOAuthStateStore;
+use crate::pool::{self, PoolSettings, PoolStatus};
+use crate::store::{Store, with_connection};
+use crate::{Backend, PersistenceError};
+
+/// A pooled connection to PostgreSQL or SQLite, and the repositories that use it.
+///
+/// Cloning is cheap and shares the pool. Build one per process in the composition root.
+#[derive(Clone)]
+pub struct Database {
+    store: Store,
+    backend: Backend,
+    /// The URL with its password masked, for error messages.
+    url: String,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Sets up a pool for the database `url` names; connections open lazily, on first use.
+    ///
+    /// `postgres://` and `postgresql://` URLs pick PostgreSQL. `sqlite://path`, `sqlite:path`
+    /// and bare paths ending in `.db` or `.sqlite` pick an SQLite file, whose parent
+    /// directories are created; `sqlite::memory:` is a private in-memory database with a
+    /// single connection, gone when the pool closes.
+    ///
+    /// # Errors
+    /// [`PersistenceError::UnsupportedUrl`] for any other URL,
+    /// [`PersistenceError::CreateDirectory`] when the SQLite file's directory cannot be
+    /// created, and [`PersistenceError::Pool`] when the pool refuses the settings.
+    pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, PersistenceError> {
+        let redacted = redact(url);
+        let target = Target::parse(url).ok_or_else(|| PersistenceError::UnsupportedUrl {
+            url: redacted.clone(),
+        })?;
+        let backend = target.backend();
+        let pool_error = |source: diesel_async::pooled_connection::deadpool::BuildError| {
+            PersistenceError::Pool {
+                backend,
+                url: redacted.clone(),
+                source: Box::new(source),
+            }
+        };
+        let store = match target {
+            Target::Postgres(url) => {
+                Store::Postgres(pool::postgres(&url, &settings).map_err(pool_error)?)
+            }
+            Target::SqliteFile(path) => {
+                create_parent_directory(&path)?;
+                let path = path.to_string_lossy();
+                Store::Sqlite(
+                    pool::sqlite(&path, &settings, settings.max_size).map_err(pool_error)?,
+                )
+            }
+            // Every connection to ":memory:" is its own database, so there must be only one.
+            Target::SqliteMemory => {
+                Store::Sqlite(pool::sqlite(":memory:", &settings, 1).map_err(pool_error)?)
+            }
+        };
+        Ok(Self {
+            store,
+            backend,
+            url: redacted,
+        })
+    }
+
+    /// Which engine this database runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies every pending migration; returns the versions applied (none when up to date).
+    /// Safe to call from several processes at once on PostgreSQL (they take turns).
+    ///
+    /// # Errors
+    /// [`PersistenceError::Migration`] naming the failing step; the failed migration is rolled
+    /// back.
+    pub async fn run_migrations(&self) -> Result<Vec<String>, PersistenceError> {
+        migrations::run(&self.store, Direction::Up)
+            .await
+            .map_err(|source| self.migration_error(source))
+    }
+
+    /// Reverts every applied migration, newest first: all of Socialpub's tables and their data
+    /// are dropped. For tests and for removing Socialpub from a shared database.
+    ///
+    /// # Errors
+    /// [`PersistenceError::Migration`] naming the failing step.
+    pub async fn revert_all_migrations(&self) -> Result<Vec<String>, PersistenceError> {
+        migrations::run(&self.store, Direction::RevertAll)
+            .await
+            .map_err(|source| self.migration_error(source))
+    }
+
+    /// Runs a trivial query, for readiness probes.
+    ///
+    /// # Errors
+    /// [`PersistenceError::Unavailable`] when no connection can be had or used in time.
+    pub async fn ping(&self) -> Result<(), PersistenceError> {
+        with_connection!(&self.store, |conn| {
+            diesel::sql_query("SELECT 1").execute(conn).await?;
+            Ok(())
+        })
+        .map_err(|error| PersistenceError::Unavailable {
+            backend: self.backend,
+            url: self.url.clone(),
+            source: Box::new(RepositoryError::from(error)),
+        })
+    }
+
+    /// How busy the pool is, for metrics.
+    pub fn pool_status(&self) -> PoolStatus {
+        self.store.status().into()
+    }
+
+    /// Closes the pool for graceful shutdown: idle connections close now, in-use ones when
+    /// given back, and every later query fails as unavailable.
+    pub fn close(&self) {
+        self.store.close();
+    }
+
+    /// The connection repository on this database.
+    pub fn connections(&self) -> Arc<dyn ConnectionRepository> {
+        Arc::new(DieselConnectionRepository::new(self.store.clone()))
+    }
+
+    /// The job repository (and work queue) on this database.
+    pub fn jobs(&self) -> Arc<dyn JobRepository> {
+        Arc::new(DieselJobRepository::new(self.store.clone()))
+    }
+
+    /// The OAuth state store on this database.
+    pub fn oauth_states(&self) -> Arc<dyn OAuthStateStore> {
+        Arc::new(DieselOAuthStateStore::new(self.store.clone()))
+    }
+
+    fn migration_error(&self, source: socialpub_ports::BoxError) -> PersistenceError {
+        PersistenceError::Migration {
+            backend: self.backend,
+            url: self.url.clone(),
+            source,
+        }
+    }
+}
+
+/// So that a fresh checkout can start with `DATABASE_URL=sqlite://data/socialpub.db`.
+fn create_parent_directory(path: &Path) -> Result<(), PersistenceError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            std::fs::create_dir_all(parent).map_err(|source| PersistenceError::CreateDirectory {
+                path: parent.to_owned(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,81 @@
+use diesel::{AsChangeset, Insertable, Queryable, Selectable};
+use socialpub_domain::{ConnectionId, ConnectionStatus, EncryptedToken, SocialConnection};
+use socialpub_ports::RepositoryError;
+
+use super::{corrupt, from_json, platform, to_json, user_id};
+use crate::schema::social_connections;
+use crate::values::{DbJson, DbTime, DbUuid};
+
+const TABLE: &str = "social_connections";
+
+/// A `social_connections` row without the refresh-lock columns, which only the lock queries
+/// touch: saving a connection never takes or drops somebody's refresh lock.
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = social_connections)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_null = true)]
+pub(crate) struct ConnectionRow {
+    id: DbUuid,
+    user_id: String,
+    platform: String,
+    external_user_id: String,
+    external_display_name: String,
+    access_token_encrypted: Vec<u8>,
+    refresh_token_encrypted: Option<Vec<u8>>,
+    expires_at: Option<DbTime>,
+    refresh_expires_at: Option<DbTime>,
+    scopes: DbJson,
+    status: String,
+    created_at: DbTime,
+    updated_at: DbTime,
+}
+
+impl TryFrom<&SocialConnection> for ConnectionRow {
+    type Error = RepositoryError;
+
+    fn try_from(connection: &SocialConnection) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: DbUuid(*connection.id.as_uuid()),
+            user_id: connection.user_id.as_str().to_owned(),
+            platform: connection.platform.as_str().to_owned(),
+            external_user_id: connection.external_user_id.clone(),
+            external_display_name: connection.external_display_name.clone(),
+            access_token_encrypted: connection.access_token_encrypted.as_bytes().to_vec(),
+            refresh_token_encrypted: connection
+                .refresh_token_encrypted
+                .as_ref()
+                .map(|token| token.as_bytes().to_vec()),
+            expires_at: connection.expires_at.map(DbTime),
+            refresh_expires_at: connection.refresh_expires_at.map(DbTime),
+            scopes: to_json(&connection.scopes)?,
+            status: connection.status.as_str().to_owned(),
+            created_at: DbTime(connection.created_at),
+            updated_at: DbTime(connection.updated_at),
+        })
+    }
+}
+
+impl TryFrom<ConnectionRow> for SocialConnection {
+    type Error = RepositoryError;
+
+    fn try_from(row: ConnectionRow) -> Result<Self, Self::Error> {
+        let id = ConnectionId::from_uuid(row.id.0);
+        let status = ConnectionStatus::parse(&row.status)
+            .ok_or_else(|| corrupt(TABLE, &id, format_args!("unknown status `{}`", row.status)))?;
+        Ok(Self {
+            id,
+            user_id: user_id(TABLE, &id, row.user_id)?,
+            platform: platform(TABLE, &id, &row.platform)?,
+            external_user_id: row.external_user_id,
+            external_display_name: row.external_display_name,
+            access_token_encrypted: EncryptedToken::from_bytes(row.access_token_encrypted),
+            refresh_token_encrypted: row.refresh_token_encrypted.map(EncryptedToken::from_bytes),
+            expires_at: row.expires_at.map(|t| t.0),
+            refresh_expires_at: row.refresh_expires_at.map(|t| t.0),
+            scopes: from_json(TABLE, &id, "scopes", row.scopes)?,
+            status,
+            created_at: row.created_at.0,
+            updated_at: row.updated_at.0,
+        })
+    }
+}

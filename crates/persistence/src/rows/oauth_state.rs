@@ -1,0 +1,56 @@
+use diesel::{Insertable, Queryable, Selectable};
+use socialpub_domain::SecretString;
+use socialpub_ports::{OAuthState, RepositoryError};
+
+use super::{platform, user_id};
+use crate::schema::oauth_states;
+use crate::values::DbTime;
+
+const TABLE: &str = "oauth_states";
+
+/// An `oauth_states` row. The state and the PKCE verifier live here only for the minutes
+/// between the authorization redirect and the callback.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = oauth_states)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub(crate) struct OAuthStateRow {
+    state: String,
+    user_id: String,
+    platform: String,
+    code_verifier: Option<String>,
+    return_to: Option<String>,
+    created_at: DbTime,
+    expires_at: DbTime,
+}
+
+impl From<&OAuthState> for OAuthStateRow {
+    fn from(state: &OAuthState) -> Self {
+        Self {
+            state: state.state.expose().to_owned(),
+            user_id: state.user_id.as_str().to_owned(),
+            platform: state.platform.as_str().to_owned(),
+            code_verifier: state.code_verifier.as_ref().map(|v| v.expose().to_owned()),
+            return_to: state.return_to.clone(),
+            created_at: DbTime(state.created_at),
+            expires_at: DbTime(state.expires_at),
+        }
+    }
+}
+
+impl TryFrom<OAuthStateRow> for OAuthState {
+    type Error = RepositoryError;
+
+    fn try_from(row: OAuthStateRow) -> Result<Self, Self::Error> {
+        // Rows are named by their expiry, never by the state value: it is a secret.
+        let key = format_args!("expiring at {}", row.expires_at.0).to_string();
+        Ok(Self {
+            user_id: user_id(TABLE, &key, row.user_id)?,
+            platform: platform(TABLE, &key, &row.platform)?,
+            state: SecretString::new(row.state),
+            code_verifier: row.code_verifier.map(SecretString::new),
+            return_to: row.return_to,
+            created_at: row.created_at.0,
+            expires_at: row.expires_at.0,
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! The tables of `migrations/{postgres,sqlite}`, in diesel's terms.
+//!
+//! Written by hand rather than by `diesel print-schema`: the portable types of
+//! [`crate::sql_types`] are what lets one schema (and one copy of every query) serve both
+//! backends, and print-schema would emit backend-specific types. The migrations test and the
+//! repository contract suite, which touch every column on both backends, catch drift.
+
+diesel::table! {
+    use diesel::sql_types::{Binary, Nullable, Text};
+    use crate::sql_types::{Document, Id, Instant};
+
+    social_connections (id) {
+        id -> Id,
+        user_id -> Text,
+        platform -> Text,
+        external_user_id -> Text,
+        external_display_name -> Text,
+        access_token_encrypted -> Binary,
+        refresh_token_encrypted -> Nullable<Binary>,
+        expires_at -> Nullable<Instant>,
+        refresh_expires_at -> Nullable<Instant>,
+        scopes -> Document,
+        status -> Text,
+        refresh_locked_by -> Nullable<Text>,
+        refresh_locked_until -> Nullable<Instant>,
+        created_at -> Instant,
+        updated_at -> Instant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Nullable, Text};
+    use crate::sql_types::Instant;
+
+    oauth_states (state) {
+        state -> Text,
+        user_id -> Text,
+        platform -> Text,
+        code_verifier -> Nullable<Text>,
+        return_to -> Nullable<Text>,
+        created_at -> Instant,
+        expires_at -> Instant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Nullable, Text};
+    use crate::sql_types::{Document, Id, Instant};
+
+    publish_jobs (id) {
+        id -> Id,
+        user_id -> Text,
+        social_connection_id -> Id,
+        platform -> Text,
+        content_text -> Text,
+        assets -> Document,
+        platform_specific_options -> Document,
+        status -> Text,
+        scheduled_at -> Nullable<Instant>,
+        published_at -> Nullable<Instant>,
+        error_code -> Nullable<Text>,
+        error_message -> Nullable<Text>,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        next_attempt_at -> Nullable<Instant>,
+        external_post_id -> Nullable<Text>,
+        post_url -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        progress -> Document,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Instant>,
+        created_at -> Instant,
+        updated_at -> Instant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Nullable, Text};
+    use crate::sql_types::{Id, Instant};
+
+    job_attempts (id) {
+        id -> Id,
+        job_id -> Id,
+        attempt_number -> Integer,
+        worker -> Text,
+        started_at -> Instant,
+        finished_at -> Nullable<Instant>,
+        outcome -> Text,
+        http_status -> Nullable<Integer>,
+        platform_error_code -> Nullable<Text>,
+        message -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(job_attempts -> publish_jobs (job_id));
+diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs);

@@ -4,6 +4,7 @@
 mod connections;
 mod jobs;
 mod maintenance;
+mod validation;
 
 pub use connections::{
     AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
@@ -11,3 +12,4 @@ pub use connections::{
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
+pub use validation::{ContentToCheck, ValidationError, ValidationReport, ValidationService};

@@ -15,7 +15,7 @@ mod secrets;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-pub use assets::InMemoryAssetFetcher;
+pub use assets::{InMemoryAssetFetcher, StaticAssetProbe};
 pub use authenticator::StaticAuthenticator;
 pub use cache::InMemoryInsightsCache;
 pub use cipher::FakeTokenCipher;

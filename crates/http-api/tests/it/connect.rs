@@ -3,13 +3,11 @@ use actix_web::test::TestRequest;
 use crate::harness::*;
 
 async fn start_x(
-    app: &(
-         impl actix_web::dev::Service<
+    app: &impl actix_web::dev::Service<
         actix_http::Request,
         Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
         Error = actix_web::Error,
-    >
-     ),
+    >,
 ) -> String {
     let (status, _, body) = send(
         app,

@@ -1,1 +1,36 @@
 //! Shared HTTP plumbing for the platform adapters.
+//!
+//! Every `socialpub-<platform>` crate builds on the same pieces:
+//!
+//! - [`build_http_client`]: a `reqwest::Client` on rustls + ring that never follows redirects
+//!   (a token endpoint that redirects must not make us send credentials elsewhere) and has
+//!   connect and request timeouts.
+//! - [`Pkce`], [`pkce_challenge`], [`random_state`]: RFC 7636 S256 PKCE and CSRF `state`.
+//! - [`authorization_url`]: the URL the user's browser goes to.
+//! - [`request_token`]: a token endpoint call with tolerant parsing of the many ways platforms
+//!   bend RFC 6749 section 5.1 (see [`parse_token_response`]).
+//! - [`kind_for_status`], [`retry_after`], [`read_rate_limit`], [`oauth_error`],
+//!   [`generic_classify`], [`transport_error`]: turning HTTP failures into the
+//!   [`PlatformError`](socialpub_ports::PlatformError) taxonomy.
+//! - [`send_json`] / [`send_empty`]: send, classify failures, decode the body.
+//!
+//! No helper here puts a token, secret or URL with a query string into an error.
+
+mod authorize;
+mod classify;
+mod client;
+mod pkce;
+mod rate_limit;
+mod send;
+mod token;
+
+pub use authorize::authorization_url;
+pub use classify::{
+    Classify, generic_classify, kind_for_oauth_error, kind_for_status, malformed_body,
+    message_from_body, oauth_error, platform_error, transport_error,
+};
+pub use client::{HttpClientError, HttpClientSettings, build_http_client};
+pub use pkce::{Pkce, pkce_challenge, random_state};
+pub use rate_limit::{RateLimit, read_rate_limit, read_rate_limit_at, retry_after};
+pub use send::{send_empty, send_json};
+pub use token::{ClientAuth, parse_token_response, request_token};

@@ -13,13 +13,21 @@ pub fn authorization_url(base: &Url, path: &str, params: &[(&str, &str)]) -> Url
     );
     url.set_path(&joined);
     url.set_fragment(None);
-    {
+    if !params.is_empty() {
         let mut query = url.query_pairs_mut();
         for (name, value) in params {
             query.append_pair(name, value);
         }
     }
     url
+}
+
+/// An API endpoint: `base` + `path`, without adding a query.
+///
+/// `https://api.pinterest.com` + `/v5/user_account`; a base with a path prefix (a simulator
+/// mounted under `/pinterest`) keeps it.
+pub fn endpoint(base: &Url, path: &str) -> Url {
+    authorization_url(base, path, &[])
 }
 
 #[cfg(test)]
@@ -46,6 +54,11 @@ mod tests {
 
         let nested = authorization_url(&Url::parse("http://127.0.0.1:9/sim")?, "oauth/", &[]);
         assert_eq!(nested.path(), "/sim/oauth/");
+        assert_eq!(nested.query(), None);
+        assert_eq!(
+            endpoint(&Url::parse("https://api.x.com")?, "/2/users/me").as_str(),
+            "https://api.x.com/2/users/me"
+        );
         Ok(())
     }
 }

@@ -24,13 +24,13 @@ mod rate_limit;
 mod send;
 mod token;
 
-pub use authorize::authorization_url;
+pub use authorize::{authorization_url, endpoint};
 pub use classify::{
     Classify, generic_classify, kind_for_oauth_error, kind_for_status, malformed_body,
     message_from_body, oauth_error, platform_error, transport_error,
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
-pub use pkce::{Pkce, pkce_challenge, random_state};
+pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
 pub use rate_limit::{RateLimit, read_rate_limit, read_rate_limit_at, retry_after};
 pub use send::{send_empty, send_json};
 pub use token::{ClientAuth, parse_token_response, request_token};

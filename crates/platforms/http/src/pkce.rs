@@ -62,6 +62,17 @@ pub fn random_state() -> SecretString {
     SecretString::new(random_base64url::<32>())
 }
 
+/// The same S256 digest as lowercase hex (64 characters), from a base64url challenge, for
+/// platforms that want hex (TikTok's Login Kit). `None` if `challenge` is not a base64url
+/// SHA-256 digest.
+pub fn s256_challenge_to_hex(challenge: &str) -> Option<String> {
+    let digest = URL_SAFE_NO_PAD.decode(challenge).ok()?;
+    if digest.len() != 32 {
+        return None;
+    }
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 fn random_base64url<const N: usize>() -> String {
     let mut bytes = [0_u8; N];
     SystemRandom::new()
@@ -86,6 +97,17 @@ mod tests {
             pkce.challenge(),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
+    }
+
+    #[test]
+    fn hex_challenge() {
+        let verifier = SecretString::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        let hex = s256_challenge_to_hex(&pkce_challenge(&verifier));
+        assert_eq!(
+            hex.as_deref(),
+            Some("13d31e961a1ad8ec2f16b10c4c982e0876a878ad6df144566ee1894acb70f9c3")
+        );
+        assert_eq!(s256_challenge_to_hex("not-a-digest"), None);
     }
 
     #[test]

@@ -1,0 +1,144 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reqwest::RequestBuilder;
+use serde::de::DeserializeOwned;
+use socialpub_domain::{Platform, SecretString};
+use socialpub_ports::{
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
+};
+use url::Url;
+
+use crate::config::FacebookConfig;
+use socialpub_platform_http::{Classify, malformed_body, transport_error};
+
+use crate::errors;
+use crate::wire::ErrorEnvelope;
+
+/// A typed Facebook Pages client: Facebook Login, long-lived user tokens, Page discovery.
+///
+/// Cheap to clone. Build the `reqwest::Client` with redirects off (token calls carry the app
+/// secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
+#[derive(Debug, Clone)]
+pub struct FacebookClient {
+    pub(crate) config: Arc<FacebookConfig>,
+    pub(crate) http: reqwest::Client,
+}
+
+impl FacebookClient {
+    pub fn new(config: FacebookConfig, http: reqwest::Client) -> Self {
+        Self {
+            config: Arc::new(config),
+            http,
+        }
+    }
+
+    pub fn config(&self) -> &FacebookConfig {
+        &self.config
+    }
+
+    /// `{api_base}/{version}/{segments...}`.
+    pub(crate) fn graph_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
+        let mut url = self.config.api_base_url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        url.path_segments_mut()
+            .map_err(|()| errors::bad_base_url("api_base_url"))?
+            .pop_if_empty()
+            .push(&self.config.graph_api_version)
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// Whether a URL handed back by Graph (`paging.next`) points at the configured API host,
+    /// so following it cannot send the token anywhere else.
+    pub(crate) fn is_api_host(&self, url: &Url) -> bool {
+        let base = &self.config.api_base_url;
+        url.scheme() == base.scheme()
+            && url.host_str() == base.host_str()
+            && url.port_or_known_default() == base.port_or_known_default()
+    }
+
+    /// Sends a request and reads a JSON body of type `T`; any failure is classified, and the
+    /// given secrets are scrubbed from the platform's message.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        classify: Classify,
+        secrets: &[&SecretString],
+    ) -> Result<T, PlatformError> {
+        let platform = Platform::Facebook;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        if !status.is_success() {
+            return Err(errors::redact(
+                classify(platform, status, &headers, &body),
+                secrets,
+            ));
+        }
+        // Graph occasionally answers a failure with a 200 and the error envelope.
+        if serde_json::from_slice::<ErrorEnvelope>(&body).is_ok_and(|e| e.error.is_some()) {
+            return Err(errors::redact(
+                classify(platform, status, &headers, &body),
+                secrets,
+            ));
+        }
+        serde_json::from_slice::<T>(&body)
+            .map_err(|parse_error| malformed_body(platform, status, &parse_error))
+    }
+}
+
+#[async_trait]
+impl PlatformClient for FacebookClient {
+    fn platform(&self) -> Platform {
+        Platform::Facebook
+    }
+
+    /// Facebook Login's manual flow takes no PKCE (its PKCE variant is still "in testing").
+    fn uses_pkce(&self) -> bool {
+        false
+    }
+
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url {
+        self.login_dialog_url(request.state, request.redirect_uri)
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &SecretString,
+        redirect_uri: &Url,
+        _code_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, PlatformError> {
+        let short = self.exchange_code_short_lived(code, redirect_uri).await?;
+        self.grant_for_long_lived(&short.access_token).await
+    }
+
+    async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError> {
+        self.grant_for_long_lived(refresh_token).await
+    }
+
+    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
+        self.revoke_permissions(access_token).await
+    }
+
+    async fn list_accounts(
+        &self,
+        grant: &TokenGrant,
+    ) -> Result<Vec<PlatformAccount>, PlatformError> {
+        Ok(self
+            .pages(&grant.access_token)
+            .await?
+            .into_iter()
+            .filter(|page| page.can_publish())
+            .map(crate::accounts::FacebookPage::into_account)
+            .collect())
+    }
+}

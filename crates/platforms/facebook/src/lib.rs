@@ -1,0 +1,29 @@
+//! Facebook Pages client for Socialpub, usable on its own.
+//!
+//! - [`FacebookClient`] implements the [`socialpub_ports::PlatformClient`] port: Facebook
+//!   Login (`/dialog/oauth`), code exchange followed by the long-lived token exchange
+//!   (`fb_exchange_token`), Page discovery (`/me/accounts`, one account per Page, each with its
+//!   own non-expiring Page token) and revocation (`DELETE /me/permissions`).
+//! - Meta has no refresh tokens: the long-lived user token is returned as both the access and
+//!   the refresh token, and "refreshing" exchanges it again while it is still valid.
+//! - Every Graph failure becomes a [`socialpub_ports::PlatformError`] classified by the error
+//!   envelope's `code`/`error_subcode` (190 reconnect, 10/2xx permission, 4/17/32/613/800xx
+//!   quota with the usage headers, 1/2 transient, 368 content ...). No token or secret ever
+//!   appears in an error, and request URLs (whose queries carry the app secret on token calls)
+//!   are never part of one.
+//!
+//! Give it a `reqwest::Client` that does not follow redirects.
+
+mod accounts;
+mod client;
+mod config;
+mod errors;
+mod oauth;
+mod wire;
+
+pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
+pub use client::FacebookClient;
+pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, FacebookConfig};
+pub use errors::GraphUsage;
+pub use oauth::UserToken;
+pub use wire::{AppUsage, BusinessUseCaseUsage, PageTask};

@@ -1,0 +1,159 @@
+//! The Graph API's JSON, as sent on the wire. Tolerant on purpose: every field has a default,
+//! unknown enum values land in `Other`, and tokens are read straight into [`SecretString`] so a
+//! `Debug` print of a response can never show one.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Deserializer};
+use socialpub_domain::SecretString;
+
+fn secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretString, D::Error> {
+    String::deserialize(deserializer).map(SecretString::new)
+}
+
+fn optional_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?
+        .filter(|token| !token.is_empty())
+        .map(SecretString::new))
+}
+
+/// `GET /oauth/access_token`, both the code exchange and `fb_exchange_token`:
+/// `{"access_token","token_type":"bearer","expires_in"}`. `expires_in` is absent for tokens
+/// that do not expire.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenResponse {
+    #[serde(deserialize_with = "secret")]
+    pub access_token: SecretString,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+/// `GET /me/permissions`: `{"data":[{"permission":"pages_manage_posts","status":"granted"}]}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PermissionsResponse {
+    pub data: Vec<PermissionEntry>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PermissionEntry {
+    pub permission: String,
+    pub status: PermissionStatus,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PermissionStatus {
+    Granted,
+    Declined,
+    Expired,
+    #[default]
+    #[serde(other)]
+    Other,
+}
+
+/// One page of `GET /me/accounts?fields=id,name,access_token,tasks`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct AccountsPage {
+    pub data: Vec<PageEntry>,
+    pub paging: Option<Paging>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PageEntry {
+    pub id: String,
+    pub name: String,
+    pub category: Option<String>,
+    #[serde(deserialize_with = "optional_secret")]
+    pub access_token: Option<SecretString>,
+    pub tasks: Vec<PageTask>,
+}
+
+/// What the user may do on a Page (`tasks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PageTask {
+    Analyze,
+    Advertise,
+    Moderate,
+    CreateContent,
+    Manage,
+    #[serde(other)]
+    Other,
+}
+
+/// Cursor paging. `next` is a full URL (it embeds the access token: never log it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Paging {
+    pub next: Option<String>,
+}
+
+/// `DELETE /me/permissions` answers `{"success":true}` or a bare `true`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum SuccessResponse {
+    Object {
+        #[serde(default)]
+        success: bool,
+    },
+    Bare(bool),
+}
+
+impl SuccessResponse {
+    pub fn succeeded(&self) -> bool {
+        match self {
+            SuccessResponse::Object { success } | SuccessResponse::Bare(success) => *success,
+        }
+    }
+}
+
+/// The Graph error envelope: `{"error":{"message","type","code","error_subcode",...}}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ErrorEnvelope {
+    pub error: Option<GraphError>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct GraphError {
+    pub message: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub code: Option<i64>,
+    pub error_subcode: Option<i64>,
+    pub is_transient: Option<bool>,
+    pub error_user_title: Option<String>,
+    pub error_user_msg: Option<String>,
+    pub fbtrace_id: Option<String>,
+}
+
+/// `X-App-Usage`: percentages of the app's hourly platform limit (throttled at 100).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AppUsage {
+    pub call_count: f64,
+    pub total_cputime: f64,
+    pub total_time: f64,
+}
+
+/// One entry of `X-Business-Use-Case-Usage`, which is keyed by business object id.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct BusinessUseCaseUsage {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub call_count: f64,
+    pub total_cputime: f64,
+    pub total_time: f64,
+    /// Minutes until calls are accepted again.
+    pub estimated_time_to_regain_access: i64,
+}
+
+pub(crate) type BusinessUseCaseHeader = HashMap<String, Vec<BusinessUseCaseUsage>>;

@@ -58,18 +58,18 @@ pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
             .unwrap_or(3600),
         ..AuthSettings::default()
     };
-    if settings.auth_mode == AuthMode::Jwt {
-        if let Some(dev) = dev_jwt_secret(settings)? {
-            if let Some(file) = &dev.file {
-                tracing::warn!(
-                    file = %file.display(),
-                    generated = dev.generated,
-                    "AUTH_JWT_SECRET is not set: using a development JWT secret kept in the data \
-                     directory. Set AUTH_JWT_SECRET or AUTH_JWKS_URL in production."
-                );
-            }
-            auth.jwt_secret = Some(dev.value);
+    if settings.auth_mode == AuthMode::Jwt
+        && let Some(dev) = dev_jwt_secret(settings)?
+    {
+        if let Some(file) = &dev.file {
+            tracing::warn!(
+                file = %file.display(),
+                generated = dev.generated,
+                "AUTH_JWT_SECRET is not set: using a development JWT secret kept in the data \
+                 directory. Set AUTH_JWT_SECRET or AUTH_JWKS_URL in production."
+            );
         }
+        auth.jwt_secret = Some(dev.value);
     }
     Ok(auth)
 }
@@ -106,7 +106,7 @@ impl Application {
         let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let platforms = crate::wiring::platform_registry(&settings)?;
+        let platforms = crate::wiring::platform_registry(&settings, &|_| None)?;
         let connections = ConnectionService::new(
             ConnectionPorts {
                 connections: database.connections(),

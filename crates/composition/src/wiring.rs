@@ -1,15 +1,75 @@
 //! Platform clients from the settings.
 
+use std::sync::Arc;
+
+use anyhow::Context;
+use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::{HttpClientSettings, build_http_client};
+use socialpub_ports::PlatformClient;
+use url::Url;
+
 use crate::Settings;
 use crate::platforms::ConfiguredPlatforms;
+use crate::settings::PlatformSettings;
 
-/// One client per platform that has credentials or base URLs pointing at a stand-in.
-pub fn platform_registry(settings: &Settings) -> anyhow::Result<ConfiguredPlatforms> {
-    let registry = ConfiguredPlatforms::default();
+/// What one platform client is built from: app credentials and where the platform is.
+pub struct PlatformTarget {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub api_base_url: Url,
+    pub oauth_base_url: Url,
+    pub token_base_url: Option<Url>,
+}
+
+impl PlatformTarget {
+    fn from_settings(settings: &PlatformSettings) -> Option<Self> {
+        Some(Self {
+            client_id: settings.app_id.clone()?,
+            client_secret: settings.app_secret.clone()?,
+            api_base_url: settings.api_base_url.clone(),
+            oauth_base_url: settings.oauth_base_url.clone(),
+            token_base_url: settings.token_base_url.clone(),
+        })
+    }
+}
+
+/// One client per platform with app credentials. `stand_in` supplies targets for platforms
+/// without credentials (the platform simulator).
+pub fn platform_registry(
+    settings: &Settings,
+    stand_in: &dyn Fn(Platform) -> Option<PlatformTarget>,
+) -> anyhow::Result<ConfiguredPlatforms> {
+    let http = build_http_client(&HttpClientSettings::default())
+        .context("building the platform HTTP client")?;
+    let mut registry = ConfiguredPlatforms::default();
     for platform in &settings.platforms {
-        if !platform.has_credentials() {
+        let Some(target) =
+            PlatformTarget::from_settings(platform).or_else(|| stand_in(platform.platform))
+        else {
             tracing::info!(platform = %platform.platform, "no app credentials: platform not enabled");
+            continue;
+        };
+        if let Some(client) = client_for(platform.platform, target, http.clone()) {
+            registry.insert(client);
         }
     }
     Ok(registry)
+}
+
+fn client_for(
+    platform: Platform,
+    target: PlatformTarget,
+    http: reqwest::Client,
+) -> Option<Arc<dyn PlatformClient>> {
+    match platform {
+        Platform::Facebook => {
+            let config =
+                socialpub_facebook::FacebookConfig::new(target.client_id, target.client_secret)
+                    .with_base_urls(target.api_base_url, target.oauth_base_url);
+            Some(Arc::new(socialpub_facebook::FacebookClient::new(
+                config, http,
+            )))
+        }
+        _ => None,
+    }
 }

@@ -6,6 +6,7 @@ mod disconnect;
 mod error;
 mod policy;
 mod refresh;
+mod reseal;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,7 @@ pub use disconnect::Disconnected;
 pub use error::ConnectionError;
 pub use policy::ConnectionPolicy;
 pub use refresh::SweepReport;
+pub use reseal::ResealReport;
 
 /// The ports the connection use cases need.
 #[derive(Clone)]

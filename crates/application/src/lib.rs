@@ -8,7 +8,7 @@ mod validation;
 
 pub use connections::{
     AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
-    ConnectionPorts, ConnectionService, Disconnected, SweepReport,
+    ConnectionPorts, ConnectionService, Disconnected, ResealReport, SweepReport,
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};

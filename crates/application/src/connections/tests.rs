@@ -5,7 +5,7 @@ use socialpub_ports::fakes::{
     FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryOAuthStateStore,
     ManualClock, SequentialSecrets, StaticPlatformRegistry,
 };
-use socialpub_ports::{AccountKind, ConnectionRepository, PageRequest};
+use socialpub_ports::{AccountKind, ConnectionRepository, PageRequest, TokenCipher};
 use time::Duration;
 use time::macros::datetime;
 use url::Url;
@@ -419,4 +419,48 @@ async fn accounts_sharing_a_grant_are_revoked_with_the_last_one() {
         .await
         .unwrap();
     assert!(last.revoked);
+}
+
+#[tokio::test]
+async fn rotating_keys_reseals_every_token_under_the_newest_key() {
+    let mut w = world();
+    let first = connected(&w).await;
+    let start = w
+        .service
+        .start_authorization(&alice(), Platform::Linkedin)
+        .await
+        .unwrap();
+    w.service
+        .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "good-code"))
+        .await
+        .unwrap();
+    // The operator adds key 2: the cipher now seals under it and flags key-0 tokens.
+    let rotated = FakeTokenCipher::with_key_id(2);
+    w.service.ports.cipher = Arc::new(rotated.clone());
+    let report = w.service.reseal_all(2).await.unwrap();
+    assert_eq!((report.examined, report.resealed, report.busy), (3, 3, 0));
+    let stored = w.repo.get(&alice(), first).await.unwrap().unwrap();
+    assert!(!rotated.needs_reseal(&stored.access_token_encrypted));
+    let (_, token) = w.service.fresh_access_token(&alice(), first).await.unwrap();
+    assert_eq!(token.expose(), "access-0", "the token itself is unchanged");
+    assert_eq!(
+        w.service.reseal_all(2).await.unwrap().resealed,
+        0,
+        "a second pass has nothing to do"
+    );
+}
+
+#[tokio::test]
+async fn rotation_skips_a_connection_being_refreshed() {
+    let w = world();
+    let id = connected(&w).await;
+    let mut w = w;
+    w.service.ports.cipher = Arc::new(FakeTokenCipher::with_key_id(2));
+    let now = w.clock.now();
+    w.repo
+        .try_lock_refresh(id, "other", now, now + Duration::seconds(30))
+        .await
+        .unwrap();
+    let report = w.service.reseal_all(10).await.unwrap();
+    assert_eq!((report.resealed, report.busy), (0, 1));
 }

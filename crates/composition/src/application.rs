@@ -145,6 +145,25 @@ impl Application {
         })
     }
 
+    /// Re-seals every stored token under the newest encryption key (`socialpub rotate-keys`).
+    /// Safe while servers and workers run.
+    pub async fn rotate_keys(&self) -> anyhow::Result<socialpub_application::ResealReport> {
+        let report = self
+            .api_state
+            .connections
+            .reseal_all(200)
+            .await
+            .context("re-sealing tokens")?;
+        tracing::info!(
+            examined = report.examined,
+            resealed = report.resealed,
+            busy = report.busy,
+            unreadable = report.unreadable,
+            "key rotation pass finished"
+        );
+        Ok(report)
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

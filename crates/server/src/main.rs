@@ -77,6 +77,20 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Command::RotateKeys => {
+            let report = Application::build(settings).await?.rotate_keys().await?;
+            println!(
+                "examined {} connections: {} re-sealed, {} busy (run again), {} unreadable",
+                report.examined, report.resealed, report.busy, report.unreadable
+            );
+            if report.unreadable > 0 {
+                anyhow::bail!(
+                    "{} tokens open under no loaded key; those users must reconnect",
+                    report.unreadable
+                );
+            }
+            Ok(())
+        }
         Command::Token { user } => {
             let user = UserId::parse(user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
             let token = dev_token_minter(&settings)?

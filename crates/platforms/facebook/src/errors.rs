@@ -4,7 +4,9 @@
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{kind_for_status, platform_error, retry_after};
+use socialpub_platform_http::{
+    kind_for_oauth_error, kind_for_status, oauth_error, platform_error, retry_after,
+};
 use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::{Duration, OffsetDateTime};
 
@@ -149,6 +151,18 @@ fn classify(
         .ok()
         .and_then(|envelope| envelope.error);
     let Some(error) = envelope else {
+        if let Some((code, description)) = oauth_error(body) {
+            // An RFC 6749 error body: a dead code or token on a token call.
+            let kind = kind_for_oauth_error(&code);
+            return platform_error(
+                platform,
+                kind,
+                Some(code),
+                description.unwrap_or_else(|| format!("HTTP {} OAuth error", status.as_u16())),
+                Some(status),
+                wait(kind, headers, &usage),
+            );
+        }
         let kind = kind_for_status(status);
         return platform_error(
             platform,

@@ -1,0 +1,164 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reqwest::RequestBuilder;
+use serde::de::DeserializeOwned;
+use socialpub_domain::{Platform, SecretString};
+use socialpub_ports::{
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
+};
+use url::Url;
+
+use crate::config::InstagramConfig;
+use socialpub_platform_http::{Classify, malformed_body, transport_error};
+
+use crate::errors;
+use crate::wire::ErrorEnvelope;
+
+/// A typed client for the Instagram API with Instagram Login (Business Login for Instagram):
+/// consent, code exchange, long-lived tokens and their refresh, the professional account.
+///
+/// Cheap to clone. Build the `reqwest::Client` with redirects off (token calls carry the app
+/// secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
+#[derive(Debug, Clone)]
+pub struct InstagramClient {
+    pub(crate) config: Arc<InstagramConfig>,
+    pub(crate) http: reqwest::Client,
+}
+
+impl InstagramClient {
+    pub fn new(config: InstagramConfig, http: reqwest::Client) -> Self {
+        Self {
+            config: Arc::new(config),
+            http,
+        }
+    }
+
+    pub fn config(&self) -> &InstagramConfig {
+        &self.config
+    }
+
+    /// `{api_base}/{version}/{segments...}`.
+    pub(crate) fn graph_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
+        let mut url = self.config.api_base_url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        url.path_segments_mut()
+            .map_err(|()| errors::bad_base_url("api_base_url"))?
+            .pop_if_empty()
+            .push(&self.config.graph_api_version)
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// `{base}/{segments...}` (unversioned: the token endpoints).
+    pub(crate) fn url(base: &Url, which: &str, segments: &[&str]) -> Result<Url, PlatformError> {
+        let mut url = base.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        url.path_segments_mut()
+            .map_err(|()| errors::bad_base_url(which))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// Sends a request and reads a JSON body of type `T`; any failure is classified, and the
+    /// given secrets are scrubbed from the platform's message.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        classify: Classify,
+        secrets: &[&SecretString],
+    ) -> Result<T, PlatformError> {
+        let platform = Platform::Instagram;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        if !status.is_success() {
+            return Err(errors::redact(
+                classify(platform, status, &headers, &body),
+                secrets,
+            ));
+        }
+        // Graph occasionally answers a failure with a 200 and the error envelope.
+        if serde_json::from_slice::<ErrorEnvelope>(&body).is_ok_and(|e| e.error.is_some()) {
+            return Err(errors::redact(
+                classify(platform, status, &headers, &body),
+                secrets,
+            ));
+        }
+        serde_json::from_slice::<T>(&body)
+            .map_err(|parse_error| malformed_body(platform, status, &parse_error))
+    }
+}
+
+#[async_trait]
+impl PlatformClient for InstagramClient {
+    fn platform(&self) -> Platform {
+        Platform::Instagram
+    }
+
+    /// Business Login for Instagram documents no PKCE; the client secret is required.
+    fn uses_pkce(&self) -> bool {
+        false
+    }
+
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url {
+        self.consent_url(request.state, request.redirect_uri)
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &SecretString,
+        redirect_uri: &Url,
+        _code_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, PlatformError> {
+        let short = self.exchange_code_short_lived(code, redirect_uri).await?;
+        let long = self.exchange_for_long_lived(&short.access_token).await?;
+        Ok(TokenGrant {
+            refresh_token: Some(long.access_token.clone()),
+            access_token: long.access_token,
+            expires_in: long.expires_in,
+            refresh_expires_in: long.expires_in,
+            scopes: short.permissions,
+            subject: short.user_id,
+        })
+    }
+
+    /// Extends the long-lived token (`ig_refresh_token`): the token must be at least 24 hours
+    /// old and unexpired. The answer carries no permissions, so `scopes` is empty.
+    async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError> {
+        let long = self.refresh_long_lived(refresh_token).await?;
+        Ok(TokenGrant {
+            refresh_token: Some(long.access_token.clone()),
+            access_token: long.access_token,
+            expires_in: long.expires_in,
+            refresh_expires_in: long.expires_in,
+            scopes: Vec::new(),
+            subject: None,
+        })
+    }
+
+    /// Instagram Login has no revocation endpoint: the user removes the app in Instagram's
+    /// settings and Meta calls the app's deauthorize callback. Succeeds doing nothing; the
+    /// caller deletes the stored token.
+    async fn revoke(&self, _access_token: &SecretString) -> Result<(), PlatformError> {
+        Ok(())
+    }
+
+    async fn list_accounts(
+        &self,
+        grant: &TokenGrant,
+    ) -> Result<Vec<PlatformAccount>, PlatformError> {
+        let profile = self.me(&grant.access_token).await?;
+        Ok(vec![profile.into_account(grant.subject.as_deref())?])
+    }
+}

@@ -71,10 +71,15 @@ fn client_for(
             )))
         }
         Platform::Instagram => {
-            let token_base = target.token_base_url.unwrap_or_else(|| target.api_base_url.clone());
-            let config = socialpub_instagram::InstagramConfig::new(target.client_id, target.client_secret)
-                .with_base_urls(target.api_base_url, target.oauth_base_url, token_base);
-            Some(Arc::new(socialpub_instagram::InstagramClient::new(config, http)))
+            let token_base = target
+                .token_base_url
+                .unwrap_or_else(|| target.api_base_url.clone());
+            let config =
+                socialpub_instagram::InstagramConfig::new(target.client_id, target.client_secret)
+                    .with_base_urls(target.api_base_url, target.oauth_base_url, token_base);
+            Some(Arc::new(socialpub_instagram::InstagramClient::new(
+                config, http,
+            )))
         }
         Platform::X => {
             let mut config = socialpub_x::XConfig::new(target.client_id, target.client_secret);
@@ -83,10 +88,13 @@ fn client_for(
             Some(Arc::new(socialpub_x::XClient::new(config, http)))
         }
         Platform::Pinterest => {
-            let mut config = socialpub_pinterest::PinterestConfig::new(target.client_id, target.client_secret);
+            let mut config =
+                socialpub_pinterest::PinterestConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Some(Arc::new(socialpub_pinterest::PinterestClient::new(config, http)))
+            Some(Arc::new(socialpub_pinterest::PinterestClient::new(
+                config, http,
+            )))
         }
         Platform::Linkedin | Platform::Tiktok => None,
     }

@@ -19,8 +19,8 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Serializes migration runs of several processes starting at once against one PostgreSQL
 /// (a session-level advisory lock; the number is arbitrary but fixed: "socialpub").
-const POSTGRES_LOCK: &str = "SELECT pg_advisory_lock(7_336_625_128_763_413);";
-const POSTGRES_UNLOCK: &str = "SELECT pg_advisory_unlock(7_336_625_128_763_413);";
+const POSTGRES_LOCK: &str = "SELECT pg_advisory_lock(7336625128763413);";
+const POSTGRES_UNLOCK: &str = "SELECT pg_advisory_unlock(7336625128763413);";
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Direction {

@@ -43,7 +43,7 @@ impl Store {
 /// `Result<T, DbError>`, and so does the macro; `?` inside the body returns from the macro,
 /// not from the enclosing function.
 ///
-/// ```ignore
+/// ```text
 /// let row = with_connection!(&self.store, |conn| {
 ///     Ok(table.find(id).first(conn).await.optional()?)
 /// })?;

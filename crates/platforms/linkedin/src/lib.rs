@@ -1,1 +1,32 @@
-//! wip
+//! LinkedIn client for Socialpub, usable on its own.
+//!
+//! - [`LinkedinClient`] implements the [`socialpub_ports::PlatformClient`] port: the web
+//!   server OAuth flow on `www.linkedin.com` (`/oauth/v2/authorization`,
+//!   `/oauth/v2/accessToken` for the code and for refresh tokens, `/oauth/v2/revoke`) and
+//!   account discovery on `api.linkedin.com`: the member (`/v2/userinfo`, author URN
+//!   `urn:li:person:{sub}`) and the organizations they administer
+//!   (`/rest/organizationAcls`, `/rest/organizations/{id}`, author URN
+//!   `urn:li:organization:{id}`).
+//! - Every `/rest` call carries `LinkedIn-Version` (configurable, `YYYYMM`) and
+//!   `X-Restli-Protocol-Version: 2.0.0`.
+//! - Organization scopes belong to the vetted Community Management product and are
+//!   configured apart from the member scopes; without them, or when the ACL lookup is
+//!   refused, only the member's account is discovered.
+//! - Failures are classified from LinkedIn's error body and status (401 reconnect, 403
+//!   permission, 429 quota until the next UTC midnight for daily limits, 426 / 400
+//!   `VERSION_MISSING` a configuration error with a clear message). No token or secret ever
+//!   appears in an error.
+//!
+//! Give it a `reqwest::Client` that does not follow redirects.
+
+mod accounts;
+mod client;
+mod config;
+mod errors;
+mod oauth;
+mod wire;
+
+pub use accounts::{LinkedinMember, LinkedinOrganization, MAX_ACL_REQUESTS};
+pub use client::{LinkedinClient, RESTLI_PROTOCOL_VERSION};
+pub use config::{DEFAULT_LINKEDIN_VERSION, LinkedinConfig, MEMBER_SCOPES, ORGANIZATION_SCOPES};
+pub use wire::OrganizationRole;

@@ -1,0 +1,67 @@
+//! The repository contract suite: each test is written once, as a function of the
+//! repositories, and run by [`contract_suite!`] against every backend. A fake that passes here
+//! behaves like the databases as far as the application can tell.
+
+pub mod connections;
+pub mod fixtures;
+pub mod jobs;
+pub mod oauth_states;
+
+/// Declares `mod $backend` with one `#[tokio::test]` per contract test, each on a fresh store
+/// of type `$env` (a [`crate::harness::TestBackend`]).
+macro_rules! contract_suite {
+    ($backend:ident, $env:ty) => {
+        contract_suite!(@tests $backend, $env;
+            connections {
+                save_then_get_returns_what_was_saved,
+                saving_again_replaces_the_stored_connection,
+                reads_and_deletes_are_scoped_by_user,
+                find_by_account_matches_platform_and_external_id,
+                a_second_connection_to_the_same_account_is_a_conflict,
+                list_filters_orders_oldest_first_and_pages,
+                delete_removes_the_connection_once,
+                list_expiring_returns_active_connections_soonest_first,
+                the_refresh_lock_has_one_holder_at_a_time,
+            }
+            jobs {
+                create_then_get_returns_the_job_to_its_owner_only,
+                creating_the_same_job_twice_is_a_conflict,
+                an_idempotency_key_returns_the_first_job,
+                list_filters_orders_newest_first_and_pages,
+                claim_due_takes_only_due_jobs_earliest_first,
+                claim_due_takes_at_most_limit_jobs,
+                renew_lease_and_save_leased_need_the_lease,
+                save_unclaimed_works_until_a_worker_claims_the_job,
+                cancelled_jobs_are_final_for_save_unclaimed,
+                recover_expired_leases_requeues_jobs_whose_worker_died,
+                recover_expired_leases_fails_jobs_that_were_in_the_final_call,
+                attempts_are_recorded_updated_and_listed_for_the_owner,
+            }
+            oauth_states {
+                a_state_can_be_taken_once,
+                putting_the_same_state_twice_is_a_conflict,
+                expired_states_are_taken_and_purged,
+            }
+        );
+    };
+    (@tests $backend:ident, $env:ty; $($module:ident { $($test:ident),* $(,)? })*) => {
+        mod $backend {
+            $(
+                mod $module {
+                    $(
+                        #[tokio::test]
+                        async fn $test() {
+                            use $crate::harness::TestBackend as _;
+                            let env = <$env>::start().await;
+                            $crate::contract::$module::$test(env.repos()).await;
+                        }
+                    )*
+                }
+            )*
+        }
+    };
+}
+
+contract_suite!(postgres, crate::harness::postgres::PostgresBackend);
+contract_suite!(sqlite, crate::harness::sqlite::SqliteBackend);
+contract_suite!(fakes, crate::harness::fakes::FakeBackend);

@@ -1,0 +1,29 @@
+//! The in-memory fakes of `socialpub-ports`, held to the same contract as the databases.
+
+use std::sync::Arc;
+
+use socialpub_ports::fakes::{
+    InMemoryConnectionRepository, InMemoryJobRepository, InMemoryOAuthStateStore,
+};
+
+use super::{Repos, TestBackend};
+
+pub struct FakeBackend {
+    repos: Repos,
+}
+
+impl TestBackend for FakeBackend {
+    async fn start() -> Self {
+        Self {
+            repos: Repos {
+                connections: Arc::new(InMemoryConnectionRepository::default()),
+                jobs: Arc::new(InMemoryJobRepository::default()),
+                oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
+            },
+        }
+    }
+
+    fn repos(&self) -> Repos {
+        self.repos.clone()
+    }
+}

@@ -1,0 +1,24 @@
+//! The persistence crate's one integration test binary.
+//!
+//! - `contract`: the repository contract suite, written once and run against PostgreSQL,
+//!   SQLite and the in-memory fakes of `socialpub-ports`.
+//! - `concurrency`: concurrent claimers never share a job (PostgreSQL and SQLite).
+//! - `migrations`: up, revert all, up again, on both backends.
+//! - `pool`: an exhausted pool answers `Unavailable`.
+//! - `database`: URL handling and readiness.
+//!
+//! PostgreSQL tests need a server: `TEST_DATABASE_URL`, else a postgres `DATABASE_URL`, else
+//! `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates and drops its own database;
+//! an unreachable server fails the tests, it never skips them.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
+mod concurrency;
+mod contract;
+mod database;
+mod harness;
+mod migrations;
+mod pool;

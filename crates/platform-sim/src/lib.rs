@@ -1,0 +1,45 @@
+//! A local stand-in for the six platforms Socialpub publishes to (X, Pinterest, TikTok, Facebook,
+//! Instagram, LinkedIn). It serves their OAuth and account APIs on their real paths with their
+//! documented response and error shapes, so the platform clients work against it by swapping
+//! base URLs only.
+//!
+//! One HTTP server, one path prefix per platform and host role:
+//!
+//! | platform  | oauth base (web host)  | api base (API host)  | token base            |
+//! |-----------|------------------------|----------------------|-----------------------|
+//! | X         | `/x/oauth/`            | `/x/api/`            |                       |
+//! | Pinterest | `/pinterest/oauth/`    | `/pinterest/api/`    |                       |
+//! | TikTok    | `/tiktok/oauth/`       | `/tiktok/api/`       |                       |
+//! | Facebook  | `/facebook/oauth/`     | `/facebook/api/`     |                       |
+//! | Instagram | `/instagram/oauth/`    | `/instagram/api/`    | `/instagram/token/`   |
+//! | LinkedIn  | `/linkedin/oauth/`     | `/linkedin/api/`     |                       |
+//!
+//! The admin API lives under `/_sim/` (`POST /_sim/knobs`, `POST /_sim/reset`, `GET /_sim/state`).
+//! All state is in memory.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), socialpub_platform_sim::SimError> {
+//! use socialpub_platform_sim::{Platform, Simulator, SimulatorConfig};
+//! let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+//! let sim = Simulator::start(SimulatorConfig::default().with_auto_approve(true), listener)?;
+//! let x = sim.urls(Platform::X);
+//! println!("authorize at {}i/oauth2/authorize", x.oauth_base);
+//! sim.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod admin;
+mod config;
+mod consent;
+mod knobs;
+mod oauth;
+mod platforms;
+pub mod seed;
+mod server;
+mod state;
+
+pub use config::{AUTO_APPROVE_ENV, AppCredentials, SimulatorConfig, TokenLifetimes};
+pub use knobs::{KnobError, KnobSettings, Knobs};
+pub use server::{PlatformUrls, SimError, Simulator, SimulatorHandle, run_standalone};
+pub use socialpub_domain::Platform;
+pub use state::{PlatformSnapshot, PlatformStats, StateSnapshot};

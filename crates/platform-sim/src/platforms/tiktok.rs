@@ -1,0 +1,396 @@
+//! TikTok (Login Kit v2): `client_key` in the form, PKCE with a hex S256 challenge, rotating
+//! refresh tokens, `/v2/user/info/`.
+//!
+//! Oauth base `/tiktok/oauth` (www.tiktok.com), API base `/tiktok/api` (open.tiktokapis.com).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+use socialpub_domain::Platform;
+
+use super::{json, set_header};
+use crate::config::AppCredentials;
+use crate::consent::{AuthorizeSpec, PkceRule, authorize};
+use crate::oauth::{
+    CodeError, Flavor, Params, RefreshError, TokenError, TokenKind, bearer, is_form, random_alnum,
+    secret_eq,
+};
+use crate::seed;
+use crate::state::Shared;
+
+const PLATFORM: Platform = Platform::Tiktok;
+
+/// Login Kit / Content Posting scopes.
+pub(crate) const SCOPES: &[&str] = &[
+    "user.info.basic",
+    "user.info.profile",
+    "user.info.stats",
+    "video.list",
+    "video.publish",
+    "video.upload",
+];
+
+const SPEC: AuthorizeSpec = AuthorizeSpec {
+    platform: PLATFORM,
+    client_param: "client_key",
+    comma_scopes: true,
+    space_scopes: false,
+    known_scopes: SCOPES,
+    response_type_required: true,
+    pkce: PkceRule::Required { allow_plain: false },
+};
+
+/// `/v2/user/info/` fields and the scope each needs.
+const USER_FIELDS: &[(&str, &str)] = &[
+    ("open_id", "user.info.basic"),
+    ("union_id", "user.info.basic"),
+    ("avatar_url", "user.info.basic"),
+    ("avatar_url_100", "user.info.basic"),
+    ("avatar_large_url", "user.info.basic"),
+    ("display_name", "user.info.basic"),
+    ("bio_description", "user.info.profile"),
+    ("profile_deep_link", "user.info.profile"),
+    ("is_verified", "user.info.profile"),
+    ("username", "user.info.profile"),
+    ("follower_count", "user.info.stats"),
+    ("following_count", "user.info.stats"),
+    ("likes_count", "user.info.stats"),
+    ("video_count", "user.info.stats"),
+];
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/tiktok/oauth/v2/auth/authorize/",
+        web::get().to(authorize_handler),
+    )
+    .route(
+        "/tiktok/oauth/v2/auth/authorize",
+        web::get().to(authorize_handler),
+    )
+    .route("/tiktok/api/v2/oauth/token/", web::post().to(token))
+    .route("/tiktok/api/v2/oauth/revoke/", web::post().to(revoke))
+    .route("/tiktok/api/v2/user/info/", web::get().to(user_info));
+}
+
+async fn authorize_handler(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    authorize(&SPEC, &req, &shared)
+}
+
+fn log_id() -> String {
+    format!("2026{}", random_alnum(28))
+}
+
+/// `{"data":{},"error":{"code","message","log_id"}}`.
+pub(crate) fn api_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    json(
+        status,
+        json!({"data": {}, "error": {"code": code, "message": message, "log_id": log_id()}}),
+    )
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
+    json(
+        status,
+        json!({"error": error, "error_description": description, "log_id": log_id()}),
+    )
+}
+
+pub(crate) fn injected_failure(status: StatusCode) -> HttpResponse {
+    let code = if status.is_server_error() {
+        "internal_error"
+    } else {
+        "invalid_params"
+    };
+    api_error(
+        status,
+        code,
+        "Something went wrong. Please try again later.",
+    )
+}
+
+pub(crate) fn rate_limited(status: Option<StatusCode>) -> HttpResponse {
+    api_error(
+        status.unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+        "rate_limit_exceeded",
+        "API rate limit exceeded, please retry later.",
+    )
+}
+
+pub(crate) fn decorate(headers: &mut HeaderMap) {
+    set_header(headers, "x-tt-logid", &log_id());
+}
+
+fn form(req: &HttpRequest, body: &[u8]) -> Params {
+    if is_form(req) {
+        Params::parse(body)
+    } else {
+        Params::default()
+    }
+}
+
+/// `client_key` + `client_secret` in the form body.
+fn authenticate(params: &Params, app: &AppCredentials) -> Result<(), HttpResponse> {
+    match (params.get("client_key"), params.get("client_secret")) {
+        (Some(key), Some(secret)) if key == app.client_id && secret_eq(secret, &app.client_secret) => {
+            Ok(())
+        }
+        (None, _) => Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing client_key.",
+        )),
+        _ => Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client key or secret is incorrect.",
+        )),
+    }
+}
+
+async fn token(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let params = form(&req, &body);
+    let app = shared.lock().config.app(PLATFORM);
+    if let Err(response) = authenticate(&params, &app) {
+        return response;
+    }
+    match params.get("grant_type") {
+        Some("authorization_code") => exchange_code(&params, &app, &shared),
+        Some("refresh_token") => refresh(&params, &app, &shared),
+        Some(_) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The grant type is not supported.",
+        ),
+        None => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing grant_type.",
+        ),
+    }
+}
+
+fn token_json(
+    access: &str,
+    expires_in: i64,
+    refresh: &str,
+    refresh_expires_in: i64,
+    scopes: &[String],
+) -> HttpResponse {
+    json(
+        StatusCode::OK,
+        json!({
+            "access_token": access,
+            "expires_in": expires_in,
+            "open_id": seed::tiktok::OPEN_ID,
+            "refresh_expires_in": refresh_expires_in,
+            "refresh_token": refresh,
+            "scope": scopes.join(","),
+            "token_type": "Bearer",
+        }),
+    )
+}
+
+fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
+    let Some(code) = params.get("code") else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing code.");
+    };
+    let mut state = shared.lock();
+    let grant = match state.redeem_code(
+        PLATFORM,
+        code,
+        &app.client_id,
+        params.get("redirect_uri"),
+        params.get("code_verifier"),
+    ) {
+        Ok(grant) => grant,
+        Err(CodeError::VerifierMissing | CodeError::VerifierMismatch) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Code verifier or code challenge is invalid.",
+            );
+        }
+        Err(CodeError::RedirectMismatch) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Redirect URI does not match the authorization request.",
+            );
+        }
+        Err(CodeError::Expired) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Authorization code is expired.",
+            );
+        }
+        Err(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Authorization code is invalid.",
+            );
+        }
+    };
+    let scopes = state.grant_scopes(grant);
+    let access_ttl = state.access_ttl(PLATFORM);
+    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(15_552_000);
+    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
+    let refresh = state.issue(grant, TokenKind::Refresh, Flavor::Standard, Some(refresh_ttl));
+    token_json(
+        &access.token,
+        access.expires_in_json(),
+        &refresh.token,
+        refresh.expires_in_json(),
+        &scopes,
+    )
+}
+
+/// Rotation: the presented refresh token dies once a new one is issued.
+fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
+    let Some(token) = params.get("refresh_token") else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing refresh_token.",
+        );
+    };
+    let mut state = shared.lock();
+    let info = match state.use_refresh(PLATFORM, token, &app.client_id, true) {
+        Ok(info) => info,
+        Err(RefreshError::Expired) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Refresh token is expired.",
+            );
+        }
+        Err(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "Refresh token is invalid or expired.",
+            );
+        }
+    };
+    let access_ttl = state.access_ttl(PLATFORM);
+    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(15_552_000);
+    let access = state.issue(
+        info.grant,
+        TokenKind::Access,
+        Flavor::Standard,
+        Some(access_ttl),
+    );
+    let refresh = state.issue(
+        info.grant,
+        TokenKind::Refresh,
+        Flavor::Standard,
+        Some(refresh_ttl),
+    );
+    token_json(
+        &access.token,
+        access.expires_in_json(),
+        &refresh.token,
+        refresh.expires_in_json(),
+        &info.scopes,
+    )
+}
+
+async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let params = form(&req, &body);
+    let app = shared.lock().config.app(PLATFORM);
+    if let Err(response) = authenticate(&params, &app) {
+        return response;
+    }
+    let Some(token) = params.get("token") else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing token.");
+    };
+    let mut state = shared.lock();
+    if let Some(grant) = state.grant_of(PLATFORM, token) {
+        state.revoke_grant(grant);
+    }
+    json(StatusCode::OK, json!({}))
+}
+
+async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    let params = Params::from_query(&req);
+    let checked = shared
+        .lock()
+        .check_access(PLATFORM, bearer(&req).as_deref());
+    let access = match checked {
+        Ok(a) => a,
+        Err(TokenError::Expired(_)) => {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "access_token_invalid",
+                "The access token is invalid or not found in the request.",
+            );
+        }
+        Err(_) => {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "access_token_invalid",
+                "The access token is invalid or not found in the request.",
+            );
+        }
+    };
+    let Some(fields) = params.get("fields") else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+            "The fields parameter is required.",
+        );
+    };
+    let requested: Vec<&str> = fields
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    let mut user = serde_json::Map::new();
+    for field in &requested {
+        let Some((_, scope)) = USER_FIELDS.iter().find(|(name, _)| name == field) else {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_params",
+                &format!("Invalid field: {field}."),
+            );
+        };
+        if !access.has_scope(scope) {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "scope_not_authorized",
+                "The user did not authorize the scope required for completing this request.",
+            );
+        }
+        user.insert((*field).to_owned(), user_value(field));
+    }
+    json(
+        StatusCode::OK,
+        json!({"data": {"user": user}, "error": {"code": "ok", "message": "", "log_id": log_id()}}),
+    )
+}
+
+fn user_value(field: &str) -> Value {
+    match field {
+        "open_id" => seed::tiktok::OPEN_ID.into(),
+        "union_id" => seed::tiktok::UNION_ID.into(),
+        "avatar_url" | "avatar_url_100" | "avatar_large_url" => {
+            "https://p16-sign.tiktokcdn.com/sim/socialpub-avatar.jpeg".into()
+        }
+        "display_name" => seed::tiktok::DISPLAY_NAME.into(),
+        "bio_description" => "Simulated TikTok creator for Socialpub.".into(),
+        "profile_deep_link" => format!(
+            "https://www.tiktok.com/@{}",
+            seed::tiktok::USERNAME
+        )
+        .into(),
+        "is_verified" => false.into(),
+        "username" => seed::tiktok::USERNAME.into(),
+        "follower_count" => 2048.into(),
+        "following_count" => 64.into(),
+        "likes_count" => 99_999.into(),
+        "video_count" => 37.into(),
+        _ => Value::Null,
+    }
+}

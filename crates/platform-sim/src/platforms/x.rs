@@ -1,0 +1,408 @@
+//! X (API v2): OAuth 2.0 authorization code + PKCE, rotating refresh tokens, `/2/users/me`.
+//!
+//! Oauth base `/x/oauth` (x.com), API base `/x/api` (api.x.com).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+use socialpub_domain::Platform;
+use time::OffsetDateTime;
+
+use super::{json, set_header};
+use crate::config::AppCredentials;
+use crate::consent::{AuthorizeSpec, PkceRule, authorize};
+use crate::oauth::{
+    BasicAuth, CodeError, Flavor, Params, RefreshError, TokenError, TokenKind, basic_auth, bearer,
+    is_form, secret_eq,
+};
+use crate::seed;
+use crate::state::Shared;
+
+const PLATFORM: Platform = Platform::X;
+
+/// Scopes of the X API v2 spec.
+pub(crate) const SCOPES: &[&str] = &[
+    "tweet.read",
+    "tweet.write",
+    "tweet.moderate.write",
+    "users.read",
+    "users.email",
+    "follows.read",
+    "follows.write",
+    "offline.access",
+    "space.read",
+    "mute.read",
+    "mute.write",
+    "like.read",
+    "like.write",
+    "list.read",
+    "list.write",
+    "block.read",
+    "block.write",
+    "bookmark.read",
+    "bookmark.write",
+    "dm.read",
+    "dm.write",
+    "media.write",
+    "timeline.read",
+];
+
+const SPEC: AuthorizeSpec = AuthorizeSpec {
+    platform: PLATFORM,
+    client_param: "client_id",
+    comma_scopes: false,
+    space_scopes: true,
+    known_scopes: SCOPES,
+    response_type_required: true,
+    pkce: PkceRule::Required { allow_plain: true },
+};
+
+/// `user.fields` values `/2/users/me` accepts.
+const USER_FIELDS: &[&str] = &[
+    "affiliation",
+    "confirmed_email",
+    "connection_status",
+    "created_at",
+    "description",
+    "entities",
+    "id",
+    "is_identity_verified",
+    "location",
+    "most_recent_tweet_id",
+    "name",
+    "parody",
+    "pinned_tweet_id",
+    "profile_banner_url",
+    "profile_image_url",
+    "protected",
+    "public_metrics",
+    "receives_your_dm",
+    "subscription",
+    "subscription_type",
+    "url",
+    "username",
+    "verified",
+    "verified_followers_count",
+    "verified_type",
+    "withheld",
+];
+
+const USERS_ME_LIMIT: u32 = 75;
+const WINDOW_SECONDS: i64 = 900;
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/x/oauth/i/oauth2/authorize", web::get().to(authorize_handler))
+        .route("/x/api/2/oauth2/token", web::post().to(token))
+        .route("/x/api/2/oauth2/revoke", web::post().to(revoke))
+        .route("/x/api/2/users/me", web::get().to(users_me));
+}
+
+async fn authorize_handler(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    authorize(&SPEC, &req, &shared)
+}
+
+/// RFC 7807-style problem body, as X's v2 API answers errors.
+pub(crate) fn problem(status: StatusCode, detail: Option<&str>) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error");
+    json(
+        status,
+        json!({
+            "title": title,
+            "detail": detail.unwrap_or(title),
+            "type": "about:blank",
+            "status": status.as_u16(),
+        }),
+    )
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
+    json(
+        status,
+        json!({"error": error, "error_description": description}),
+    )
+}
+
+fn unauthorized_client() -> HttpResponse {
+    oauth_error(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized_client",
+        "Missing valid authorization header",
+    )
+}
+
+/// Confidential client: HTTP Basic with the app's id and secret.
+fn authenticate(req: &HttpRequest, app: &AppCredentials) -> Result<(), HttpResponse> {
+    match basic_auth(req) {
+        BasicAuth::Present { client_id, secret }
+            if client_id == app.client_id && secret_eq(&secret, &app.client_secret) =>
+        {
+            Ok(())
+        }
+        _ => Err(unauthorized_client()),
+    }
+}
+
+fn token_body(
+    access: &str,
+    expires_in: i64,
+    scopes: &[String],
+    refresh: Option<&str>,
+) -> HttpResponse {
+    let mut body = json!({
+        "token_type": "bearer",
+        "expires_in": expires_in,
+        "access_token": access,
+        "scope": scopes.join(" "),
+    });
+    if let (Some(r), Some(obj)) = (refresh, body.as_object_mut()) {
+        obj.insert("refresh_token".into(), Value::from(r));
+    }
+    json(StatusCode::OK, body)
+}
+
+async fn token(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let params = if is_form(&req) {
+        Params::parse(&body)
+    } else {
+        Params::default()
+    };
+    let app = shared.lock().config.app(PLATFORM);
+    if let Err(response) = authenticate(&req, &app) {
+        return response;
+    }
+    match params.get("grant_type") {
+        Some("authorization_code") => exchange_code(&params, &app, &shared),
+        Some("refresh_token") => refresh(&params, &app, &shared),
+        Some(_) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Grant type is not supported.",
+        ),
+        None => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter [grant_type].",
+        ),
+    }
+}
+
+fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
+    let Some(code) = params.get("code") else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter [code].",
+        );
+    };
+    let mut state = shared.lock();
+    let grant = match state.redeem_code(
+        PLATFORM,
+        code,
+        &app.client_id,
+        params.get("redirect_uri"),
+        params.get("code_verifier"),
+    ) {
+        Ok(grant) => grant,
+        Err(CodeError::VerifierMissing) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing required parameter [code_verifier].",
+            );
+        }
+        Err(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Value passed for the authorization code was invalid.",
+            );
+        }
+    };
+    let scopes = state.grant_scopes(grant);
+    let access_ttl = state.access_ttl(PLATFORM);
+    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
+    let refresh = if scopes.iter().any(|s| s == "offline.access") {
+        let ttl = state.refresh_ttl(PLATFORM);
+        Some(state.issue(grant, TokenKind::Refresh, Flavor::Standard, ttl))
+    } else {
+        None
+    };
+    token_body(
+        &access.token,
+        access.expires_in_json(),
+        &scopes,
+        refresh.as_ref().map(|r| r.token.as_str()),
+    )
+}
+
+fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
+    let Some(token) = params.get("refresh_token") else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter [refresh_token].",
+        );
+    };
+    let mut state = shared.lock();
+    let info = match state.use_refresh(PLATFORM, token, &app.client_id, true) {
+        Ok(info) => info,
+        Err(error) => {
+            if error == RefreshError::Reused
+                && state.config.x_refresh_reuse_revokes_grant
+                && let Some(grant) = state.grant_of(PLATFORM, token)
+            {
+                state.revoke_grant(grant);
+            }
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Value passed for the token was invalid.",
+            );
+        }
+    };
+    let access_ttl = state.access_ttl(PLATFORM);
+    let refresh_ttl = state.refresh_ttl(PLATFORM);
+    let access = state.issue(
+        info.grant,
+        TokenKind::Access,
+        Flavor::Standard,
+        Some(access_ttl),
+    );
+    let new_refresh = state.issue(info.grant, TokenKind::Refresh, Flavor::Standard, refresh_ttl);
+    token_body(
+        &access.token,
+        access.expires_in_json(),
+        &info.scopes,
+        Some(&new_refresh.token),
+    )
+}
+
+async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let params = if is_form(&req) {
+        Params::parse(&body)
+    } else {
+        Params::default()
+    };
+    let app = shared.lock().config.app(PLATFORM);
+    if let Err(response) = authenticate(&req, &app) {
+        return response;
+    }
+    let Some(token) = params.get("token") else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing required parameter [token].",
+        );
+    };
+    let mut state = shared.lock();
+    if let Some(grant) = state.grant_of(PLATFORM, token)
+        && state
+            .grants
+            .get(&grant)
+            .is_some_and(|g| g.client_id == app.client_id)
+    {
+        state.revoke_grant(grant);
+    }
+    json(StatusCode::OK, json!({"revoked": true}))
+}
+
+async fn users_me(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    let params = Params::from_query(&req);
+    let access = {
+        let state = shared.lock();
+        state.check_access(PLATFORM, bearer(&req).as_deref())
+    };
+    let access = match access {
+        Ok(a) => a,
+        Err(TokenError::Missing | TokenError::Unknown | TokenError::Expired(_) | TokenError::Revoked) => {
+            return problem(StatusCode::UNAUTHORIZED, None);
+        }
+    };
+    if !(access.has_scope("users.read") && access.has_scope("tweet.read")) {
+        return problem(StatusCode::FORBIDDEN, None);
+    }
+    let requested: Vec<&str> = params
+        .get("user.fields")
+        .map(|f| f.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    let invalid: Vec<&str> = requested
+        .iter()
+        .copied()
+        .filter(|f| !USER_FIELDS.contains(f))
+        .collect();
+    if !invalid.is_empty() {
+        return invalid_request("user.fields", &invalid);
+    }
+    let full = json!({
+        "id": seed::x::USER_ID,
+        "name": seed::x::NAME,
+        "username": seed::x::USERNAME,
+        "created_at": "2020-01-15T09:30:00.000Z",
+        "description": "Simulated X account for Socialpub.",
+        "location": "Localhost",
+        "profile_image_url": "https://pbs.twimg.com/profile_images/sim/socialpub_normal.png",
+        "protected": false,
+        "public_metrics": {
+            "followers_count": 1234,
+            "following_count": 56,
+            "tweet_count": 789,
+            "listed_count": 3,
+            "like_count": 42,
+            "media_count": 12
+        },
+        "url": "",
+        "verified": false,
+        "verified_type": "none",
+    });
+    let mut wanted: Vec<String> = requested.iter().map(|s| (*s).to_owned()).collect();
+    wanted.retain(|f| full.get(f).is_some());
+    let data = super::select_fields(&full, &wanted, &["id", "name", "username"]);
+    json(StatusCode::OK, json!({"data": data}))
+}
+
+fn invalid_request(parameter: &str, values: &[&str]) -> HttpResponse {
+    json(
+        StatusCode::BAD_REQUEST,
+        json!({
+            "errors": [{
+                "parameters": {parameter: values},
+                "message": format!(
+                    "The `{parameter}` query parameter value [{}] is not one of [{}]",
+                    values.join(","),
+                    USER_FIELDS.join(",")
+                ),
+            }],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.x.com/2/problems/invalid-request",
+        }),
+    )
+}
+
+pub(crate) fn rate_limited(
+    status: Option<StatusCode>,
+    retry_after: u64,
+    now: OffsetDateTime,
+) -> HttpResponse {
+    let mut response = problem(status.unwrap_or(StatusCode::TOO_MANY_REQUESTS), None);
+    let reset = now.unix_timestamp() + i64::try_from(retry_after).unwrap_or(i64::MAX / 2);
+    let headers = response.headers_mut();
+    set_header(headers, "x-rate-limit-limit", &USERS_ME_LIMIT.to_string());
+    set_header(headers, "x-rate-limit-remaining", "0");
+    set_header(headers, "x-rate-limit-reset", &reset.to_string());
+    response
+}
+
+/// Rate-limit headers on every answer (15-minute window; the simulator never runs out).
+pub(crate) fn decorate(headers: &mut HeaderMap, now: OffsetDateTime) {
+    let reset = now.unix_timestamp() + WINDOW_SECONDS;
+    set_header(headers, "x-rate-limit-limit", &USERS_ME_LIMIT.to_string());
+    set_header(
+        headers,
+        "x-rate-limit-remaining",
+        &(USERS_ME_LIMIT - 1).to_string(),
+    );
+    set_header(headers, "x-rate-limit-reset", &reset.to_string());
+    set_header(headers, "api-version", "2.167");
+}

@@ -1,0 +1,151 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reqwest::RequestBuilder;
+use serde::de::DeserializeOwned;
+use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::{Classify, malformed_body, send_empty, transport_error};
+use socialpub_ports::{
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
+};
+use url::Url;
+
+use crate::config::LinkedinConfig;
+use crate::errors;
+
+/// Rest.li protocol version required on every `/rest` call.
+pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
+
+/// A typed LinkedIn client: OAuth 2.0 (authorization code, refresh, revocation), the member
+/// and the organizations they administer.
+///
+/// Cheap to clone. Build the `reqwest::Client` with redirects off (token calls carry the
+/// client secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
+#[derive(Debug, Clone)]
+pub struct LinkedinClient {
+    pub(crate) config: Arc<LinkedinConfig>,
+    pub(crate) http: reqwest::Client,
+}
+
+impl LinkedinClient {
+    pub fn new(config: LinkedinConfig, http: reqwest::Client) -> Self {
+        Self {
+            config: Arc::new(config),
+            http,
+        }
+    }
+
+    pub fn config(&self) -> &LinkedinConfig {
+        &self.config
+    }
+
+    /// `{base}/{segments...}`; each segment is percent-encoded (URNs in paths).
+    pub(crate) fn url(base: &Url, which: &str, segments: &[&str]) -> Result<Url, PlatformError> {
+        let mut url = base.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        url.path_segments_mut()
+            .map_err(|()| errors::bad_base_url(which))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    pub(crate) fn api_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
+        Self::url(&self.config.api_base_url, "api_base_url", segments)
+    }
+
+    pub(crate) fn oauth_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
+        Self::url(&self.config.oauth_base_url, "oauth_base_url", segments)
+    }
+
+    /// A `GET {api_base}/rest/...` with the token and the versioning headers.
+    pub(crate) fn rest_get(&self, url: Url, token: &SecretString) -> RequestBuilder {
+        self.http
+            .get(url)
+            .bearer_auth(token.expose())
+            .header("LinkedIn-Version", &self.config.linkedin_version)
+            .header("X-Restli-Protocol-Version", RESTLI_PROTOCOL_VERSION)
+    }
+
+    /// Sends a request and reads a JSON body of type `T`; failures are classified and the
+    /// given secrets scrubbed from the platform's message.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        classify: Classify,
+        secrets: &[&SecretString],
+    ) -> Result<T, PlatformError> {
+        let platform = Platform::Linkedin;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| transport_error(platform, &error))?;
+        if !status.is_success() {
+            return Err(errors::redact(
+                classify(platform, status, &headers, &body),
+                secrets,
+            ));
+        }
+        serde_json::from_slice::<T>(&body)
+            .map_err(|parse_error| malformed_body(platform, status, &parse_error))
+    }
+
+    /// As [`Self::call`], discarding the body.
+    pub(crate) async fn call_empty(
+        &self,
+        request: RequestBuilder,
+        classify: Classify,
+        secrets: &[&SecretString],
+    ) -> Result<(), PlatformError> {
+        send_empty(request, Platform::Linkedin, classify)
+            .await
+            .map_err(|error| errors::redact(error, secrets))
+    }
+}
+
+#[async_trait]
+impl PlatformClient for LinkedinClient {
+    fn platform(&self) -> Platform {
+        Platform::Linkedin
+    }
+
+    /// LinkedIn takes PKCE only in its native-client flow; web apps use the client secret.
+    fn uses_pkce(&self) -> bool {
+        false
+    }
+
+    fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url {
+        self.consent_url(request.state, request.redirect_uri)
+    }
+
+    async fn exchange_code(
+        &self,
+        code: &SecretString,
+        redirect_uri: &Url,
+        _code_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, PlatformError> {
+        self.exchange_authorization_code(code, redirect_uri).await
+    }
+
+    async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError> {
+        self.refresh_access_token(refresh_token).await
+    }
+
+    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
+        self.revoke_token(access_token).await
+    }
+
+    async fn list_accounts(
+        &self,
+        grant: &TokenGrant,
+    ) -> Result<Vec<PlatformAccount>, PlatformError> {
+        self.accounts(grant).await
+    }
+}

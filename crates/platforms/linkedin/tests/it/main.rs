@@ -1,0 +1,8 @@
+//! One integration test binary for socialpub-linkedin (one link step on two cores), against
+//! wiremock LinkedIn hosts speaking the documented request and response shapes.
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on broken fixtures")]
+
+mod accounts;
+mod errors;
+mod oauth;
+mod support;

@@ -49,9 +49,7 @@ pub fn platform_registry(
             tracing::info!(platform = %platform.platform, "no app credentials: platform not enabled");
             continue;
         };
-        if let Some(client) = client_for(platform.platform, target, http.clone()) {
-            registry.insert(client);
-        }
+        registry.insert(client_for(platform.platform, target, http.clone()));
     }
     Ok(registry)
 }
@@ -60,15 +58,13 @@ fn client_for(
     platform: Platform,
     target: PlatformTarget,
     http: reqwest::Client,
-) -> Option<Arc<dyn PlatformClient>> {
+) -> Arc<dyn PlatformClient> {
     match platform {
         Platform::Facebook => {
             let config =
                 socialpub_facebook::FacebookConfig::new(target.client_id, target.client_secret)
                     .with_base_urls(target.api_base_url, target.oauth_base_url);
-            Some(Arc::new(socialpub_facebook::FacebookClient::new(
-                config, http,
-            )))
+            Arc::new(socialpub_facebook::FacebookClient::new(config, http))
         }
         Platform::Instagram => {
             let token_base = target
@@ -77,25 +73,33 @@ fn client_for(
             let config =
                 socialpub_instagram::InstagramConfig::new(target.client_id, target.client_secret)
                     .with_base_urls(target.api_base_url, target.oauth_base_url, token_base);
-            Some(Arc::new(socialpub_instagram::InstagramClient::new(
-                config, http,
-            )))
+            Arc::new(socialpub_instagram::InstagramClient::new(config, http))
         }
         Platform::X => {
             let mut config = socialpub_x::XConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Some(Arc::new(socialpub_x::XClient::new(config, http)))
+            Arc::new(socialpub_x::XClient::new(config, http))
         }
         Platform::Pinterest => {
             let mut config =
                 socialpub_pinterest::PinterestConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Some(Arc::new(socialpub_pinterest::PinterestClient::new(
-                config, http,
-            )))
+            Arc::new(socialpub_pinterest::PinterestClient::new(config, http))
         }
-        Platform::Linkedin | Platform::Tiktok => None,
+        Platform::Linkedin => {
+            let config =
+                socialpub_linkedin::LinkedinConfig::new(target.client_id, target.client_secret)
+                    .with_base_urls(target.api_base_url, target.oauth_base_url);
+            Arc::new(socialpub_linkedin::LinkedinClient::new(config, http))
+        }
+        Platform::Tiktok => {
+            let mut config =
+                socialpub_tiktok::TiktokConfig::new(target.client_id, target.client_secret);
+            config.api_base_url = target.api_base_url;
+            config.oauth_base_url = target.oauth_base_url;
+            Arc::new(socialpub_tiktok::TiktokClient::new(config, http))
+        }
     }
 }

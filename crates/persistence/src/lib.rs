@@ -12,7 +12,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Both backends share one schema ([`schema`](crate::schema) uses portable SQL types), one
+//! Both backends share one schema (the `schema` module uses portable SQL types), one
 //! copy of every query and one contract test suite; the backend differences (SQLite stores
 //! ids, instants and JSON as text; PostgreSQL claims jobs with `FOR UPDATE SKIP LOCKED`) stay
 //! inside this crate. No diesel, deadpool or driver type appears in the public API.

@@ -27,11 +27,23 @@ pub async fn admin_connection() -> AsyncPgConnection {
         .await
         .unwrap_or_else(|error| {
             panic!(
-                "PostgreSQL is required for these tests and cannot be reached at {url}: {error}. \
-             Set TEST_DATABASE_URL, or start the local server with \
-             `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`."
+                "PostgreSQL is required for these tests and cannot be reached at {}: {error}. \
+                 Set TEST_DATABASE_URL, or start the local server with \
+                 `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.",
+                without_password(&url)
             )
         })
+}
+
+/// `url` fit for a test failure message.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// `url` with its database (the path) replaced by `name`.

@@ -69,7 +69,8 @@ pub trait ConnectionRepository: Send + Sync {
 
     /// Takes the connection's refresh lock until `until` unless another holder has it. Only the
     /// holder may refresh, so two processes never spend one rotating refresh token twice.
-    /// Returns whether the lock was taken (an expired lock counts as free).
+    /// Returns whether the lock was taken (an expired lock counts as free; the holder may take
+    /// it again to extend it).
     async fn try_lock_refresh(
         &self,
         id: ConnectionId,

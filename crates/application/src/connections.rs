@@ -1,34 +1,65 @@
+//! Connecting accounts: the OAuth dance, keeping tokens fresh, and disconnecting.
+
+mod authorize;
+mod callback;
+mod disconnect;
+mod error;
+mod policy;
+mod refresh;
+mod reseal;
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
-use socialpub_domain::{ConnectionId, SocialConnection, UserId};
+use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
 use socialpub_ports::{
-    Clock, ConnectionFilter, ConnectionRepository, Page, PageRequest, RepositoryError,
+    Clock, ConnectionFilter, ConnectionRepository, OAuthStateStore, Page, PageRequest,
+    PlatformRegistry, SecretGenerator, TokenCipher,
 };
 
-/// Why a connection use case failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectionError {
-    /// No such connection for this user (it may belong to someone else: we do not say).
-    #[error("connection {0} not found")]
-    NotFound(ConnectionId),
-    #[error(transparent)]
-    Repository(#[from] RepositoryError),
+pub use authorize::AuthorizationStart;
+pub use callback::{CallbackParams, ConnectedAccounts};
+pub use disconnect::Disconnected;
+pub use error::ConnectionError;
+pub use policy::ConnectionPolicy;
+pub use refresh::SweepReport;
+pub use reseal::ResealReport;
+
+/// The ports the connection use cases need.
+#[derive(Clone)]
+pub struct ConnectionPorts {
+    pub connections: Arc<dyn ConnectionRepository>,
+    pub oauth_states: Arc<dyn OAuthStateStore>,
+    pub platforms: Arc<dyn PlatformRegistry>,
+    pub cipher: Arc<dyn TokenCipher>,
+    pub secrets: Arc<dyn SecretGenerator>,
+    pub clock: Arc<dyn Clock>,
 }
 
-/// Reading a user's connected accounts.
+/// A user's connected accounts: connect, list, refresh, disconnect.
 #[derive(Clone)]
 pub struct ConnectionService {
-    connections: Arc<dyn ConnectionRepository>,
-    clock: Arc<dyn Clock>,
+    ports: ConnectionPorts,
+    policy: ConnectionPolicy,
 }
 
 impl ConnectionService {
-    pub fn new(connections: Arc<dyn ConnectionRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { connections, clock }
+    pub fn new(ports: ConnectionPorts, policy: ConnectionPolicy) -> Self {
+        Self { ports, policy }
     }
 
     pub fn clock(&self) -> &dyn Clock {
-        self.clock.as_ref()
+        self.ports.clock.as_ref()
+    }
+
+    pub fn policy(&self) -> &ConnectionPolicy {
+        &self.policy
+    }
+
+    /// The platforms a user can connect right now.
+    pub fn enabled_platforms(&self) -> Vec<socialpub_domain::Platform> {
+        self.ports.platforms.enabled()
     }
 
     pub async fn list(
@@ -37,7 +68,7 @@ impl ConnectionService {
         filter: &ConnectionFilter,
         page: PageRequest,
     ) -> Result<Page<SocialConnection>, ConnectionError> {
-        Ok(self.connections.list(user, filter, page).await?)
+        Ok(self.ports.connections.list(user, filter, page).await?)
     }
 
     pub async fn get(
@@ -45,9 +76,28 @@ impl ConnectionService {
         user: &UserId,
         id: ConnectionId,
     ) -> Result<SocialConnection, ConnectionError> {
-        self.connections
+        self.ports
+            .connections
             .get(user, id)
             .await?
             .ok_or(ConnectionError::NotFound(id))
+    }
+
+    /// Tokens are sealed with the connection id as associated data, so a ciphertext copied
+    /// into another row does not open.
+    fn seal(
+        &self,
+        id: ConnectionId,
+        token: &SecretString,
+    ) -> Result<EncryptedToken, ConnectionError> {
+        Ok(self.ports.cipher.seal(token, id.as_uuid().as_bytes())?)
+    }
+
+    fn open(
+        &self,
+        id: ConnectionId,
+        token: &EncryptedToken,
+    ) -> Result<SecretString, ConnectionError> {
+        Ok(self.ports.cipher.open(token, id.as_uuid().as_bytes())?)
     }
 }

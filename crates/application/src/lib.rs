@@ -4,7 +4,12 @@
 mod connections;
 mod jobs;
 mod maintenance;
+mod validation;
 
-pub use connections::{ConnectionError, ConnectionService};
+pub use connections::{
+    AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
+    ConnectionPorts, ConnectionService, Disconnected, ResealReport, SweepReport,
+};
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
+pub use validation::{ContentToCheck, ValidationError, ValidationReport, ValidationService};

@@ -2,9 +2,14 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use anyhow::Context;
-use socialpub_application::{ConnectionService, JobService, MaintenanceService};
+use socialpub_application::{
+    ConnectionPolicy, ConnectionPorts, ConnectionService, JobService, MaintenanceService,
+    SweepReport, ValidationService,
+};
+use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
-use socialpub_crypto::AesGcmTokenCipher;
+use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
+use socialpub_domain::policy::PlatformPolicyValidator;
 use socialpub_http_api::{ApiState, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
@@ -21,8 +26,6 @@ pub struct Application {
     database: Database,
     api_state: ApiState,
     maintenance: MaintenanceService,
-    #[expect(dead_code, reason = "used by connections and publishing, which come next")]
-    cipher: Arc<AesGcmTokenCipher>,
 }
 
 /// Opens the database named by the settings (creating a SQLite file's directory).
@@ -34,7 +37,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
         ),
         ..PoolSettings::default()
     };
-    Database::connect(settings.database_url.expose(), pool).context("opening the database named by DATABASE_URL")
+    Database::connect(settings.database_url.expose(), pool)
+        .context("opening the database named by DATABASE_URL")
 }
 
 /// The auth adapters' settings from ours; a dev secret stands in when nothing is configured.
@@ -50,21 +54,22 @@ pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
         introspection_url: settings.auth_service_url.clone(),
         client_id: settings.auth_client_id.clone(),
         client_secret: settings.auth_client_secret.clone(),
-        dev_token_lifetime_seconds: u64::try_from(settings.auth_dev_token_ttl.whole_seconds()).unwrap_or(3600),
+        dev_token_lifetime_seconds: u64::try_from(settings.auth_dev_token_ttl.whole_seconds())
+            .unwrap_or(3600),
         ..AuthSettings::default()
     };
-    if settings.auth_mode == AuthMode::Jwt {
-        if let Some(dev) = dev_jwt_secret(settings)? {
-            if let Some(file) = &dev.file {
-                tracing::warn!(
-                    file = %file.display(),
-                    generated = dev.generated,
-                    "AUTH_JWT_SECRET is not set: using a development JWT secret kept in the data \
-                     directory. Set AUTH_JWT_SECRET or AUTH_JWKS_URL in production."
-                );
-            }
-            auth.jwt_secret = Some(dev.value);
+    if settings.auth_mode == AuthMode::Jwt
+        && let Some(dev) = dev_jwt_secret(settings)?
+    {
+        if let Some(file) = &dev.file {
+            tracing::warn!(
+                file = %file.display(),
+                generated = dev.generated,
+                "AUTH_JWT_SECRET is not set: using a development JWT secret kept in the data \
+                 directory. Set AUTH_JWT_SECRET or AUTH_JWKS_URL in production."
+            );
         }
+        auth.jwt_secret = Some(dev.value);
     }
     Ok(auth)
 }
@@ -80,7 +85,10 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let database = open_database(&settings).await?;
         if settings.run_migrations {
-            database.run_migrations().await.context("applying database migrations")?;
+            database
+                .run_migrations()
+                .await
+                .context("applying database migrations")?;
         }
         let (keys, dev_key) = encryption_keys(&settings)?;
         if let Some(dev) = dev_key {
@@ -98,14 +106,62 @@ impl Application {
         let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let platforms = crate::wiring::platform_registry(&settings, &|_| None)?;
+        let connections = ConnectionService::new(
+            ConnectionPorts {
+                connections: database.connections(),
+                oauth_states: database.oauth_states(),
+                platforms: Arc::new(platforms),
+                cipher,
+                secrets: Arc::new(RingSecretGenerator::new()),
+                clock: clock.clone(),
+            },
+            connection_policy(&settings)?,
+        );
+        let fetch = AssetFetchSettings {
+            allow_private_addresses: settings.allow_private_asset_urls,
+            ..AssetFetchSettings::default()
+        };
+        let probe = Arc::new(HeaderProbe::new(Arc::new(HttpAssetFetcher::new(fetch))));
+        let validation = ValidationService::new(
+            database.connections(),
+            probe,
+            Arc::new(PlatformPolicyValidator::default()),
+        );
         let api_state = ApiState {
             authenticator,
             readiness: Arc::new(DatabaseReadiness(database.clone())),
-            connections: ConnectionService::new(database.connections(), clock.clone()),
+            connections,
             jobs: JobService::new(database.jobs(), clock.clone()),
+            validation,
+            connect_result_url: settings.web_app_connections_url.clone(),
         };
         let maintenance = MaintenanceService::new(database.jobs(), database.oauth_states(), clock);
-        Ok(Self { settings, database, api_state, maintenance, cipher })
+        Ok(Self {
+            settings,
+            database,
+            api_state,
+            maintenance,
+        })
+    }
+
+    /// Re-seals every stored token under the newest encryption key (`socialpub rotate-keys`).
+    /// Safe while servers and workers run.
+    pub async fn rotate_keys(&self) -> anyhow::Result<socialpub_application::ResealReport> {
+        let report = self
+            .api_state
+            .connections
+            .reseal_all(200)
+            .await
+            .context("re-sealing tokens")?;
+        tracing::info!(
+            examined = report.examined,
+            resealed = report.resealed,
+            busy = report.busy,
+            unreadable = report.unreadable,
+            "key rotation pass finished"
+        );
+        Ok(report)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -153,6 +209,24 @@ impl Application {
             u64::try_from(self.settings.worker_poll_interval.whole_seconds()).unwrap_or(5),
         );
         loop {
+            match self
+                .api_state
+                .connections
+                .refresh_expiring(REFRESH_WINDOW, 100)
+                .await
+            {
+                Ok(report) if report != SweepReport::default() => {
+                    tracing::info!(
+                        refreshed = report.refreshed,
+                        needs_reauth = report.needs_reauth,
+                        failed = report.failed,
+                        skipped = report.skipped,
+                        "token refresh sweep"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "token refresh sweep failed; will retry"),
+            }
             match self.maintenance.run_once().await {
                 Ok(report) if report.recovered_jobs > 0 || report.purged_oauth_states > 0 => {
                     tracing::info!(
@@ -170,6 +244,38 @@ impl Application {
             }
         }
     }
+}
+
+/// Tokens expiring within this window are refreshed by the background sweep, well before
+/// the 5-minute skew that refreshes at use.
+const REFRESH_WINDOW: time::Duration = time::Duration::minutes(30);
+
+/// The connect flow's rules from the settings. Callback URLs are built from PUBLIC_BASE_URL.
+fn connection_policy(settings: &Settings) -> anyhow::Result<ConnectionPolicy> {
+    let callback_base = settings
+        .public_base_url
+        .join("api/v1/connect/")
+        .context("PUBLIC_BASE_URL cannot hold the callback path")?;
+    let mut policy = ConnectionPolicy::new(callback_base, process_name());
+    policy.linkedin_personal_publishing = settings.enable_linkedin_personal_publishing;
+    Ok(policy)
+}
+
+/// Names this process in leases and locks: host, pid and a random suffix, so two processes
+/// on one host (or a restarted one) never share a name.
+fn process_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "socialpub".into());
+    let suffix = uuid_suffix();
+    format!("{host}-{}-{suffix}", std::process::id())
+}
+
+fn uuid_suffix() -> String {
+    socialpub_domain::JobId::new()
+        .to_string()
+        .chars()
+        .rev()
+        .take(8)
+        .collect()
 }
 
 async fn shutdown_signal() {

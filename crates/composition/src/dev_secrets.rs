@@ -23,10 +23,18 @@ pub struct DevSecret {
 }
 
 /// Reads a secret file, or creates it (owner-only permissions) with `make()`.
-fn file_secret(path: &Path, make: impl FnOnce() -> anyhow::Result<SecretString>) -> anyhow::Result<DevSecret> {
+fn file_secret(
+    path: &Path,
+    make: impl FnOnce() -> anyhow::Result<SecretString>,
+) -> anyhow::Result<DevSecret> {
     if path.exists() {
-        let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        return Ok(DevSecret { value: SecretString::new(text.trim()), file: Some(path.to_owned()), generated: false });
+        let text =
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        return Ok(DevSecret {
+            value: SecretString::new(text.trim()),
+            file: Some(path.to_owned()),
+            generated: false,
+        });
     }
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -39,25 +47,41 @@ fn file_secret(path: &Path, make: impl FnOnce() -> anyhow::Result<SecretString>)
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     file.write_all(value.expose().as_bytes())?;
-    Ok(DevSecret { value, file: Some(path.to_owned()), generated: true })
+    Ok(DevSecret {
+        value,
+        file: Some(path.to_owned()),
+        generated: true,
+    })
 }
 
 /// The key ring from AES_ENCRYPTION_KEYS / AES_ENCRYPTION_KEY, or the dev key under the
 /// data directory when neither is set.
 pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<DevSecret>)> {
-    let list = settings.aes_encryption_keys.as_ref().map(SecretString::expose);
-    let single = settings.aes_encryption_key.as_ref().map(SecretString::expose);
+    let list = settings
+        .aes_encryption_keys
+        .as_ref()
+        .map(SecretString::expose);
+    let single = settings
+        .aes_encryption_key
+        .as_ref()
+        .map(SecretString::expose);
     if list.is_some() || single.is_some() {
-        let ring = KeyRing::from_config(list, single).map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
+        let ring = KeyRing::from_config(list, single)
+            .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         return Ok((ring, None));
     }
     let dev = file_secret(&settings.data_dir.join("dev-encryption.key"), || {
-        Ok(TokenKey::generate(1).map_err(|e| anyhow::anyhow!("{e}"))?.to_config_string())
+        Ok(TokenKey::generate(1)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .to_config_string())
     })?;
-    let ring = KeyRing::from_config(None, Some(dev.value.expose()))
-        .map_err(|e| anyhow::anyhow!("the dev key file is damaged ({e}); delete it to make a new one"))?;
+    let ring = KeyRing::from_config(None, Some(dev.value.expose())).map_err(|e| {
+        anyhow::anyhow!("the dev key file is damaged ({e}); delete it to make a new one")
+    })?;
     Ok((ring, Some(dev)))
 }
 
@@ -65,15 +89,23 @@ pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<D
 /// secret nor a JWKS URL.
 pub fn dev_jwt_secret(settings: &Settings) -> anyhow::Result<Option<DevSecret>> {
     if let Some(secret) = &settings.auth_jwt_secret {
-        return Ok(Some(DevSecret { value: secret.clone(), file: None, generated: false }));
+        return Ok(Some(DevSecret {
+            value: secret.clone(),
+            file: None,
+            generated: false,
+        }));
     }
     if settings.auth_jwks_url.is_some() {
         return Ok(None);
     }
     file_secret(&settings.data_dir.join("dev-jwt-secret"), || {
         let mut bytes = [0u8; 32];
-        SystemRandom::new().fill(&mut bytes).map_err(|_| anyhow::anyhow!("no system randomness"))?;
-        Ok(SecretString::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
+        SystemRandom::new()
+            .fill(&mut bytes)
+            .map_err(|_| anyhow::anyhow!("no system randomness"))?;
+        Ok(SecretString::new(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+        ))
     })
     .map(Some)
 }

@@ -4,8 +4,10 @@
 
 mod application;
 mod dev_secrets;
+mod platforms;
 mod readiness;
 pub mod settings;
+mod wiring;
 
 pub use application::{Application, auth_settings, dev_token_minter, open_database};
 pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};

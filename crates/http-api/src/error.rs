@@ -4,9 +4,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use socialpub_application::{ConnectionError, JobServiceError};
+use socialpub_application::{ConnectionError, JobServiceError, ValidationError};
 use socialpub_domain::JobError;
-use socialpub_ports::{AuthError, RepositoryError};
+use socialpub_ports::{AuthError, PlatformError, PlatformErrorKind, RepositoryError};
 
 /// The one error body every failing request gets.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -54,6 +54,16 @@ pub enum ApiError {
     /// A dependency (database, auth service) is down or saturated; retry later.
     #[error("{detail}")]
     Unavailable { detail: String },
+    /// A refusal whose status and code are chosen by the mapping below (platform outcomes,
+    /// OAuth callback problems).
+    #[error("{detail}")]
+    Rejected {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+        field: Option<&'static str>,
+        retry_after: Option<u64>,
+    },
     /// Our fault. The cause is logged, never sent.
     #[error("internal error")]
     Internal { cause: String },
@@ -74,7 +84,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
             ApiError::Unauthorized { code, .. }
             | ApiError::Conflict { code, .. }
-            | ApiError::Unprocessable { code, .. } => code,
+            | ApiError::Unprocessable { code, .. }
+            | ApiError::Rejected { code, .. } => code,
             ApiError::Unavailable { .. } => "service_unavailable",
             ApiError::Internal { .. } => "internal_error",
             ApiError::Other { status, .. } => match *status {
@@ -95,6 +106,7 @@ impl ApiError {
                 field.as_deref()
             }
             ApiError::InvalidParameter { field, .. } => Some(field),
+            ApiError::Rejected { field, .. } => *field,
             _ => None,
         }
     }
@@ -147,7 +159,7 @@ impl ResponseError for ApiError {
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Other { status, .. } => *status,
+            ApiError::Other { status, .. } | ApiError::Rejected { status, .. } => *status,
         }
     }
 
@@ -165,6 +177,12 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable { .. } => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+            }
+            ApiError::Rejected {
+                retry_after: Some(seconds),
+                ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             _ => {}
         }
@@ -205,11 +223,105 @@ impl From<AuthError> for ApiError {
     }
 }
 
+fn rejected(
+    status: StatusCode,
+    code: &'static str,
+    detail: impl fmt::Display,
+    field: Option<&'static str>,
+) -> ApiError {
+    ApiError::Rejected {
+        status,
+        code,
+        detail: detail.to_string(),
+        field,
+        retry_after: None,
+    }
+}
+
+impl From<PlatformError> for ApiError {
+    fn from(error: PlatformError) -> Self {
+        let detail = format!("{}: {}", error.platform.display_name(), error.message);
+        let (status, code) = match error.kind {
+            PlatformErrorKind::Auth => (StatusCode::BAD_REQUEST, "platform_refused_grant"),
+            PlatformErrorKind::Permission => (StatusCode::FORBIDDEN, "platform_permission_denied"),
+            PlatformErrorKind::Quota => (StatusCode::TOO_MANY_REQUESTS, "platform_rate_limited"),
+            PlatformErrorKind::Content | PlatformErrorKind::Media => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "platform_rejected_content",
+            ),
+            PlatformErrorKind::Transient | PlatformErrorKind::PlatformDown => {
+                (StatusCode::BAD_GATEWAY, "platform_unavailable")
+            }
+            PlatformErrorKind::InvalidRequest => (StatusCode::BAD_GATEWAY, "platform_error"),
+        };
+        tracing::warn!(platform = %error.platform, kind = error.kind.as_str(), code = ?error.code, "platform call failed");
+        let retry_after = error
+            .retry_after
+            .and_then(|d| u64::try_from(d.whole_seconds()).ok());
+        ApiError::Rejected {
+            status,
+            code,
+            detail,
+            field: None,
+            retry_after,
+        }
+    }
+}
+
 impl From<ConnectionError> for ApiError {
     fn from(error: ConnectionError) -> Self {
+        use ConnectionError as E;
+        let bad = StatusCode::BAD_REQUEST;
         match error {
-            ConnectionError::NotFound(id) => ApiError::not_found(format_args!("connection {id}")),
-            ConnectionError::Repository(e) => e.into(),
+            E::NotFound(id) => ApiError::not_found(format_args!("connection {id}")),
+            E::PlatformNotEnabled(_) => rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "platform_not_enabled",
+                &error,
+                Some("platform"),
+            ),
+            E::MissingState => rejected(bad, "missing_state", &error, Some("state")),
+            E::UnknownState | E::StateMismatch => {
+                rejected(bad, "invalid_state", &error, Some("state"))
+            }
+            E::StateExpired => rejected(bad, "state_expired", &error, Some("state")),
+            E::MissingCode => rejected(bad, "missing_code", &error, Some("code")),
+            E::AuthorizationDenied { .. } => {
+                rejected(bad, "authorization_denied", &error, Some("error"))
+            }
+            E::NoAccounts(_) => rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_publishable_accounts",
+                &error,
+                None,
+            ),
+            E::NeedsReauth(_) => rejected(StatusCode::CONFLICT, "needs_reauth", &error, None),
+            E::RefreshInProgress(_) => ApiError::Rejected {
+                status: StatusCode::CONFLICT,
+                code: "refresh_in_progress",
+                detail: error.to_string(),
+                field: None,
+                retry_after: Some(2),
+            },
+            E::NotRefreshable(_) => rejected(StatusCode::CONFLICT, "not_refreshable", &error, None),
+            E::Platform(platform) => platform.into(),
+            E::Repository(e) => e.into(),
+            E::Cipher(_) | E::Misconfigured(_) => ApiError::internal(&error),
+        }
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        match error {
+            ValidationError::ConnectionNotFound(id) => {
+                ApiError::not_found(format_args!("connection {id}"))
+            }
+            ValidationError::PlatformRequired => ApiError::InvalidBody {
+                detail: error.to_string(),
+                field: Some("connection_id".into()),
+            },
+            ValidationError::Repository(e) => e.into(),
         }
     }
 }

@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
-use socialpub_application::{ConnectionService, JobService};
+use socialpub_application::{ConnectionService, JobService, ValidationService};
 use socialpub_ports::Authenticator;
+use url::Url;
 
 use crate::ReadinessCheck;
 
@@ -13,4 +14,8 @@ pub struct ApiState {
     pub readiness: Arc<dyn ReadinessCheck>,
     pub connections: ConnectionService,
     pub jobs: JobService,
+    pub validation: ValidationService,
+    /// Where the OAuth callback sends the browser afterwards (the web app's connections page),
+    /// with the outcome in the query. `None`: the callback answers JSON.
+    pub connect_result_url: Option<Url>,
 }

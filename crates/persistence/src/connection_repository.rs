@@ -155,6 +155,28 @@ impl ConnectionRepository for DieselConnectionRepository {
         into_domain(rows)
     }
 
+    async fn list_all_after(
+        &self,
+        after: Option<ConnectionId>,
+        limit: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError> {
+        // Keyset paging by id: stable under concurrent inserts, and both backends order
+        // UUIDs bytewise, as the domain type does.
+        let rows = with_connection!(&self.store, |conn| {
+            let mut query = sc::table.into_boxed();
+            if let Some(after) = after {
+                query = query.filter(sc::id.gt(DbUuid(*after.as_uuid())));
+            }
+            Ok(query
+                .order(sc::id.asc())
+                .limit(i64::from(limit))
+                .select(ConnectionRow::as_select())
+                .load(conn)
+                .await?)
+        })?;
+        into_domain(rows)
+    }
+
     async fn try_lock_refresh(
         &self,
         id: ConnectionId,

@@ -59,9 +59,18 @@ pub trait ConnectionRepository: Send + Sync {
         limit: u32,
     ) -> Result<Vec<SocialConnection>, RepositoryError>;
 
+    /// Every connection of every user, in id order, starting after `after`: for maintenance
+    /// that must visit all rows (re-sealing tokens under a new key) in bounded batches.
+    async fn list_all_after(
+        &self,
+        after: Option<ConnectionId>,
+        limit: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError>;
+
     /// Takes the connection's refresh lock until `until` unless another holder has it. Only the
     /// holder may refresh, so two processes never spend one rotating refresh token twice.
-    /// Returns whether the lock was taken (an expired lock counts as free).
+    /// Returns whether the lock was taken (an expired lock counts as free; the holder may take
+    /// it again to extend it).
     async fn try_lock_refresh(
         &self,
         id: ConnectionId,

@@ -11,10 +11,11 @@ mod connections;
 mod jobs;
 mod oauth_states;
 mod platform;
+mod secrets;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-pub use assets::InMemoryAssetFetcher;
+pub use assets::{InMemoryAssetFetcher, StaticAssetProbe};
 pub use authenticator::StaticAuthenticator;
 pub use cache::InMemoryInsightsCache;
 pub use cipher::FakeTokenCipher;
@@ -23,6 +24,7 @@ pub use connections::InMemoryConnectionRepository;
 pub use jobs::InMemoryJobRepository;
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+pub use secrets::SequentialSecrets;
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -89,6 +89,8 @@ pub trait JobRepository: Send + Sync {
     /// Stores a job that `worker` changed while holding its lease: a step of progress, or its
     /// completion (published, failed, retry, released), which also drops the lease.
     ///
+    /// A lease that has run out but was not yet recovered still counts as held.
+    ///
     /// # Errors
     /// [`RepositoryError::LeaseNotHeld`] when the stored job is not Processing under `worker`'s
     /// lease (it expired and was recovered, or another worker holds it); nothing is written.
@@ -103,7 +105,7 @@ pub trait JobRepository: Send + Sync {
     /// worker claimed it meanwhile); nothing is written.
     async fn save_unclaimed(&self, job: &PublishJob) -> Result<(), RepositoryError>;
 
-    /// Processing jobs whose lease ended before `now` (their worker died), up to `limit`, moved
+    /// Processing jobs whose lease ended at or before `now` (their worker died), up to `limit`, moved
     /// on by [`PublishJob::recover_expired_lease`] and stored. Returns the recovered jobs.
     async fn recover_expired_leases(
         &self,

@@ -34,4 +34,4 @@ pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
     PlatformErrorKind, PlatformRegistry, TokenGrant,
 };
-pub use token_cipher::{CipherError, TokenCipher};
+pub use token_cipher::{CipherError, SecretGenerator, TokenCipher};

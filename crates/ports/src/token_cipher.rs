@@ -12,6 +12,9 @@ pub enum CipherError {
     UnknownKey(u8),
     #[error("the token could not be encrypted")]
     SealFailed,
+    /// The operating system's random source failed; nothing secret can be made.
+    #[error("no secure random source is available")]
+    RandomUnavailable,
 }
 
 /// Encrypts platform tokens at rest. `associated_data` binds a ciphertext to its row (the
@@ -32,4 +35,17 @@ pub trait TokenCipher: Send + Sync {
     /// True when the token was sealed under a key other than the newest, so key rotation
     /// knows what to re-seal.
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool;
+}
+
+/// Unguessable values for OAuth: `state` and PKCE verifiers, and the S256 challenge of a
+/// verifier. A port because the core has no randomness or hashing of its own.
+pub trait SecretGenerator: Send + Sync {
+    /// A URL-safe random secret of at least 256 bits.
+    ///
+    /// # Errors
+    /// [`CipherError::RandomUnavailable`] when the system has no random source.
+    fn random_secret(&self) -> Result<SecretString, CipherError>;
+
+    /// The PKCE S256 challenge of `verifier` (RFC 7636: BASE64URL(SHA256(verifier))).
+    fn pkce_challenge(&self, verifier: &SecretString) -> String;
 }

@@ -27,6 +27,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         id: u8,
     },
+    /// Re-seal every stored platform token under the newest key of AES_ENCRYPTION_KEYS.
+    /// Runs alongside live servers; run again until it reports nothing busy.
+    RotateKeys,
     /// Mint a development bearer token (HS256, signed with AUTH_JWT_SECRET or the dev secret).
     Token {
         /// The user id the token is for.

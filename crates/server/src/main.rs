@@ -8,7 +8,9 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use socialpub_composition::{Application, ConfigSources, Settings, dev_token_minter, load, open_database};
+use socialpub_composition::{
+    Application, ConfigSources, Settings, dev_token_minter, load, open_database,
+};
 use socialpub_crypto::TokenKey;
 use socialpub_domain::UserId;
 
@@ -34,7 +36,10 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(settings.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error.into()),
     };
@@ -56,8 +61,9 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             if no_migrate {
                 settings.run_migrations = false;
             }
-            let listener = TcpListener::bind((settings.host, settings.port))
-                .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+            let listener = TcpListener::bind((settings.host, settings.port)).map_err(|e| {
+                anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
+            })?;
             Application::build(settings).await?.serve(listener).await
         }
         Command::Worker => {
@@ -71,9 +77,25 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Command::RotateKeys => {
+            let report = Application::build(settings).await?.rotate_keys().await?;
+            println!(
+                "examined {} connections: {} re-sealed, {} busy (run again), {} unreadable",
+                report.examined, report.resealed, report.busy, report.unreadable
+            );
+            if report.unreadable > 0 {
+                anyhow::bail!(
+                    "{} tokens open under no loaded key; those users must reconnect",
+                    report.unreadable
+                );
+            }
+            Ok(())
+        }
         Command::Token { user } => {
             let user = UserId::parse(user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
-            let token = dev_token_minter(&settings)?.mint(&user).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let token = dev_token_minter(&settings)?
+                .mint(&user)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", token.expose());
             Ok(())
         }

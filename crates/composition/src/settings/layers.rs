@@ -25,8 +25,15 @@ impl ConfigSources {
         let toml_file = environment
             .iter()
             .find(|(k, _)| k == "SOCIALPUB_CONFIG")
-            .map_or_else(|| PathBuf::from("socialpub.toml"), |(_, v)| PathBuf::from(v));
-        Self { toml_file, dotenv_file: PathBuf::from(".env"), environment }
+            .map_or_else(
+                || PathBuf::from("socialpub.toml"),
+                |(_, v)| PathBuf::from(v),
+            );
+        Self {
+            toml_file,
+            dotenv_file: PathBuf::from(".env"),
+            environment,
+        }
     }
 }
 
@@ -43,9 +50,8 @@ fn ours(pairs: impl IntoIterator<Item = (String, String)>) -> BTreeMap<String, S
 /// Loads and parses the settings. The error names the variable (or file) at fault.
 pub fn load(sources: &ConfigSources) -> Result<Settings, SettingsError> {
     let dotenv = if sources.dotenv_file.exists() {
-        let iter = dotenvy::from_path_iter(&sources.dotenv_file).map_err(|e| {
-            SettingsError::file(&sources.dotenv_file, e.to_string())
-        })?;
+        let iter = dotenvy::from_path_iter(&sources.dotenv_file)
+            .map_err(|e| SettingsError::file(&sources.dotenv_file, e.to_string()))?;
         let mut pairs = Vec::new();
         for item in iter {
             pairs.push(item.map_err(|e| SettingsError::file(&sources.dotenv_file, e.to_string()))?);
@@ -58,7 +64,9 @@ pub fn load(sources: &ConfigSources) -> Result<Settings, SettingsError> {
         .merge(Serialized::defaults(RawSettings::default()))
         .merge(Toml::file(&sources.toml_file))
         .merge(Serialized::defaults(dotenv))
-        .merge(Serialized::defaults(ours(sources.environment.iter().cloned())))
+        .merge(Serialized::defaults(ours(
+            sources.environment.iter().cloned(),
+        )))
         .extract()
         .map_err(|e| SettingsError::file(&sources.toml_file, e.to_string()))?;
     // `Env` is not used directly: it would read the real process environment, which tests

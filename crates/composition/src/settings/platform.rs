@@ -10,6 +10,8 @@ pub struct PlatformSettings {
     pub app_secret: Option<SecretString>,
     pub api_base_url: Url,
     pub oauth_base_url: Url,
+    /// Instagram Login exchanges codes on a third host (api.instagram.com).
+    pub token_base_url: Option<Url>,
     /// True when either base URL was set explicitly (simulator or mock server), which makes the
     /// platform usable without real credentials.
     pub base_urls_overridden: bool,

@@ -13,13 +13,15 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D:
         Float(f64),
         Bool(bool),
     }
-    Ok(Option::<Scalar>::deserialize(deserializer)?.map(|s| match s {
-        Scalar::Text(t) => t,
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Uint(u) => u.to_string(),
-        Scalar::Float(f) => f.to_string(),
-        Scalar::Bool(b) => b.to_string(),
-    }))
+    Ok(
+        Option::<Scalar>::deserialize(deserializer)?.map(|s| match s {
+            Scalar::Text(t) => t,
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Uint(u) => u.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }),
+    )
 }
 
 macro_rules! raw_settings {
@@ -45,6 +47,7 @@ raw_settings!(
     host,
     port,
     public_base_url,
+    web_app_connections_url,
     data_dir,
     log_format,
     database_url,
@@ -75,6 +78,7 @@ raw_settings!(
     instagram_app_secret,
     instagram_api_base_url,
     instagram_oauth_base_url,
+    instagram_token_base_url,
     facebook_app_id,
     facebook_app_secret,
     facebook_api_base_url,

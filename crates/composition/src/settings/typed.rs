@@ -19,11 +19,17 @@ pub struct SettingsError {
 
 impl SettingsError {
     fn new(field: &str, reason: impl Into<String>) -> Self {
-        Self { variable: field.to_ascii_uppercase(), reason: reason.into() }
+        Self {
+            variable: field.to_ascii_uppercase(),
+            reason: reason.into(),
+        }
     }
 
     pub(super) fn file(path: &Path, reason: String) -> Self {
-        Self { variable: path.display().to_string(), reason }
+        Self {
+            variable: path.display().to_string(),
+            reason,
+        }
     }
 }
 
@@ -48,6 +54,9 @@ pub struct Settings {
     pub port: u16,
     /// Where browsers reach this service; OAuth redirect URIs are built from it only.
     pub public_base_url: Url,
+    /// The web app page the OAuth callback sends the browser to with the outcome; unset, the
+    /// callback answers JSON.
+    pub web_app_connections_url: Option<Url>,
     pub data_dir: PathBuf,
     pub log_format: LogFormat,
     pub database_url: SecretString,
@@ -81,10 +90,17 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn parse_or<T: FromStr>(field: &str, value: &Option<String>, default: T, what: &str) -> Result<T, SettingsError> {
+fn parse_or<T: FromStr>(
+    field: &str,
+    value: &Option<String>,
+    default: T,
+    what: &str,
+) -> Result<T, SettingsError> {
     match non_empty(value) {
         None => Ok(default),
-        Some(raw) => raw.parse().map_err(|_| SettingsError::new(field, format!("expected {what}, got `{raw}`"))),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| SettingsError::new(field, format!("expected {what}, got `{raw}`"))),
     }
 }
 
@@ -93,14 +109,25 @@ fn flag(field: &str, value: &Option<String>, default: bool) -> Result<bool, Sett
         None => Ok(default),
         Some("true" | "1" | "yes" | "on") => Ok(true),
         Some("false" | "0" | "no" | "off") => Ok(false),
-        Some(other) => Err(SettingsError::new(field, format!("expected true or false, got `{other}`"))),
+        Some(other) => Err(SettingsError::new(
+            field,
+            format!("expected true or false, got `{other}`"),
+        )),
     }
 }
 
-fn seconds(field: &str, value: &Option<String>, default: i64, min: i64) -> Result<Duration, SettingsError> {
+fn seconds(
+    field: &str,
+    value: &Option<String>,
+    default: i64,
+    min: i64,
+) -> Result<Duration, SettingsError> {
     let secs: i64 = parse_or(field, value, default, "a whole number of seconds")?;
     if secs < min {
-        return Err(SettingsError::new(field, format!("must be at least {min} seconds")));
+        return Err(SettingsError::new(
+            field,
+            format!("must be at least {min} seconds"),
+        ));
     }
     Ok(Duration::seconds(secs))
 }
@@ -108,7 +135,8 @@ fn seconds(field: &str, value: &Option<String>, default: i64, min: i64) -> Resul
 fn url(field: &str, value: &Option<String>) -> Result<Option<Url>, SettingsError> {
     non_empty(value)
         .map(|raw| {
-            let parsed = Url::parse(raw).map_err(|e| SettingsError::new(field, format!("not a URL ({e})")))?;
+            let parsed = Url::parse(raw)
+                .map_err(|e| SettingsError::new(field, format!("not a URL ({e})")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(SettingsError::new(field, "must be an http or https URL"));
             }
@@ -130,7 +158,12 @@ impl Settings {
 
     /// Parses and checks every setting; the first bad one is reported by name.
     pub fn parse(raw: &RawSettings) -> Result<Self, SettingsError> {
-        let host: IpAddr = parse_or("host", &raw.host, IpAddr::from([127, 0, 0, 1]), "an IP address")?;
+        let host: IpAddr = parse_or(
+            "host",
+            &raw.host,
+            IpAddr::from([127, 0, 0, 1]),
+            "an IP address",
+        )?;
         let port: u16 = parse_or("port", &raw.port, Self::DEFAULT_PORT, "a port number")?;
         let public_base_url = match url("public_base_url", &raw.public_base_url)? {
             Some(url) => url,
@@ -138,40 +171,80 @@ impl Settings {
                 .map_err(|e| SettingsError::new("public_base_url", e.to_string()))?,
         };
         let data_dir = PathBuf::from(non_empty(&raw.data_dir).unwrap_or("./data"));
-        let log_format = match non_empty(&raw.log_format).map(str::to_ascii_lowercase).as_deref() {
+        let log_format = match non_empty(&raw.log_format)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(SettingsError::new("log_format", format!("expected pretty or json, got `{other}`"))),
+            Some(other) => {
+                return Err(SettingsError::new(
+                    "log_format",
+                    format!("expected pretty or json, got `{other}`"),
+                ));
+            }
         };
         let database_url = match non_empty(&raw.database_url) {
             Some(url) => SecretString::new(url),
-            None => SecretString::new(format!("sqlite://{}", data_dir.join("socialpub.db").display())),
+            None => SecretString::new(format!(
+                "sqlite://{}",
+                data_dir.join("socialpub.db").display()
+            )),
         };
-        let database_pool_size: usize = parse_or("database_pool_size", &raw.database_pool_size, 10, "a number")?;
+        let database_pool_size: usize = parse_or(
+            "database_pool_size",
+            &raw.database_pool_size,
+            10,
+            "a number",
+        )?;
         if database_pool_size == 0 {
-            return Err(SettingsError::new("database_pool_size", "must be at least 1"));
+            return Err(SettingsError::new(
+                "database_pool_size",
+                "must be at least 1",
+            ));
         }
-        let auth_mode = match non_empty(&raw.auth_mode).map(str::to_ascii_lowercase).as_deref() {
+        let auth_mode = match non_empty(&raw.auth_mode)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("jwt") => AuthMode::Jwt,
             Some("introspection") => AuthMode::Introspection,
-            Some(other) => return Err(SettingsError::new("auth_mode", format!("expected jwt or introspection, got `{other}`"))),
+            Some(other) => {
+                return Err(SettingsError::new(
+                    "auth_mode",
+                    format!("expected jwt or introspection, got `{other}`"),
+                ));
+            }
         };
         let auth_service_url = url("auth_service_url", &raw.auth_service_url)?;
         if auth_mode == AuthMode::Introspection && auth_service_url.is_none() {
-            return Err(SettingsError::new("auth_service_url", "is required when AUTH_MODE=introspection"));
+            return Err(SettingsError::new(
+                "auth_service_url",
+                "is required when AUTH_MODE=introspection",
+            ));
         }
-        let job_max_attempts: u32 = parse_or("job_max_attempts", &raw.job_max_attempts, 5, "a number")?;
+        let job_max_attempts: u32 =
+            parse_or("job_max_attempts", &raw.job_max_attempts, 5, "a number")?;
         if !(1..=50).contains(&job_max_attempts) {
-            return Err(SettingsError::new("job_max_attempts", "must be between 1 and 50"));
+            return Err(SettingsError::new(
+                "job_max_attempts",
+                "must be between 1 and 50",
+            ));
         }
         Ok(Self {
             host,
             port,
             public_base_url,
+            web_app_connections_url: url("web_app_connections_url", &raw.web_app_connections_url)?,
             log_format,
             database_url,
             database_pool_size,
-            database_pool_timeout: seconds("database_pool_timeout_seconds", &raw.database_pool_timeout_seconds, 5, 1)?,
+            database_pool_timeout: seconds(
+                "database_pool_timeout_seconds",
+                &raw.database_pool_timeout_seconds,
+                5,
+                1,
+            )?,
             run_migrations: flag("run_migrations", &raw.run_migrations, true)?,
             aes_encryption_key: secret(&raw.aes_encryption_key),
             aes_encryption_keys: secret(&raw.aes_encryption_keys),
@@ -183,10 +256,24 @@ impl Settings {
             auth_service_url,
             auth_client_id: text(&raw.auth_client_id),
             auth_client_secret: secret(&raw.auth_client_secret),
-            auth_dev_token_ttl: seconds("auth_dev_token_ttl_seconds", &raw.auth_dev_token_ttl_seconds, 86_400, 60)?,
+            auth_dev_token_ttl: seconds(
+                "auth_dev_token_ttl_seconds",
+                &raw.auth_dev_token_ttl_seconds,
+                86_400,
+                60,
+            )?,
             redis_url: secret(&raw.redis_url),
-            insights_cache_ttl: seconds("insights_cache_ttl_seconds", &raw.insights_cache_ttl_seconds, 3_600, 0)?,
-            enable_tiktok_publishing: flag("enable_tiktok_publishing", &raw.enable_tiktok_publishing, true)?,
+            insights_cache_ttl: seconds(
+                "insights_cache_ttl_seconds",
+                &raw.insights_cache_ttl_seconds,
+                3_600,
+                0,
+            )?,
+            enable_tiktok_publishing: flag(
+                "enable_tiktok_publishing",
+                &raw.enable_tiktok_publishing,
+                true,
+            )?,
             enable_linkedin_personal_publishing: flag(
                 "enable_linkedin_personal_publishing",
                 &raw.enable_linkedin_personal_publishing,
@@ -197,11 +284,23 @@ impl Settings {
                 &raw.enable_advanced_insights_fetching,
                 false,
             )?,
-            allow_private_asset_urls: flag("allow_private_asset_urls", &raw.allow_private_asset_urls, false)?,
-            worker_poll_interval: seconds("worker_poll_interval_seconds", &raw.worker_poll_interval_seconds, 5, 1)?,
+            allow_private_asset_urls: flag(
+                "allow_private_asset_urls",
+                &raw.allow_private_asset_urls,
+                false,
+            )?,
+            worker_poll_interval: seconds(
+                "worker_poll_interval_seconds",
+                &raw.worker_poll_interval_seconds,
+                5,
+                1,
+            )?,
             job_lease: seconds("job_lease_seconds", &raw.job_lease_seconds, 300, 10)?,
             job_max_attempts,
-            platforms: Platform::ALL.into_iter().map(|p| platform(raw, p)).collect::<Result<_, _>>()?,
+            platforms: Platform::ALL
+                .into_iter()
+                .map(|p| platform(raw, p))
+                .collect::<Result<_, _>>()?,
             data_dir,
         })
     }
@@ -221,12 +320,42 @@ fn display_host(host: IpAddr) -> String {
 
 fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, SettingsError> {
     let (id, secret_value, api, oauth) = match platform {
-        Platform::Instagram => (&raw.instagram_app_id, &raw.instagram_app_secret, &raw.instagram_api_base_url, &raw.instagram_oauth_base_url),
-        Platform::Facebook => (&raw.facebook_app_id, &raw.facebook_app_secret, &raw.facebook_api_base_url, &raw.facebook_oauth_base_url),
-        Platform::Linkedin => (&raw.linkedin_app_id, &raw.linkedin_app_secret, &raw.linkedin_api_base_url, &raw.linkedin_oauth_base_url),
-        Platform::X => (&raw.x_app_id, &raw.x_app_secret, &raw.x_api_base_url, &raw.x_oauth_base_url),
-        Platform::Pinterest => (&raw.pinterest_app_id, &raw.pinterest_app_secret, &raw.pinterest_api_base_url, &raw.pinterest_oauth_base_url),
-        Platform::Tiktok => (&raw.tiktok_app_id, &raw.tiktok_app_secret, &raw.tiktok_api_base_url, &raw.tiktok_oauth_base_url),
+        Platform::Instagram => (
+            &raw.instagram_app_id,
+            &raw.instagram_app_secret,
+            &raw.instagram_api_base_url,
+            &raw.instagram_oauth_base_url,
+        ),
+        Platform::Facebook => (
+            &raw.facebook_app_id,
+            &raw.facebook_app_secret,
+            &raw.facebook_api_base_url,
+            &raw.facebook_oauth_base_url,
+        ),
+        Platform::Linkedin => (
+            &raw.linkedin_app_id,
+            &raw.linkedin_app_secret,
+            &raw.linkedin_api_base_url,
+            &raw.linkedin_oauth_base_url,
+        ),
+        Platform::X => (
+            &raw.x_app_id,
+            &raw.x_app_secret,
+            &raw.x_api_base_url,
+            &raw.x_oauth_base_url,
+        ),
+        Platform::Pinterest => (
+            &raw.pinterest_app_id,
+            &raw.pinterest_app_secret,
+            &raw.pinterest_api_base_url,
+            &raw.pinterest_oauth_base_url,
+        ),
+        Platform::Tiktok => (
+            &raw.tiktok_app_id,
+            &raw.tiktok_app_secret,
+            &raw.tiktok_api_base_url,
+            &raw.tiktok_oauth_base_url,
+        ),
     };
     let prefix = platform.as_str();
     let api_field = format!("{prefix}_api_base_url");
@@ -234,21 +363,44 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
     let api_override = url(&api_field, api)?;
     let oauth_override = url(&oauth_field, oauth)?;
     let (default_api, default_oauth) = PlatformSettings::default_urls(platform);
-    let fallback = |field: &str, raw: &str| Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()));
+    let fallback = |field: &str, raw: &str| {
+        Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()))
+    };
     let app_id = text(id);
     let app_secret = secret(secret_value);
     if app_id.is_some() != app_secret.is_some() {
-        let missing = if app_id.is_none() { "app_id" } else { "app_secret" };
+        let missing = if app_id.is_none() {
+            "app_id"
+        } else {
+            "app_secret"
+        };
         return Err(SettingsError::new(
             &format!("{prefix}_{missing}"),
             "is required when the other half of the app credentials is set",
         ));
     }
+    let token_base_url = if platform == Platform::Instagram {
+        let field = "instagram_token_base_url";
+        Some(match url(field, &raw.instagram_token_base_url)? {
+            Some(u) => u,
+            None => fallback(field, "https://api.instagram.com")?,
+        })
+    } else {
+        None
+    };
     let default_api = fallback(&api_field, default_api)?;
     let default_oauth = fallback(&oauth_field, default_oauth)?;
     let api_base_url = api_override.unwrap_or_else(|| default_api.clone());
     let oauth_base_url = oauth_override.unwrap_or_else(|| default_oauth.clone());
     // Writing the default URL explicitly (as a copied .env.example does) is not an override.
     let base_urls_overridden = api_base_url != default_api || oauth_base_url != default_oauth;
-    Ok(PlatformSettings { platform, app_id, app_secret, api_base_url, oauth_base_url, base_urls_overridden })
+    Ok(PlatformSettings {
+        platform,
+        app_id,
+        app_secret,
+        api_base_url,
+        oauth_base_url,
+        token_base_url,
+        base_urls_overridden,
+    })
 }

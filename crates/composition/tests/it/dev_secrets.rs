@@ -1,10 +1,17 @@
 use socialpub_composition::{ConfigSources, dev_jwt_secret, encryption_keys, load};
 
 fn settings_in(dir: &std::path::Path, env: &[(&str, &str)]) -> socialpub_composition::Settings {
-    let mut environment: Vec<(String, String)> =
-        env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let mut environment: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     environment.push(("DATA_DIR".into(), dir.join("data").display().to_string()));
-    load(&ConfigSources { toml_file: dir.join("none.toml"), dotenv_file: dir.join("none.env"), environment }).unwrap()
+    load(&ConfigSources {
+        toml_file: dir.join("none.toml"),
+        dotenv_file: dir.join("none.env"),
+        environment,
+    })
+    .unwrap()
 }
 
 #[test]
@@ -21,7 +28,10 @@ fn a_dev_key_is_generated_once_and_reused() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dev.file.unwrap()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dev.file.unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "only the owner may read the key");
     }
 }
@@ -29,7 +39,9 @@ fn a_dev_key_is_generated_once_and_reused() {
 #[test]
 fn configured_keys_are_used_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let key = socialpub_crypto::TokenKey::generate(3).unwrap().to_config_string();
+    let key = socialpub_crypto::TokenKey::generate(3)
+        .unwrap()
+        .to_config_string();
     let settings = settings_in(dir.path(), &[("AES_ENCRYPTION_KEYS", key.expose())]);
     let (ring, dev) = encryption_keys(&settings).unwrap();
     assert!(dev.is_none());
@@ -43,7 +55,10 @@ fn a_malformed_key_names_the_setting() {
     let settings = settings_in(dir.path(), &[("AES_ENCRYPTION_KEYS", "1:not-base64!!")]);
     let error = encryption_keys(&settings).err().unwrap().to_string();
     assert!(error.contains("AES_ENCRYPTION_KEYS"), "{error}");
-    assert!(!error.contains("not-base64"), "the key text is not echoed: {error}");
+    assert!(
+        !error.contains("not-base64"),
+        "the key text is not echoed: {error}"
+    );
 }
 
 #[test]

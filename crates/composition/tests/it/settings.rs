@@ -8,7 +8,10 @@ fn sources(dir: &Path, env: &[(&str, &str)]) -> ConfigSources {
     ConfigSources {
         toml_file: dir.join("socialpub.toml"),
         dotenv_file: dir.join(".env"),
-        environment: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        environment: env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
     }
 }
 
@@ -16,8 +19,14 @@ fn sources(dir: &Path, env: &[(&str, &str)]) -> ConfigSources {
 fn with_nothing_set_it_runs_on_sqlite_under_data() {
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(dir.path(), &[])).unwrap();
-    assert_eq!(settings.database_url.expose(), "sqlite://./data/socialpub.db");
-    assert_eq!((settings.host.to_string().as_str(), settings.port), ("127.0.0.1", 8080));
+    assert_eq!(
+        settings.database_url.expose(),
+        "sqlite://./data/socialpub.db"
+    );
+    assert_eq!(
+        (settings.host.to_string().as_str(), settings.port),
+        ("127.0.0.1", 8080)
+    );
     assert_eq!(settings.public_base_url.as_str(), "http://127.0.0.1:8080/");
     assert_eq!(settings.log_format, LogFormat::Pretty);
     assert_eq!(settings.auth_mode, AuthMode::Jwt);
@@ -32,18 +41,38 @@ fn with_nothing_set_it_runs_on_sqlite_under_data() {
 #[test]
 fn environment_beats_dotenv_beats_toml_beats_defaults() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("socialpub.toml"), "port = 7000\nlog_format = \"json\"\ndata_dir = \"/tmp/from-toml\"\n").unwrap();
-    std::fs::write(dir.path().join(".env"), "PORT=7100\nDATA_DIR=/tmp/from-dotenv\n").unwrap();
+    std::fs::write(
+        dir.path().join("socialpub.toml"),
+        "port = 7000\nlog_format = \"json\"\ndata_dir = \"/tmp/from-toml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "PORT=7100\nDATA_DIR=/tmp/from-dotenv\n",
+    )
+    .unwrap();
     let settings = load(&sources(dir.path(), &[("PORT", "7200")])).unwrap();
     assert_eq!(settings.port, 7200, "environment wins");
-    assert_eq!(settings.data_dir, Path::new("/tmp/from-dotenv"), ".env beats the toml file");
-    assert_eq!(settings.log_format, LogFormat::Json, "the toml file beats the defaults");
+    assert_eq!(
+        settings.data_dir,
+        Path::new("/tmp/from-dotenv"),
+        ".env beats the toml file"
+    );
+    assert_eq!(
+        settings.log_format,
+        LogFormat::Json,
+        "the toml file beats the defaults"
+    );
 }
 
 #[test]
 fn unrelated_environment_variables_are_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = load(&sources(dir.path(), &[("HOME", "/root"), ("PATH", "/bin"), ("PORTABLE", "x")])).unwrap();
+    let settings = load(&sources(
+        dir.path(),
+        &[("HOME", "/root"), ("PATH", "/bin"), ("PORTABLE", "x")],
+    ))
+    .unwrap();
     assert_eq!(settings.port, 8080);
 }
 
@@ -51,15 +80,37 @@ fn unrelated_environment_variables_are_ignored() {
 fn a_malformed_setting_is_reported_by_its_variable_name() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("PORT", "80a", "invalid setting PORT: expected a port number, got `80a`"),
-        ("RUN_MIGRATIONS", "maybe", "invalid setting RUN_MIGRATIONS: expected true or false, got `maybe`"),
-        ("X_API_BASE_URL", "not a url", "invalid setting X_API_BASE_URL: not a URL"),
+        (
+            "PORT",
+            "80a",
+            "invalid setting PORT: expected a port number, got `80a`",
+        ),
+        (
+            "RUN_MIGRATIONS",
+            "maybe",
+            "invalid setting RUN_MIGRATIONS: expected true or false, got `maybe`",
+        ),
+        (
+            "X_API_BASE_URL",
+            "not a url",
+            "invalid setting X_API_BASE_URL: not a URL",
+        ),
         ("LOG_FORMAT", "xml", "invalid setting LOG_FORMAT"),
-        ("DATABASE_POOL_SIZE", "0", "invalid setting DATABASE_POOL_SIZE: must be at least 1"),
-        ("JOB_LEASE_SECONDS", "-5", "invalid setting JOB_LEASE_SECONDS"),
+        (
+            "DATABASE_POOL_SIZE",
+            "0",
+            "invalid setting DATABASE_POOL_SIZE: must be at least 1",
+        ),
+        (
+            "JOB_LEASE_SECONDS",
+            "-5",
+            "invalid setting JOB_LEASE_SECONDS",
+        ),
     ];
     for (variable, value, expected) in cases {
-        let error = load(&sources(dir.path(), &[(variable, value)])).unwrap_err().to_string();
+        let error = load(&sources(dir.path(), &[(variable, value)]))
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with(expected), "{variable}={value}: {error}");
         assert_eq!(error.lines().count(), 1);
     }
@@ -82,7 +133,11 @@ fn introspection_needs_the_auth_service_url() {
 #[test]
 fn numeric_looking_secrets_keep_their_leading_zeros() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = load(&sources(dir.path(), &[("X_APP_ID", "007"), ("X_APP_SECRET", "000123")])).unwrap();
+    let settings = load(&sources(
+        dir.path(),
+        &[("X_APP_ID", "007"), ("X_APP_SECRET", "000123")],
+    ))
+    .unwrap();
     let x = settings.platform(Platform::X).unwrap();
     assert_eq!(x.app_id.as_deref(), Some("007"));
     assert_eq!(x.app_secret.as_ref().unwrap().expose(), "000123");
@@ -93,11 +148,19 @@ fn a_simulator_base_url_counts_as_an_override_but_the_default_written_out_does_n
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(
         dir.path(),
-        &[("X_API_BASE_URL", "http://127.0.0.1:9999/x"), ("PINTEREST_API_BASE_URL", "https://api.pinterest.com")],
+        &[
+            ("X_API_BASE_URL", "http://127.0.0.1:9999/x"),
+            ("PINTEREST_API_BASE_URL", "https://api.pinterest.com"),
+        ],
     ))
     .unwrap();
     assert!(settings.platform(Platform::X).unwrap().base_urls_overridden);
-    assert!(!settings.platform(Platform::Pinterest).unwrap().base_urls_overridden);
+    assert!(
+        !settings
+            .platform(Platform::Pinterest)
+            .unwrap()
+            .base_urls_overridden
+    );
 }
 
 #[test]
@@ -105,7 +168,10 @@ fn secrets_do_not_show_in_debug_output() {
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(
         dir.path(),
-        &[("AUTH_JWT_SECRET", "canary-secret-value-0123456789abcdef"), ("DATABASE_URL", "postgres://u:canarypw@h/db")],
+        &[
+            ("AUTH_JWT_SECRET", "canary-secret-value-0123456789abcdef"),
+            ("DATABASE_URL", "postgres://u:canarypw@h/db"),
+        ],
     ))
     .unwrap();
     let printed = format!("{settings:?}");

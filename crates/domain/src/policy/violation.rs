@@ -32,6 +32,15 @@ impl Violation {
         }
     }
 
+    /// An asset whose file could not be read to learn what the rules need to know about it.
+    pub fn asset_unreachable(index: usize, reason: impl Into<String>) -> Self {
+        Self::new(
+            codes::ASSET_UNREACHABLE,
+            format!("assets[{index}].url"),
+            format!("the asset could not be inspected: {}", reason.into()),
+        )
+    }
+
     pub(crate) fn limit(mut self, limit: impl Into<Value>) -> Self {
         self.limit = Some(limit.into());
         self
@@ -45,6 +54,7 @@ impl Violation {
 
 /// Every code a [`Violation`] can carry. Codes are API: add new ones, never rename.
 pub mod codes {
+    pub const ASSET_UNREACHABLE: &str = "asset_unreachable";
     pub const TEXT_REQUIRED: &str = "text_required";
     pub const TEXT_TOO_LONG: &str = "text_too_long";
     pub const INVALID_CHARACTERS: &str = "invalid_characters";

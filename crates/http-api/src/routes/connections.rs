@@ -46,3 +46,32 @@ pub async fn get(
     let now = state.connections.clock().now();
     Ok(HttpResponse::Ok().json(ConnectionResponse::new(connection, now)))
 }
+
+/// `DELETE /connections/{id}`: revoke at the platform, then delete; the user is
+/// disconnected even when the platform does not confirm.
+pub async fn delete(
+    state: web::Data<ApiState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: ConnectionId = parse_id(&id, "connection")?;
+    let done = state.connections.disconnect(&user, id).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "id": done.id,
+        "disconnected": true,
+        "revoked_at_platform": done.revoked,
+        "revoke_note": done.revoke_note,
+    })))
+}
+
+/// `POST /connections/{id}/refresh`: refresh the tokens now.
+pub async fn refresh(
+    state: web::Data<ApiState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: ConnectionId = parse_id(&id, "connection")?;
+    let connection = state.connections.refresh(&user, id).await?;
+    let now = state.connections.clock().now();
+    Ok(HttpResponse::Ok().json(ConnectionResponse::new(connection, now)))
+}

@@ -4,11 +4,17 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web};
 use async_trait::async_trait;
-use socialpub_application::{ConnectionService, JobService};
+use socialpub_application::{
+    ConnectionPolicy, ConnectionPorts, ConnectionService, JobService, ValidationService,
+};
+use socialpub_domain::Platform;
 use socialpub_domain::UserId;
+use socialpub_domain::policy::PlatformPolicyValidator;
 use socialpub_http_api::{ApiState, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
-    InMemoryConnectionRepository, InMemoryJobRepository, ManualClock, StaticAuthenticator,
+    FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryJobRepository,
+    InMemoryOAuthStateStore, ManualClock, SequentialSecrets, StaticAssetProbe, StaticAuthenticator,
+    StaticPlatformRegistry,
 };
 use socialpub_ports::{ConnectionRepository, JobRepository};
 use time::OffsetDateTime;
@@ -31,6 +37,11 @@ pub struct World {
     pub connections: Arc<dyn ConnectionRepository>,
     pub jobs: Arc<dyn JobRepository>,
     pub readiness: Result<(), String>,
+    pub oauth_states: Arc<InMemoryOAuthStateStore>,
+    pub x: Arc<FakePlatformClient>,
+    pub probe: Arc<StaticAssetProbe>,
+    pub clock: Arc<ManualClock>,
+    pub connect_result_url: Option<url::Url>,
 }
 
 impl Default for World {
@@ -39,6 +50,11 @@ impl Default for World {
             connections: Arc::new(InMemoryConnectionRepository::default()),
             jobs: Arc::new(InMemoryJobRepository::default()),
             readiness: Ok(()),
+            oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
+            x: Arc::new(FakePlatformClient::new(Platform::X)),
+            probe: Arc::new(StaticAssetProbe::default()),
+            clock: Arc::new(ManualClock::new(NOW)),
+            connect_result_url: None,
         }
     }
 }
@@ -49,15 +65,34 @@ pub fn alice() -> UserId {
 
 impl World {
     pub fn state(&self) -> web::Data<ApiState> {
-        let clock = Arc::new(ManualClock::new(NOW));
+        let clock = self.clock.clone();
         let authenticator = StaticAuthenticator::default()
             .with_token(ALICE_TOKEN, alice())
             .with_token(BOB_TOKEN, UserId::parse("bob").unwrap());
         web::Data::new(ApiState {
             authenticator: Arc::new(authenticator),
             readiness: Arc::new(Ready(self.readiness.clone())),
-            connections: ConnectionService::new(self.connections.clone(), clock.clone()),
+            connections: ConnectionService::new(
+                ConnectionPorts {
+                    connections: self.connections.clone(),
+                    oauth_states: self.oauth_states.clone(),
+                    platforms: Arc::new(StaticPlatformRegistry::default().with(self.x.clone())),
+                    cipher: Arc::new(FakeTokenCipher::default()),
+                    secrets: Arc::new(SequentialSecrets::default()),
+                    clock: clock.clone(),
+                },
+                ConnectionPolicy::new(
+                    url::Url::parse("http://sp.test/api/v1/connect/").unwrap(),
+                    "test-process",
+                ),
+            ),
             jobs: JobService::new(self.jobs.clone(), clock),
+            validation: ValidationService::new(
+                self.connections.clone(),
+                self.probe.clone(),
+                Arc::new(PlatformPolicyValidator::default()),
+            ),
+            connect_result_url: self.connect_result_url.clone(),
         })
     }
 

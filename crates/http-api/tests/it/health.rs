@@ -72,6 +72,13 @@ impl ConnectionRepository for ExhaustedPool {
     ) -> Result<Vec<SocialConnection>, RepositoryError> {
         Err(exhausted())
     }
+    async fn list_all_after(
+        &self,
+        _: Option<ConnectionId>,
+        _: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError> {
+        Err(exhausted())
+    }
     async fn try_lock_refresh(
         &self,
         _: ConnectionId,

@@ -1,8 +1,10 @@
 //! HTTP behaviour of the API, driven through actix's test service with in-memory fakes.
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
+mod connect;
 mod envelope;
 mod harness;
 mod health;
 mod jobs;
 mod request_id;
+mod validation;

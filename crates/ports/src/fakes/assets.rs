@@ -59,3 +59,45 @@ impl AssetFetcher for InMemoryAssetFetcher {
         Ok(chunk)
     }
 }
+
+/// Answers probes from a table of known files; anything else is a 404. Keeps client-given
+/// fields, as the port requires.
+#[derive(Debug, Default)]
+pub struct StaticAssetProbe {
+    files: Mutex<HashMap<String, socialpub_domain::AssetMetadata>>,
+    probes: Mutex<u32>,
+}
+
+impl StaticAssetProbe {
+    pub fn insert(&self, url: &str, metadata: socialpub_domain::AssetMetadata) {
+        lock(&self.files).insert(url.to_owned(), metadata);
+    }
+
+    /// How many probes were made.
+    pub fn probes(&self) -> u32 {
+        *lock(&self.probes)
+    }
+}
+
+#[async_trait]
+impl crate::AssetMetadataProbe for StaticAssetProbe {
+    async fn probe(
+        &self,
+        asset: &socialpub_domain::Asset,
+    ) -> Result<socialpub_domain::AssetMetadata, AssetFetchError> {
+        *lock(&self.probes) += 1;
+        let files = lock(&self.files);
+        let found = files
+            .get(asset.url.as_str())
+            .ok_or(AssetFetchError::Status(404))?;
+        let given = &asset.metadata;
+        Ok(socialpub_domain::AssetMetadata {
+            width: given.width.or(found.width),
+            height: given.height.or(found.height),
+            duration_seconds: given.duration_seconds.or(found.duration_seconds),
+            size_bytes: given.size_bytes.or(found.size_bytes),
+            mime_type: given.mime_type.clone().or_else(|| found.mime_type.clone()),
+            frame_rate: given.frame_rate.or(found.frame_rate),
+        })
+    }
+}

@@ -118,6 +118,21 @@ impl ConnectionRepository for InMemoryConnectionRepository {
         Ok(expiring)
     }
 
+    async fn list_all_after(
+        &self,
+        after: Option<ConnectionId>,
+        limit: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError> {
+        let state = lock(&self.state);
+        Ok(state
+            .connections
+            .values()
+            .filter(|c| after.is_none_or(|a| c.id > a))
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
     async fn try_lock_refresh(
         &self,
         id: ConnectionId,

@@ -17,7 +17,7 @@ use crate::{
 #[derive(Debug)]
 pub struct FakePlatformClient {
     platform: Platform,
-    accounts: Vec<(String, String)>,
+    accounts: Vec<(String, String, AccountKind)>,
     revoked: Mutex<Vec<String>>,
     refreshes: Mutex<u32>,
 }
@@ -29,16 +29,17 @@ impl FakePlatformClient {
             accounts: vec![(
                 "acct-1".into(),
                 format!("{} account", platform.display_name()),
+                AccountKind::Personal,
             )],
             revoked: Mutex::new(Vec::new()),
             refreshes: Mutex::new(0),
         }
     }
 
-    pub fn with_accounts(mut self, accounts: &[(&str, &str)]) -> Self {
+    pub fn with_accounts(mut self, accounts: &[(&str, &str, AccountKind)]) -> Self {
         self.accounts = accounts
             .iter()
-            .map(|(id, name)| ((*id).to_owned(), (*name).to_owned()))
+            .map(|(id, name, kind)| ((*id).to_owned(), (*name).to_owned(), *kind))
             .collect();
         self
     }
@@ -131,10 +132,10 @@ impl PlatformClient for FakePlatformClient {
         Ok(self
             .accounts
             .iter()
-            .map(|(id, name)| PlatformAccount {
+            .map(|(id, name, kind)| PlatformAccount {
                 external_user_id: id.clone(),
                 display_name: name.clone(),
-                kind: AccountKind::Personal,
+                kind: *kind,
                 access_token: None,
                 expires_in: None,
             })

@@ -257,6 +257,38 @@ pub async fn list_expiring_returns_active_connections_soonest_first(repos: Repos
     );
 }
 
+pub async fn list_all_after_pages_every_users_connections_by_id(repos: Repos) {
+    let repo = repos.connections;
+    let mut all = Vec::new();
+    for (i, name) in ["alice", "bob", "carol", "dave", "erin"]
+        .into_iter()
+        .enumerate()
+    {
+        let c = connection(&user(name), Platform::X, &format!("acct-{i}"), T0);
+        repo.save(&c).await.unwrap();
+        all.push(c);
+    }
+    all.sort_by_key(|c| c.id);
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = repo.list_all_after(after, 2).await.unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        seen.extend(page);
+    }
+    assert_eq!(
+        seen, all,
+        "every connection once, in id order, across users"
+    );
+    assert_eq!(
+        repo.list_all_after(Some(all[4].id), 10).await.unwrap(),
+        vec![]
+    );
+}
+
 pub async fn the_refresh_lock_has_one_holder_at_a_time(repos: Repos) {
     let repo = repos.connections;
     let alice = user("alice");

@@ -21,6 +21,7 @@ macro_rules! contract_suite {
                 list_filters_orders_oldest_first_and_pages,
                 delete_removes_the_connection_once,
                 list_expiring_returns_active_connections_soonest_first,
+                list_all_after_pages_every_users_connections_by_id,
                 the_refresh_lock_has_one_holder_at_a_time,
             }
             jobs {

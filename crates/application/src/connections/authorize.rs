@@ -1,0 +1,66 @@
+use socialpub_domain::{Platform, UserId};
+use socialpub_ports::{AuthorizationRequest, OAuthState};
+use time::OffsetDateTime;
+use url::Url;
+
+use super::{ConnectionError, ConnectionService};
+
+/// Where to send the user's browser, and until when the authorization may complete.
+#[derive(Debug, Clone)]
+pub struct AuthorizationStart {
+    pub platform: Platform,
+    pub authorization_url: Url,
+    pub expires_at: OffsetDateTime,
+}
+
+impl ConnectionService {
+    /// Starts connecting `platform` for `user`: stores a fresh single-use `state` (bound to
+    /// user and platform, with the PKCE verifier where the platform uses PKCE) and returns the
+    /// platform's authorization URL.
+    pub async fn start_authorization(
+        &self,
+        user: &UserId,
+        platform: Platform,
+    ) -> Result<AuthorizationStart, ConnectionError> {
+        let client = self
+            .ports
+            .platforms
+            .client(platform)
+            .ok_or(ConnectionError::PlatformNotEnabled(platform))?;
+        let redirect_uri = self.policy.redirect_uri(platform)?;
+        let state = self.ports.secrets.random_secret()?;
+        let code_verifier = if client.uses_pkce() {
+            Some(self.ports.secrets.random_secret()?)
+        } else {
+            None
+        };
+        let challenge = code_verifier
+            .as_ref()
+            .map(|v| self.ports.secrets.pkce_challenge(v));
+        let now = self.ports.clock.now();
+        let expires_at = now + self.policy.state_ttl;
+        self.ports
+            .oauth_states
+            .put(&OAuthState {
+                state: state.clone(),
+                user_id: user.clone(),
+                platform,
+                code_verifier,
+                return_to: None,
+                created_at: now,
+                expires_at,
+            })
+            .await?;
+        let authorization_url = client.authorization_url(&AuthorizationRequest {
+            state: &state,
+            redirect_uri: &redirect_uri,
+            code_challenge: challenge.as_deref(),
+        });
+        tracing::info!(%platform, user_id = %user, "authorization started");
+        Ok(AuthorizationStart {
+            platform,
+            authorization_url,
+            expires_at,
+        })
+    }
+}

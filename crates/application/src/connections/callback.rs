@@ -1,0 +1,168 @@
+use socialpub_domain::{
+    ConnectionId, NewConnection, Platform, SecretString, SocialConnection, TokenUpdate, UserId,
+};
+use socialpub_ports::{AccountKind, PlatformAccount, TokenGrant};
+use time::OffsetDateTime;
+
+use super::{ConnectionError, ConnectionService};
+
+/// What the platform sent back to the callback URL, as the browser brought it.
+#[derive(Debug, Clone, Default)]
+pub struct CallbackParams {
+    pub code: Option<SecretString>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// The accounts a completed authorization connected (one grant can reach several).
+#[derive(Debug, Clone)]
+pub struct ConnectedAccounts {
+    pub user_id: UserId,
+    pub platform: Platform,
+    pub connections: Vec<SocialConnection>,
+}
+
+impl ConnectionService {
+    /// Finishes an authorization: checks the `state` (consuming it), exchanges the code, and
+    /// stores one connection per publishable account, updating the user's existing connection
+    /// to the same account in place.
+    pub async fn complete_authorization(
+        &self,
+        platform: Platform,
+        params: CallbackParams,
+    ) -> Result<ConnectedAccounts, ConnectionError> {
+        let state_value = params
+            .state
+            .filter(|s| !s.is_empty())
+            .ok_or(ConnectionError::MissingState)?;
+        let state = self
+            .ports
+            .oauth_states
+            .take(&state_value)
+            .await?
+            .ok_or(ConnectionError::UnknownState)?;
+        let now = self.ports.clock.now();
+        if state.platform != platform {
+            return Err(ConnectionError::StateMismatch);
+        }
+        if state.expires_at <= now {
+            return Err(ConnectionError::StateExpired);
+        }
+        if let Some(code) = params.error.filter(|e| !e.is_empty()) {
+            let reason = params.error_description.unwrap_or_else(|| code.clone());
+            tracing::info!(%platform, user_id = %state.user_id, error = %code, "authorization refused");
+            return Err(ConnectionError::AuthorizationDenied {
+                platform,
+                code,
+                reason,
+            });
+        }
+        let code = params
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or(ConnectionError::MissingCode)?;
+        let client = self
+            .ports
+            .platforms
+            .client(platform)
+            .ok_or(ConnectionError::PlatformNotEnabled(platform))?;
+        let redirect_uri = self.policy.redirect_uri(platform)?;
+        let grant = client
+            .exchange_code(&code, &redirect_uri, state.code_verifier.as_ref())
+            .await?;
+        let accounts: Vec<_> = client
+            .list_accounts(&grant)
+            .await?
+            .into_iter()
+            .filter(|a| self.publishable(platform, a))
+            .collect();
+        if accounts.is_empty() {
+            return Err(ConnectionError::NoAccounts(platform));
+        }
+        let mut connections = Vec::with_capacity(accounts.len());
+        for account in &accounts {
+            connections.push(
+                self.store_account(&state.user_id, platform, &grant, account, now)
+                    .await?,
+            );
+        }
+        tracing::info!(%platform, user_id = %state.user_id, accounts = connections.len(), "accounts connected");
+        Ok(ConnectedAccounts {
+            user_id: state.user_id,
+            platform,
+            connections,
+        })
+    }
+
+    fn publishable(&self, platform: Platform, account: &PlatformAccount) -> bool {
+        !(platform == Platform::Linkedin
+            && account.kind == AccountKind::Personal
+            && !self.policy.linkedin_personal_publishing)
+    }
+
+    async fn store_account(
+        &self,
+        user: &UserId,
+        platform: Platform,
+        grant: &TokenGrant,
+        account: &PlatformAccount,
+        now: OffsetDateTime,
+    ) -> Result<SocialConnection, ConnectionError> {
+        let existing = self
+            .ports
+            .connections
+            .find_by_account(user, platform, &account.external_user_id)
+            .await?;
+        let id = existing.as_ref().map_or_else(ConnectionId::new, |c| c.id);
+        // An account with a token of its own (a Facebook Page) is not refreshed through the
+        // grant: its token lives as long as the page grant does.
+        let (access, refresh, expires_in) = match &account.access_token {
+            Some(own) => (own, None, account.expires_in),
+            None => (
+                &grant.access_token,
+                grant.refresh_token.as_ref(),
+                grant.expires_in,
+            ),
+        };
+        let access_token_encrypted = self.seal(id, access)?;
+        let refresh_token_encrypted = refresh.map(|r| self.seal(id, r)).transpose()?;
+        let expires_at = expires_in.map(|d| now + d);
+        let refresh_expires_at = refresh.and(grant.refresh_expires_in).map(|d| now + d);
+        let connection = match existing {
+            Some(mut connection) => {
+                connection.update_tokens(
+                    TokenUpdate {
+                        access_token_encrypted,
+                        refresh_token_encrypted,
+                        expires_at,
+                        refresh_expires_at,
+                    },
+                    now,
+                );
+                connection
+                    .external_display_name
+                    .clone_from(&account.display_name);
+                connection.scopes.clone_from(&grant.scopes);
+                connection
+            }
+            None => SocialConnection::new(
+                NewConnection {
+                    id,
+                    user_id: user.clone(),
+                    platform,
+                    external_user_id: account.external_user_id.clone(),
+                    external_display_name: account.display_name.clone(),
+                    access_token_encrypted,
+                    refresh_token_encrypted,
+                    expires_at,
+                    refresh_expires_at,
+                    scopes: grant.scopes.clone(),
+                },
+                now,
+            ),
+        };
+        self.ports.connections.save(&connection).await?;
+        Ok(connection)
+    }
+}

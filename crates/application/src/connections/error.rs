@@ -1,0 +1,51 @@
+use socialpub_domain::{ConnectionId, Platform};
+use socialpub_ports::{CipherError, PlatformError, RepositoryError};
+
+/// Why a connection use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    /// No such connection for this user (it may belong to someone else: we do not say).
+    #[error("connection {0} not found")]
+    NotFound(ConnectionId),
+    /// Switched off by a feature toggle, or no credentials and no simulator.
+    #[error("{} is not enabled on this server", .0.display_name())]
+    PlatformNotEnabled(Platform),
+    #[error("the callback has no `state` parameter")]
+    MissingState,
+    /// Never issued, or already used: state values are single use.
+    #[error("the `state` value is unknown or was already used; start the connection again")]
+    UnknownState,
+    #[error("the authorization took longer than allowed; start the connection again")]
+    StateExpired,
+    /// The state was issued for another platform than the callback's.
+    #[error("the `state` value belongs to another platform's authorization")]
+    StateMismatch,
+    #[error("the callback has no `code` parameter")]
+    MissingCode,
+    /// The user (or the platform) refused the authorization.
+    #[error("{} refused the authorization: {reason}", platform.display_name())]
+    AuthorizationDenied {
+        platform: Platform,
+        code: String,
+        reason: String,
+    },
+    #[error("the {} grant gives access to no account Socialpub can publish to", .0.display_name())]
+    NoAccounts(Platform),
+    /// The platform no longer accepts the tokens; the user must connect again.
+    #[error("connection {0} needs to be reconnected: the platform refused its tokens")]
+    NeedsReauth(ConnectionId),
+    /// Another process is refreshing this connection right now.
+    #[error("connection {0} is being refreshed by another process; retry shortly")]
+    RefreshInProgress(ConnectionId),
+    /// The connection's tokens cannot be refreshed (no refresh token, and they do not expire).
+    #[error("connection {0} has no refreshable token")]
+    NotRefreshable(ConnectionId),
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+    #[error("token encryption failed: {0}")]
+    Cipher(#[from] CipherError),
+    #[error("misconfigured: {0}")]
+    Misconfigured(String),
+    #[error(transparent)]
+    Repository(#[from] RepositoryError),
+}

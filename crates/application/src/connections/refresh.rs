@@ -1,0 +1,161 @@
+use socialpub_domain::{ConnectionId, SecretString, SocialConnection, TokenUpdate, UserId};
+use socialpub_ports::{PlatformErrorKind, RepositoryError};
+
+use super::{ConnectionError, ConnectionService};
+
+/// What one background refresh pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub refreshed: usize,
+    pub needs_reauth: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl ConnectionService {
+    /// Refreshes the connection's tokens now (the user asked to).
+    pub async fn refresh(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+    ) -> Result<SocialConnection, ConnectionError> {
+        self.get(user, id).await?;
+        self.refresh_locked(user, id, true).await
+    }
+
+    /// A usable access token for the connection, refreshed first when it expires within
+    /// the policy's skew. What publishing calls before every platform call.
+    pub async fn fresh_access_token(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+    ) -> Result<(SocialConnection, SecretString), ConnectionError> {
+        let mut connection = self.get(user, id).await?;
+        if connection.status == socialpub_domain::ConnectionStatus::NeedsReauth {
+            return Err(ConnectionError::NeedsReauth(id));
+        }
+        if connection.is_token_expired(self.ports.clock.now(), self.policy.refresh_skew) {
+            connection = self.refresh_locked(user, id, false).await?;
+        }
+        let token = self.open(id, &connection.access_token_encrypted)?;
+        Ok((connection, token))
+    }
+
+    /// Refreshes every active connection whose token expires within `window`, oldest expiry
+    /// first, at most `batch` of them. Failures are counted, never fatal to the pass.
+    pub async fn refresh_expiring(
+        &self,
+        window: time::Duration,
+        batch: u32,
+    ) -> Result<SweepReport, RepositoryError> {
+        let now = self.ports.clock.now();
+        let mut report = SweepReport::default();
+        for connection in self
+            .ports
+            .connections
+            .list_expiring(now + window, batch)
+            .await?
+        {
+            match self
+                .refresh_locked(&connection.user_id, connection.id, false)
+                .await
+            {
+                Ok(_) => report.refreshed += 1,
+                Err(ConnectionError::NeedsReauth(_)) => report.needs_reauth += 1,
+                Err(ConnectionError::RefreshInProgress(_)) => report.skipped += 1,
+                Err(error) => {
+                    report.failed += 1;
+                    tracing::warn!(connection_id = %connection.id, %error, "background token refresh failed");
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Refreshes under the connection's cross-process lock, so two processes never spend the
+    /// same rotating refresh token (X invalidates the old one: the loser would lose the token).
+    async fn refresh_locked(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+        force: bool,
+    ) -> Result<SocialConnection, ConnectionError> {
+        let now = self.ports.clock.now();
+        let until = now + self.policy.refresh_lock_ttl;
+        if !self
+            .ports
+            .connections
+            .try_lock_refresh(id, &self.policy.holder, now, until)
+            .await?
+        {
+            return Err(ConnectionError::RefreshInProgress(id));
+        }
+        let result = self.refresh_holding_lock(user, id, force).await;
+        if let Err(error) = self
+            .ports
+            .connections
+            .unlock_refresh(id, &self.policy.holder)
+            .await
+        {
+            tracing::warn!(connection_id = %id, %error, "could not release the refresh lock; it expires by itself");
+        }
+        result
+    }
+
+    async fn refresh_holding_lock(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+        force: bool,
+    ) -> Result<SocialConnection, ConnectionError> {
+        // Read again under the lock: another process may have refreshed while we waited.
+        let mut connection = self.get(user, id).await?;
+        let now = self.ports.clock.now();
+        if !force && !connection.is_token_expired(now, self.policy.refresh_skew) {
+            return Ok(connection);
+        }
+        let Some(sealed_refresh) = connection.refresh_token_encrypted.clone() else {
+            if connection.is_token_expired(now, time::Duration::ZERO) {
+                connection.mark_needs_reauth(now);
+                self.ports.connections.save(&connection).await?;
+                return Err(ConnectionError::NeedsReauth(id));
+            }
+            return Err(ConnectionError::NotRefreshable(id));
+        };
+        let client = self
+            .ports
+            .platforms
+            .client(connection.platform)
+            .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
+        let refresh_token = self.open(id, &sealed_refresh)?;
+        match client.refresh(&refresh_token).await {
+            Ok(grant) => {
+                let now = self.ports.clock.now();
+                let update = TokenUpdate {
+                    access_token_encrypted: self.seal(id, &grant.access_token)?,
+                    refresh_token_encrypted: grant
+                        .refresh_token
+                        .as_ref()
+                        .map(|r| self.seal(id, r))
+                        .transpose()?,
+                    expires_at: grant.expires_in.map(|d| now + d),
+                    refresh_expires_at: grant.refresh_expires_in.map(|d| now + d),
+                };
+                connection.update_tokens(update, now);
+                if !grant.scopes.is_empty() {
+                    connection.scopes = grant.scopes;
+                }
+                self.ports.connections.save(&connection).await?;
+                tracing::info!(connection_id = %id, platform = %connection.platform, "tokens refreshed");
+                Ok(connection)
+            }
+            Err(error) if error.kind == PlatformErrorKind::Auth => {
+                tracing::warn!(connection_id = %id, platform = %connection.platform, %error, "refresh refused: connection needs reauth");
+                connection.mark_needs_reauth(self.ports.clock.now());
+                self.ports.connections.save(&connection).await?;
+                Err(ConnectionError::NeedsReauth(id))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}

@@ -13,8 +13,7 @@ use super::{json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
 use crate::oauth::{
-    CodeError, Flavor, Params, RefreshError, TokenError, TokenKind, bearer, is_form, random_alnum,
-    secret_eq,
+    CodeError, Flavor, Params, RefreshError, TokenKind, bearer, is_form, random_alnum, secret_eq,
 };
 use crate::seed;
 use crate::state::Shared;
@@ -327,13 +326,6 @@ async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse 
         .check_access(PLATFORM, bearer(&req).as_deref());
     let access = match checked {
         Ok(a) => a,
-        Err(TokenError::Expired(_)) => {
-            return api_error(
-                StatusCode::UNAUTHORIZED,
-                "access_token_invalid",
-                "The access token is invalid or not found in the request.",
-            );
-        }
         Err(_) => {
             return api_error(
                 StatusCode::UNAUTHORIZED,

@@ -13,8 +13,8 @@ use super::{json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
 use crate::oauth::{
-    BasicAuth, CodeError, Flavor, Params, RefreshError, TokenError, TokenKind, basic_auth, bearer,
-    is_form, secret_eq,
+    BasicAuth, CodeError, Flavor, Params, RefreshError, TokenKind, basic_auth, bearer, is_form,
+    secret_eq,
 };
 use crate::seed;
 use crate::state::Shared;
@@ -323,12 +323,7 @@ async fn users_me(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     };
     let access = match access {
         Ok(a) => a,
-        Err(
-            TokenError::Missing
-            | TokenError::Unknown
-            | TokenError::Expired(_)
-            | TokenError::Revoked,
-        ) => {
+        Err(_) => {
             return problem(StatusCode::UNAUTHORIZED, None);
         }
     };

@@ -1,5 +1,7 @@
 use socialpub_domain::{ConnectionId, SecretString, SocialConnection, TokenUpdate, UserId};
-use socialpub_ports::{PlatformErrorKind, RepositoryError};
+use socialpub_ports::{
+    PlatformClient, PlatformError, PlatformErrorKind, RepositoryError, TokenGrant,
+};
 
 use super::{ConnectionError, ConnectionService};
 
@@ -128,17 +130,21 @@ impl ConnectionService {
             .client(connection.platform)
             .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
         let refresh_token = self.open(id, &sealed_refresh)?;
-        match client.refresh(&refresh_token).await {
-            Ok(grant) => {
+        match refreshed_tokens(client.as_ref(), &connection, &refresh_token).await {
+            Ok(RefreshedTokens {
+                grant,
+                access_token,
+                expires_in,
+            }) => {
                 let now = self.ports.clock.now();
                 let update = TokenUpdate {
-                    access_token_encrypted: self.seal(id, &grant.access_token)?,
+                    access_token_encrypted: self.seal(id, &access_token)?,
                     refresh_token_encrypted: grant
                         .refresh_token
                         .as_ref()
                         .map(|r| self.seal(id, r))
                         .transpose()?,
-                    expires_at: grant.expires_in.map(|d| now + d),
+                    expires_at: expires_in.map(|d| now + d),
                     refresh_expires_at: grant.refresh_expires_in.map(|d| now + d),
                 };
                 connection.update_tokens(update, now);
@@ -158,4 +164,48 @@ impl ConnectionService {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// New tokens for one connection.
+struct RefreshedTokens {
+    grant: TokenGrant,
+    access_token: SecretString,
+    expires_in: Option<time::Duration>,
+}
+
+/// Refreshes the grant; for accounts with tokens of their own (Facebook Pages) also fetches
+/// the account's new token through the refreshed grant.
+async fn refreshed_tokens(
+    client: &dyn PlatformClient,
+    connection: &SocialConnection,
+    refresh_token: &SecretString,
+) -> Result<RefreshedTokens, PlatformError> {
+    let grant = client.refresh(refresh_token).await?;
+    if !client.accounts_have_own_tokens() {
+        return Ok(RefreshedTokens {
+            access_token: grant.access_token.clone(),
+            expires_in: grant.expires_in,
+            grant,
+        });
+    }
+    let account = client
+        .list_accounts(&grant)
+        .await?
+        .into_iter()
+        .find(|a| a.external_user_id == connection.external_user_id)
+        .ok_or_else(|| PlatformError {
+            platform: connection.platform,
+            kind: PlatformErrorKind::Auth,
+            code: None,
+            message: "the account is no longer reachable through this authorization".into(),
+            http_status: None,
+            retry_after: None,
+        })?;
+    Ok(RefreshedTokens {
+        access_token: account
+            .access_token
+            .unwrap_or_else(|| grant.access_token.clone()),
+        expires_in: account.expires_in,
+        grant,
+    })
 }

@@ -22,7 +22,7 @@ impl ConnectionService {
         id: ConnectionId,
     ) -> Result<SocialConnection, ConnectionError> {
         self.get(user, id).await?;
-        self.refresh_locked(user, id, true).await
+        self.refresh_locked(user, id, None).await
     }
 
     /// A usable access token for the connection, refreshed first when it expires within
@@ -37,7 +37,9 @@ impl ConnectionService {
             return Err(ConnectionError::NeedsReauth(id));
         }
         if connection.is_token_expired(self.ports.clock.now(), self.policy.refresh_skew) {
-            connection = self.refresh_locked(user, id, false).await?;
+            connection = self
+                .refresh_locked(user, id, Some(self.policy.refresh_skew))
+                .await?;
         }
         let token = self.open(id, &connection.access_token_encrypted)?;
         Ok((connection, token))
@@ -59,7 +61,7 @@ impl ConnectionService {
             .await?
         {
             match self
-                .refresh_locked(&connection.user_id, connection.id, false)
+                .refresh_locked(&connection.user_id, connection.id, Some(window))
                 .await
             {
                 Ok(_) => report.refreshed += 1,
@@ -76,11 +78,13 @@ impl ConnectionService {
 
     /// Refreshes under the connection's cross-process lock, so two processes never spend the
     /// same rotating refresh token (X invalidates the old one: the loser would lose the token).
+    /// `within`: refresh only if the token expires within this margin (checked again under the
+    /// lock); `None` refreshes regardless.
     async fn refresh_locked(
         &self,
         user: &UserId,
         id: ConnectionId,
-        force: bool,
+        within: Option<time::Duration>,
     ) -> Result<SocialConnection, ConnectionError> {
         let now = self.ports.clock.now();
         let until = now + self.policy.refresh_lock_ttl;
@@ -92,7 +96,7 @@ impl ConnectionService {
         {
             return Err(ConnectionError::RefreshInProgress(id));
         }
-        let result = self.refresh_holding_lock(user, id, force).await;
+        let result = self.refresh_holding_lock(user, id, within).await;
         if let Err(error) = self
             .ports
             .connections
@@ -108,12 +112,12 @@ impl ConnectionService {
         &self,
         user: &UserId,
         id: ConnectionId,
-        force: bool,
+        within: Option<time::Duration>,
     ) -> Result<SocialConnection, ConnectionError> {
         // Read again under the lock: another process may have refreshed while we waited.
         let mut connection = self.get(user, id).await?;
         let now = self.ports.clock.now();
-        if !force && !connection.is_token_expired(now, self.policy.refresh_skew) {
+        if within.is_some_and(|margin| !connection.is_token_expired(now, margin)) {
             return Ok(connection);
         }
         let Some(sealed_refresh) = connection.refresh_token_encrypted.clone() else {

@@ -247,7 +247,10 @@ async fn refreshing_a_token_under_24_hours_old_is_too_early_not_a_dead_grant() {
         .await
         .unwrap_err();
     assert_ne!(error.kind, PlatformErrorKind::Auth);
-    assert_eq!(error.code.as_deref(), Some(socialpub_ports::REFRESH_TOO_EARLY));
+    assert_eq!(
+        error.code.as_deref(),
+        Some(socialpub_ports::REFRESH_TOO_EARLY)
+    );
 }
 
 #[tokio::test]

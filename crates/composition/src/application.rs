@@ -26,6 +26,8 @@ pub struct Application {
     database: Database,
     api_state: ApiState,
     maintenance: MaintenanceService,
+    /// Kept alive for as long as the application: the platform clients talk to it.
+    simulator: Option<socialpub_platform_sim::SimulatorHandle>,
 }
 
 /// Opens the database named by the settings (creating a SQLite file's directory).
@@ -106,7 +108,16 @@ impl Application {
         let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let platforms = crate::wiring::platform_registry(&settings, &|_| None)?;
+        let simulator = if crate::simulator::wanted(&settings) {
+            Some(crate::simulator::start(&settings)?)
+        } else {
+            None
+        };
+        let platforms = crate::wiring::platform_registry(&settings, &|platform| {
+            simulator
+                .as_ref()
+                .map(|handle| crate::simulator::target(handle, platform))
+        })?;
         let connections = ConnectionService::new(
             ConnectionPorts {
                 connections: database.connections(),
@@ -142,6 +153,7 @@ impl Application {
             database,
             api_state,
             maintenance,
+            simulator,
         })
     }
 
@@ -166,6 +178,11 @@ impl Application {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The in-process platform simulator, when the settings called for one.
+    pub fn simulator(&self) -> Option<&socialpub_platform_sim::SimulatorHandle> {
+        self.simulator.as_ref()
     }
 
     pub fn database(&self) -> &Database {

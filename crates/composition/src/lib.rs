@@ -7,7 +7,8 @@ mod dev_secrets;
 mod platforms;
 mod readiness;
 pub mod settings;
-mod wiring;
+pub mod simulator;
+pub mod wiring;
 
 pub use application::{Application, auth_settings, dev_token_minter, open_database};
 pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};

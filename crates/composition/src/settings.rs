@@ -10,4 +10,4 @@ mod typed;
 pub use layers::{ConfigSources, load};
 pub use platform::PlatformSettings;
 pub use raw::RawSettings;
-pub use typed::{AuthMode, LogFormat, Settings, SettingsError};
+pub use typed::{AuthMode, LogFormat, Settings, SettingsError, SimulatorMode};

@@ -241,7 +241,9 @@ fn rejected(
 impl From<PlatformError> for ApiError {
     fn from(error: PlatformError) -> Self {
         let detail = format!("{}: {}", error.platform.display_name(), error.message);
+        let too_early = error.code.as_deref() == Some(socialpub_ports::REFRESH_TOO_EARLY);
         let (status, code) = match error.kind {
+            _ if too_early => (StatusCode::CONFLICT, "refresh_too_early"),
             PlatformErrorKind::Auth => (StatusCode::BAD_REQUEST, "platform_refused_grant"),
             PlatformErrorKind::Permission => (StatusCode::FORBIDDEN, "platform_permission_denied"),
             PlatformErrorKind::Quota => (StatusCode::TOO_MANY_REQUESTS, "platform_rate_limited"),

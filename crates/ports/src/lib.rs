@@ -32,6 +32,6 @@ pub use oauth_state_store::{OAuthState, OAuthStateStore};
 pub use page::{Page, PageRequest};
 pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
-    PlatformErrorKind, PlatformRegistry, TokenGrant,
+    PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
 };
 pub use token_cipher::{CipherError, SecretGenerator, TokenCipher};

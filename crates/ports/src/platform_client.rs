@@ -51,6 +51,10 @@ impl PlatformErrorKind {
     }
 }
 
+/// [`PlatformError::code`] of a refresh the platform refuses only because the token is too
+/// young (Instagram: under 24 hours). The token itself is fine.
+pub const REFRESH_TOO_EARLY: &str = "refresh_too_early";
+
 /// A classified platform failure. `message` is the platform's own words, never a token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{platform} {}: {message}", kind.as_str())]
@@ -146,8 +150,21 @@ pub trait PlatformClient: Send + Sync {
     /// [`PlatformErrorKind::Auth`] when the refresh token is revoked or expired.
     async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenGrant, PlatformError>;
 
-    /// Revokes the grant at the platform. Platforms without revocation succeed doing nothing.
-    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError>;
+    /// Revokes the grant behind a connection's tokens at the platform. Each platform uses the
+    /// token its revocation endpoint wants (Facebook: the user token kept as a Page
+    /// connection's refresh token). Platforms without revocation succeed doing nothing.
+    async fn revoke(
+        &self,
+        access_token: &SecretString,
+        refresh_token: Option<&SecretString>,
+    ) -> Result<(), PlatformError>;
+
+    /// True when accounts carry tokens of their own, derived from the grant's (Facebook Page
+    /// tokens): refreshing then means refreshing the grant and fetching the account's new
+    /// token through [`PlatformClient::list_accounts`].
+    fn accounts_have_own_tokens(&self) -> bool {
+        false
+    }
 
     /// The publishable accounts the grant reaches (several for Facebook Pages or LinkedIn
     /// organizations).

@@ -27,6 +27,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         id: u8,
     },
+    /// Run only the platform simulator (the six platforms' OAuth and account APIs) on
+    /// 127.0.0.1:PLATFORM_SIMULATOR_PORT, for pointing other processes' base URLs at it.
+    Simulate,
     /// Re-seal every stored platform token under the newest key of AES_ENCRYPTION_KEYS.
     /// Runs alongside live servers; run again until it reports nothing busy.
     RotateKeys,

@@ -77,6 +77,16 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Command::Simulate => {
+            let address =
+                std::net::SocketAddr::from(([127, 0, 0, 1], settings.platform_simulator_port));
+            socialpub_platform_sim::run_standalone(
+                socialpub_composition::simulator::config(&settings),
+                address,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("platform simulator: {e}"))
+        }
         Command::RotateKeys => {
             let report = Application::build(settings).await?.rotate_keys().await?;
             println!(

@@ -115,16 +115,13 @@ impl ConnectionService {
             .find_by_account(user, platform, &account.external_user_id)
             .await?;
         let id = existing.as_ref().map_or_else(ConnectionId::new, |c| c.id);
-        // An account with a token of its own (a Facebook Page) is not refreshed through the
-        // grant: its token lives as long as the page grant does.
-        let (access, refresh, expires_in) = match &account.access_token {
-            Some(own) => (own, None, account.expires_in),
-            None => (
-                &grant.access_token,
-                grant.refresh_token.as_ref(),
-                grant.expires_in,
-            ),
+        // An account with a token of its own (a Facebook Page) keeps the grant's refresh
+        // token: refreshing the grant is how its own token is renewed, and revocation needs it.
+        let (access, expires_in) = match &account.access_token {
+            Some(own) => (own, account.expires_in),
+            None => (&grant.access_token, grant.expires_in),
         };
+        let refresh = grant.refresh_token.as_ref();
         let access_token_encrypted = self.seal(id, access)?;
         let refresh_token_encrypted = refresh.map(|r| self.seal(id, r)).transpose()?;
         let expires_at = expires_in.map(|d| now + d);

@@ -71,10 +71,16 @@ impl ConnectionService {
                     connection.platform.display_name()
                 )
             })?;
-        let token = self
+        let access = self
             .open(connection.id, &connection.access_token_encrypted)
             .map_err(|e| e.to_string())?;
-        client.revoke(&token).await.map_err(|e| {
+        let refresh = connection
+            .refresh_token_encrypted
+            .as_ref()
+            .map(|t| self.open(connection.id, t))
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        client.revoke(&access, refresh.as_ref()).await.map_err(|e| {
             format!(
                 "the platform did not confirm the revocation ({})",
                 e.kind.as_str()

@@ -1,5 +1,7 @@
 use socialpub_domain::{ConnectionId, SecretString, SocialConnection, TokenUpdate, UserId};
-use socialpub_ports::{PlatformErrorKind, RepositoryError};
+use socialpub_ports::{
+    PlatformClient, PlatformError, PlatformErrorKind, RepositoryError, TokenGrant,
+};
 
 use super::{ConnectionError, ConnectionService};
 
@@ -20,7 +22,7 @@ impl ConnectionService {
         id: ConnectionId,
     ) -> Result<SocialConnection, ConnectionError> {
         self.get(user, id).await?;
-        self.refresh_locked(user, id, true).await
+        self.refresh_locked(user, id, None).await
     }
 
     /// A usable access token for the connection, refreshed first when it expires within
@@ -35,7 +37,9 @@ impl ConnectionService {
             return Err(ConnectionError::NeedsReauth(id));
         }
         if connection.is_token_expired(self.ports.clock.now(), self.policy.refresh_skew) {
-            connection = self.refresh_locked(user, id, false).await?;
+            connection = self
+                .refresh_locked(user, id, Some(self.policy.refresh_skew))
+                .await?;
         }
         let token = self.open(id, &connection.access_token_encrypted)?;
         Ok((connection, token))
@@ -57,7 +61,7 @@ impl ConnectionService {
             .await?
         {
             match self
-                .refresh_locked(&connection.user_id, connection.id, false)
+                .refresh_locked(&connection.user_id, connection.id, Some(window))
                 .await
             {
                 Ok(_) => report.refreshed += 1,
@@ -74,11 +78,13 @@ impl ConnectionService {
 
     /// Refreshes under the connection's cross-process lock, so two processes never spend the
     /// same rotating refresh token (X invalidates the old one: the loser would lose the token).
+    /// `within`: refresh only if the token expires within this margin (checked again under the
+    /// lock); `None` refreshes regardless.
     async fn refresh_locked(
         &self,
         user: &UserId,
         id: ConnectionId,
-        force: bool,
+        within: Option<time::Duration>,
     ) -> Result<SocialConnection, ConnectionError> {
         let now = self.ports.clock.now();
         let until = now + self.policy.refresh_lock_ttl;
@@ -90,7 +96,7 @@ impl ConnectionService {
         {
             return Err(ConnectionError::RefreshInProgress(id));
         }
-        let result = self.refresh_holding_lock(user, id, force).await;
+        let result = self.refresh_holding_lock(user, id, within).await;
         if let Err(error) = self
             .ports
             .connections
@@ -106,12 +112,12 @@ impl ConnectionService {
         &self,
         user: &UserId,
         id: ConnectionId,
-        force: bool,
+        within: Option<time::Duration>,
     ) -> Result<SocialConnection, ConnectionError> {
         // Read again under the lock: another process may have refreshed while we waited.
         let mut connection = self.get(user, id).await?;
         let now = self.ports.clock.now();
-        if !force && !connection.is_token_expired(now, self.policy.refresh_skew) {
+        if within.is_some_and(|margin| !connection.is_token_expired(now, margin)) {
             return Ok(connection);
         }
         let Some(sealed_refresh) = connection.refresh_token_encrypted.clone() else {
@@ -128,17 +134,21 @@ impl ConnectionService {
             .client(connection.platform)
             .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
         let refresh_token = self.open(id, &sealed_refresh)?;
-        match client.refresh(&refresh_token).await {
-            Ok(grant) => {
+        match refreshed_tokens(client.as_ref(), &connection, &refresh_token).await {
+            Ok(RefreshedTokens {
+                grant,
+                access_token,
+                expires_in,
+            }) => {
                 let now = self.ports.clock.now();
                 let update = TokenUpdate {
-                    access_token_encrypted: self.seal(id, &grant.access_token)?,
+                    access_token_encrypted: self.seal(id, &access_token)?,
                     refresh_token_encrypted: grant
                         .refresh_token
                         .as_ref()
                         .map(|r| self.seal(id, r))
                         .transpose()?,
-                    expires_at: grant.expires_in.map(|d| now + d),
+                    expires_at: expires_in.map(|d| now + d),
                     refresh_expires_at: grant.refresh_expires_in.map(|d| now + d),
                 };
                 connection.update_tokens(update, now);
@@ -158,4 +168,48 @@ impl ConnectionService {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// New tokens for one connection.
+struct RefreshedTokens {
+    grant: TokenGrant,
+    access_token: SecretString,
+    expires_in: Option<time::Duration>,
+}
+
+/// Refreshes the grant; for accounts with tokens of their own (Facebook Pages) also fetches
+/// the account's new token through the refreshed grant.
+async fn refreshed_tokens(
+    client: &dyn PlatformClient,
+    connection: &SocialConnection,
+    refresh_token: &SecretString,
+) -> Result<RefreshedTokens, PlatformError> {
+    let grant = client.refresh(refresh_token).await?;
+    if !client.accounts_have_own_tokens() {
+        return Ok(RefreshedTokens {
+            access_token: grant.access_token.clone(),
+            expires_in: grant.expires_in,
+            grant,
+        });
+    }
+    let account = client
+        .list_accounts(&grant)
+        .await?
+        .into_iter()
+        .find(|a| a.external_user_id == connection.external_user_id)
+        .ok_or_else(|| PlatformError {
+            platform: connection.platform,
+            kind: PlatformErrorKind::Auth,
+            code: None,
+            message: "the account is no longer reachable through this authorization".into(),
+            http_status: None,
+            retry_after: None,
+        })?;
+    Ok(RefreshedTokens {
+        access_token: account
+            .access_token
+            .unwrap_or_else(|| grant.access_token.clone()),
+        expires_in: account.expires_in,
+        grant,
+    })
 }

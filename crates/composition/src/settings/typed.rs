@@ -39,6 +39,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// Whether the built-in platform simulator stands in for the real platforms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimulatorMode {
+    /// Only when no platform has app credentials (a fresh `just run`).
+    Auto,
+    /// For every platform without credentials.
+    On,
+    Off,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
     /// JWTs signed by the auth service (HS256 secret, or RS256/ES256 through a JWKS URL).
@@ -80,6 +90,11 @@ pub struct Settings {
     pub enable_linkedin_personal_publishing: bool,
     pub enable_advanced_insights_fetching: bool,
     pub allow_private_asset_urls: bool,
+    pub platform_simulator: SimulatorMode,
+    /// Port of the in-process simulator (0 picks a free one).
+    pub platform_simulator_port: u16,
+    /// The simulator approves consent at once, so `curl -L` completes a connect flow.
+    pub simulator_auto_approve: bool,
     pub worker_poll_interval: Duration,
     pub job_lease: Duration,
     pub job_max_attempts: u32,
@@ -287,6 +302,31 @@ impl Settings {
             allow_private_asset_urls: flag(
                 "allow_private_asset_urls",
                 &raw.allow_private_asset_urls,
+                false,
+            )?,
+            platform_simulator: match non_empty(&raw.platform_simulator)
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                None | Some("auto") => SimulatorMode::Auto,
+                Some("on" | "true") => SimulatorMode::On,
+                Some("off" | "false") => SimulatorMode::Off,
+                Some(other) => {
+                    return Err(SettingsError::new(
+                        "platform_simulator",
+                        format!("expected auto, on or off, got `{other}`"),
+                    ));
+                }
+            },
+            platform_simulator_port: parse_or(
+                "platform_simulator_port",
+                &raw.platform_simulator_port,
+                8090,
+                "a port number",
+            )?,
+            simulator_auto_approve: flag(
+                "socialpub_sim_auto_approve",
+                &raw.socialpub_sim_auto_approve,
                 false,
             )?,
             worker_poll_interval: seconds(

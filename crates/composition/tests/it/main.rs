@@ -2,4 +2,5 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
 mod dev_secrets;
+mod e2e;
 mod settings;

@@ -125,8 +125,19 @@ impl PlatformClient for FacebookClient {
         self.grant_for_long_lived(refresh_token).await
     }
 
-    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
-        self.revoke_permissions(access_token).await
+    /// `DELETE /me/permissions` needs the user token, which a Page connection keeps as its
+    /// refresh token; a Page token alone is tried as a last resort.
+    async fn revoke(
+        &self,
+        access_token: &SecretString,
+        refresh_token: Option<&SecretString>,
+    ) -> Result<(), PlatformError> {
+        self.revoke_permissions(refresh_token.unwrap_or(access_token))
+            .await
+    }
+
+    fn accounts_have_own_tokens(&self) -> bool {
+        true
     }
 
     async fn list_accounts(

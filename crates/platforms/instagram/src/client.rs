@@ -150,7 +150,11 @@ impl PlatformClient for InstagramClient {
     /// Instagram Login has no revocation endpoint: the user removes the app in Instagram's
     /// settings and Meta calls the app's deauthorize callback. Succeeds doing nothing; the
     /// caller deletes the stored token.
-    async fn revoke(&self, _access_token: &SecretString) -> Result<(), PlatformError> {
+    async fn revoke(
+        &self,
+        _access_token: &SecretString,
+        _refresh_token: Option<&SecretString>,
+    ) -> Result<(), PlatformError> {
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::{
     kind_for_oauth_error, kind_for_status, oauth_error, platform_error, retry_after,
 };
-use socialpub_ports::{PlatformError, PlatformErrorKind};
+use socialpub_ports::{PlatformError, PlatformErrorKind, REFRESH_TOO_EARLY};
 use time::{Duration, OffsetDateTime};
 
 use crate::wire::{
@@ -192,7 +192,10 @@ fn classify(
         .unwrap_or_else(|| kind_for_status(status));
     // A token endpoint refusing the code (100: used, expired or for another redirect URI)
     // means the grant is dead, not that our request was malformed.
-    if endpoint == Endpoint::Token && code == 100 {
+    // Except a long-lived token refreshed within 24 hours of its issue: the token is fine,
+    // it is only too young to refresh.
+    let too_young = error.message.to_ascii_lowercase().contains("24 hours old");
+    if endpoint == Endpoint::Token && code == 100 && !too_young {
         kind = PlatformErrorKind::Auth;
     }
     // Instagram's wording for a token revoked by the user or a password change.
@@ -208,6 +211,11 @@ fn classify(
         kind = PlatformErrorKind::Auth;
     }
 
+    let code_text = if too_young {
+        Some(REFRESH_TOO_EARLY.to_owned())
+    } else {
+        None
+    };
     let mut message = if error.message.is_empty() {
         format!("HTTP {} Graph error", status.as_u16())
     } else {
@@ -235,9 +243,11 @@ fn classify(
     platform_error(
         platform,
         kind,
-        error.code.map(|code| match error.error_subcode {
-            Some(subcode) => format!("{code}/{subcode}"),
-            None => code.to_string(),
+        code_text.or_else(|| {
+            error.code.map(|code| match error.error_subcode {
+                Some(subcode) => format!("{code}/{subcode}"),
+                None => code.to_string(),
+            })
         }),
         with_usage(message, &usage, kind),
         Some(status),

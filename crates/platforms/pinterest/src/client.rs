@@ -57,7 +57,11 @@ impl PlatformClient for PinterestClient {
         self.refresh_token(refresh_token).await
     }
 
-    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
+    async fn revoke(
+        &self,
+        access_token: &SecretString,
+        _refresh_token: Option<&SecretString>,
+    ) -> Result<(), PlatformError> {
         self.revoke_token(access_token).await
     }
 

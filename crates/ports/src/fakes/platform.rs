@@ -120,7 +120,11 @@ impl PlatformClient for FakePlatformClient {
         Ok(self.grant(*count))
     }
 
-    async fn revoke(&self, access_token: &SecretString) -> Result<(), PlatformError> {
+    async fn revoke(
+        &self,
+        access_token: &SecretString,
+        _refresh_token: Option<&SecretString>,
+    ) -> Result<(), PlatformError> {
         lock(&self.revoked).push(access_token.expose().to_owned());
         Ok(())
     }

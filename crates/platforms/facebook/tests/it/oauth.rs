@@ -270,7 +270,32 @@ async fn revoke_deletes_the_app_grant() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).revoke(&secret(LONG_TOKEN)).await.unwrap();
+    client(&server)
+        .revoke(&secret(LONG_TOKEN), None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_page_connection_is_revoked_with_the_user_token_it_keeps() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/v25.0/me/permissions"))
+        .and(header(
+            "authorization",
+            format!("Bearer {LONG_TOKEN}").as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .revoke(
+            &secret("page-token-not-accepted-here"),
+            Some(&secret(LONG_TOKEN)),
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -282,7 +307,10 @@ async fn revoke_accepts_a_bare_true() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).revoke(&secret(LONG_TOKEN)).await.unwrap();
+    client(&server)
+        .revoke(&secret(LONG_TOKEN), None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -296,7 +324,7 @@ async fn revoke_with_a_dead_token_is_an_auth_error() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .revoke(&secret(LONG_TOKEN))
+        .revoke(&secret(LONG_TOKEN), None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, PlatformErrorKind::Auth);

@@ -233,9 +233,33 @@ async fn refresh_of_an_expired_token_is_an_auth_error() {
 }
 
 #[tokio::test]
+async fn refreshing_a_token_under_24_hours_old_is_too_early_not_a_dead_grant() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/graph/refresh_access_token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "message": "(#100) The access token must be at least 24 hours old to be refreshed",
+            "type": "OAuthException", "code": 100, "fbtrace_id": "Ab"}})))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .refresh(&secret(LONG_TOKEN))
+        .await
+        .unwrap_err();
+    assert_ne!(error.kind, PlatformErrorKind::Auth);
+    assert_eq!(
+        error.code.as_deref(),
+        Some(socialpub_ports::REFRESH_TOO_EARLY)
+    );
+}
+
+#[tokio::test]
 async fn revoke_is_a_documented_no_op() {
     let server = MockServer::start().await;
-    client(&server).revoke(&secret(LONG_TOKEN)).await.unwrap();
+    client(&server)
+        .revoke(&secret(LONG_TOKEN), None)
+        .await
+        .unwrap();
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

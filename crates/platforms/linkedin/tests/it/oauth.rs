@@ -236,7 +236,10 @@ async fn revoke_posts_token_and_client_credentials() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).revoke(&secret(ACCESS_TOKEN)).await.unwrap();
+    client(&server)
+        .revoke(&secret(ACCESS_TOKEN), None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -249,7 +252,7 @@ async fn revoke_failures_are_classified_without_secrets() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .revoke(&secret(ACCESS_TOKEN))
+        .revoke(&secret(ACCESS_TOKEN), None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, PlatformErrorKind::Auth);

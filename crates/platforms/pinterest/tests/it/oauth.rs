@@ -136,13 +136,13 @@ async fn revoke_posts_token_and_tolerates_user_token_refusal() {
         .await;
     let pinterest = client(&server);
     pinterest
-        .revoke(&SecretString::new("pina_system"))
+        .revoke(&SecretString::new("pina_system"), None)
         .await
         .unwrap();
     let form = last_form(&server).await;
     assert_eq!(form["token_type_hint"], "access_token");
     pinterest
-        .revoke(&SecretString::new("pina_user"))
+        .revoke(&SecretString::new("pina_user"), None)
         .await
         .unwrap();
 }

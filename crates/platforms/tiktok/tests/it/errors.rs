@@ -166,7 +166,7 @@ async fn revoke_error_in_a_200_is_an_error() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .revoke(&SecretString::new("canary-token"))
+        .revoke(&SecretString::new("canary-token"), None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, PlatformErrorKind::InvalidRequest);

@@ -144,7 +144,7 @@ async fn revoke_posts_the_token() {
         .mount(&server)
         .await;
     client(&server)
-        .revoke(&SecretString::new("act.1"))
+        .revoke(&SecretString::new("act.1"), None)
         .await
         .unwrap();
     let form = last_form(&server).await;

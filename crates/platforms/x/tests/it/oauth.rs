@@ -134,7 +134,9 @@ async fn revoke_posts_the_token() {
         .mount(&server)
         .await;
     let x = client(&server);
-    x.revoke(&SecretString::new("access-1")).await.unwrap();
+    x.revoke(&SecretString::new("access-1"), None)
+        .await
+        .unwrap();
     let form = last_form(&server).await;
     assert_eq!(form["token"], "access-1");
     assert_eq!(form["token_type_hint"], "access_token");

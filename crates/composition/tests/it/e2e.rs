@@ -1,0 +1,7 @@
+//! End to end: the composed application served over real HTTP, talking to the in-process
+//! platform simulator over real HTTP, on a fresh SQLite database per test.
+
+mod connect_flow;
+mod harness;
+mod logs;
+mod token_lifecycle;

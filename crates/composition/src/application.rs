@@ -9,7 +9,7 @@ use socialpub_application::{
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
-use socialpub_domain::policy::PlatformPolicyValidator;
+use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_http_api::{ApiState, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
@@ -137,7 +137,7 @@ impl Application {
         let validation = ValidationService::new(
             database.connections(),
             probe,
-            Arc::new(PlatformPolicyValidator::default()),
+            Arc::new(PlatformPolicyValidator::new(hashtag_policy(&settings)?)),
         );
         let api_state = ApiState {
             authenticator,
@@ -259,6 +259,22 @@ impl Application {
                 _ = tokio::time::sleep(interval) => {}
                 _ = stopped.changed() => break,
             }
+        }
+    }
+}
+
+/// The banned hashtag list: BANNED_HASHTAGS_FILE when set, else the built-in one.
+fn hashtag_policy(settings: &Settings) -> anyhow::Result<HashtagPolicy> {
+    match &settings.banned_hashtags_file {
+        None => Ok(HashtagPolicy::builtin()),
+        Some(path) => {
+            let list = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "invalid setting BANNED_HASHTAGS_FILE: cannot read {}",
+                    path.display()
+                )
+            })?;
+            Ok(HashtagPolicy::from_list(&list))
         }
     }
 }

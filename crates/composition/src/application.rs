@@ -298,17 +298,12 @@ fn connection_policy(settings: &Settings) -> anyhow::Result<ConnectionPolicy> {
 /// on one host (or a restarted one) never share a name.
 fn process_name() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "socialpub".into());
-    let suffix = uuid_suffix();
-    format!("{host}-{}-{suffix}", std::process::id())
-}
-
-fn uuid_suffix() -> String {
-    socialpub_domain::JobId::new()
-        .to_string()
-        .chars()
-        .rev()
-        .take(8)
-        .collect()
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        suffix.get(..8).unwrap_or(&suffix)
+    )
 }
 
 async fn shutdown_signal() {

@@ -34,6 +34,6 @@ lint:
 fmt:
     cargo fmt --all
 
-# Benchmarks (criterion); numbers, never assertions.
+# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case).
 bench:
-    cargo bench --workspace
+    cargo bench -p socialpub-domain --bench content_rules

@@ -9,7 +9,7 @@ use socialpub_application::{
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
-use socialpub_domain::policy::PlatformPolicyValidator;
+use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_http_api::{ApiState, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
@@ -137,7 +137,7 @@ impl Application {
         let validation = ValidationService::new(
             database.connections(),
             probe,
-            Arc::new(PlatformPolicyValidator::default()),
+            Arc::new(PlatformPolicyValidator::new(hashtag_policy(&settings)?)),
         );
         let api_state = ApiState {
             authenticator,
@@ -263,6 +263,22 @@ impl Application {
     }
 }
 
+/// The banned hashtag list: BANNED_HASHTAGS_FILE when set, else the built-in one.
+fn hashtag_policy(settings: &Settings) -> anyhow::Result<HashtagPolicy> {
+    match &settings.banned_hashtags_file {
+        None => Ok(HashtagPolicy::builtin()),
+        Some(path) => {
+            let list = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "invalid setting BANNED_HASHTAGS_FILE: cannot read {}",
+                    path.display()
+                )
+            })?;
+            Ok(HashtagPolicy::from_list(&list))
+        }
+    }
+}
+
 /// Tokens expiring within this window are refreshed by the background sweep, well before
 /// the 5-minute skew that refreshes at use.
 const REFRESH_WINDOW: time::Duration = time::Duration::minutes(30);
@@ -282,17 +298,12 @@ fn connection_policy(settings: &Settings) -> anyhow::Result<ConnectionPolicy> {
 /// on one host (or a restarted one) never share a name.
 fn process_name() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "socialpub".into());
-    let suffix = uuid_suffix();
-    format!("{host}-{}-{suffix}", std::process::id())
-}
-
-fn uuid_suffix() -> String {
-    socialpub_domain::JobId::new()
-        .to_string()
-        .chars()
-        .rev()
-        .take(8)
-        .collect()
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        suffix.get(..8).unwrap_or(&suffix)
+    )
 }
 
 async fn shutdown_signal() {

@@ -12,4 +12,5 @@ pub mod wiring;
 
 pub use application::{Application, auth_settings, dev_token_minter, open_database};
 pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};
+pub use platforms::ConfiguredPlatforms;
 pub use settings::{ConfigSources, Settings, SettingsError, load};

@@ -43,6 +43,10 @@ pub fn platform_registry(
         .context("building the platform HTTP client")?;
     let mut registry = ConfiguredPlatforms::default();
     for platform in &settings.platforms {
+        if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
+            tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
+            continue;
+        }
         let Some(target) =
             PlatformTarget::from_settings(platform).or_else(|| stand_in(platform.platform))
         else {

@@ -90,6 +90,8 @@ pub struct Settings {
     pub enable_linkedin_personal_publishing: bool,
     pub enable_advanced_insights_fetching: bool,
     pub allow_private_asset_urls: bool,
+    /// Replaces the built-in banned hashtag list when set.
+    pub banned_hashtags_file: Option<PathBuf>,
     pub platform_simulator: SimulatorMode,
     /// Port of the in-process simulator (0 picks a free one).
     pub platform_simulator_port: u16,
@@ -304,6 +306,7 @@ impl Settings {
                 &raw.allow_private_asset_urls,
                 false,
             )?,
+            banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
             platform_simulator: match non_empty(&raw.platform_simulator)
                 .map(str::to_ascii_lowercase)
                 .as_deref()

@@ -177,3 +177,66 @@ fn secrets_do_not_show_in_debug_output() {
     let printed = format!("{settings:?}");
     assert!(!printed.contains("canary"), "{printed}");
 }
+
+/// `.env.example` documents every setting, and nothing that is not one.
+#[test]
+fn env_example_lists_exactly_the_settings() {
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example"))
+            .unwrap();
+    let documented: std::collections::BTreeSet<String> = example
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, _)| k.trim().to_ascii_lowercase())
+        })
+        .filter(|k| k != "rust_log")
+        .collect();
+    let known: std::collections::BTreeSet<String> =
+        socialpub_composition::settings::RawSettings::VARIABLES
+            .iter()
+            .map(|v| (*v).to_owned())
+            .collect();
+    let undocumented: Vec<_> = known.difference(&documented).collect();
+    let unknown: Vec<_> = documented.difference(&known).collect();
+    assert!(
+        undocumented.is_empty(),
+        "settings missing from .env.example: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        ".env.example lists unknown settings: {unknown:?}"
+    );
+}
+
+#[test]
+fn turning_tiktok_publishing_off_takes_tiktok_out_of_the_connectable_platforms() {
+    use socialpub_composition::wiring::{PlatformTarget, platform_registry};
+    use socialpub_ports::PlatformRegistry;
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let stand_in = |_| {
+        Some(PlatformTarget {
+            client_id: "id".into(),
+            client_secret: socialpub_domain::SecretString::new("secret"),
+            api_base_url: url::Url::parse("http://127.0.0.1:9/api/").unwrap(),
+            oauth_base_url: url::Url::parse("http://127.0.0.1:9/oauth/").unwrap(),
+            token_base_url: None,
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let on = load(&sources(dir.path(), &[])).unwrap();
+    assert_eq!(
+        platform_registry(&on, &stand_in).unwrap().enabled(),
+        Platform::ALL.to_vec()
+    );
+    let off = load(&sources(
+        dir.path(),
+        &[("ENABLE_TIKTOK_PUBLISHING", "false")],
+    ))
+    .unwrap();
+    let enabled = platform_registry(&off, &stand_in).unwrap().enabled();
+    assert!(!enabled.contains(&Platform::Tiktok));
+    assert_eq!(enabled.len(), 5);
+}

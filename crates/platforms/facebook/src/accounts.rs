@@ -2,11 +2,11 @@
 //! own Page access token.
 
 use socialpub_domain::SecretString;
+use socialpub_platform_http::meta_graph::classify_graph;
 use socialpub_ports::{AccountKind, PlatformAccount, PlatformError};
 use url::Url;
 
 use crate::client::FacebookClient;
-use crate::errors::classify_graph;
 use crate::wire::{AccountsPage, PageTask};
 
 /// Fields asked of `/me/accounts`.

@@ -17,13 +17,12 @@
 mod accounts;
 mod client;
 mod config;
-mod errors;
 mod oauth;
 mod wire;
 
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, FacebookConfig};
-pub use errors::GraphUsage;
 pub use oauth::UserToken;
-pub use wire::{AppUsage, BusinessUseCaseUsage, PageTask};
+pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
+pub use wire::PageTask;

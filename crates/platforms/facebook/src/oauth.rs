@@ -3,13 +3,13 @@
 
 use reqwest::StatusCode;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::meta_graph::{classify_graph, classify_token};
 use socialpub_platform_http::{authorization_url, platform_error};
 use socialpub_ports::{PlatformError, PlatformErrorKind, TokenGrant};
 use time::Duration;
 use url::Url;
 
 use crate::client::FacebookClient;
-use crate::errors::{classify_graph, classify_token};
 use crate::wire::{PermissionStatus, PermissionsResponse, SuccessResponse, TokenResponse};
 
 /// A Facebook user access token and its lifetime (`None`: no expiry announced).

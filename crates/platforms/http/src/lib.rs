@@ -12,15 +12,23 @@
 //! - [`kind_for_status`], [`retry_after`], [`read_rate_limit`], [`oauth_error`],
 //!   [`generic_classify`], [`transport_error`]: turning HTTP failures into the
 //!   [`PlatformError`](socialpub_ports::PlatformError) taxonomy.
-//! - [`send_json`] / [`send_empty`]: send, classify failures, decode the body.
+//! - [`send_json`] / [`send_empty`]: send, classify failures, decode the body;
+//!   [`send_json_redacting`] / [`send_empty_redacting`] also scrub given secrets from the
+//!   error ([`redact`]), [`send_checked`] hands back the raw successful answer.
+//! - [`path_url`] / [`bad_base_url`]: request URLs from a configured base and path segments.
+//! - [`meta_graph`]: the Graph error envelope, code table, usage headers and classifier
+//!   shared by the Facebook and Instagram clients.
 //!
 //! No helper here puts a token, secret or URL with a query string into an error.
 
 mod authorize;
 mod classify;
 mod client;
+pub mod meta_graph;
+mod path_url;
 mod pkce;
 mod rate_limit;
+mod redact;
 mod send;
 mod token;
 
@@ -30,7 +38,11 @@ pub use classify::{
     message_from_body, oauth_error, platform_error, transport_error,
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
+pub use path_url::{bad_base_url, path_url};
 pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
 pub use rate_limit::{RateLimit, read_rate_limit, read_rate_limit_at, retry_after};
-pub use send::{send_empty, send_json};
+pub use redact::redact;
+pub use send::{
+    Received, send_checked, send_empty, send_empty_redacting, send_json, send_json_redacting,
+};
 pub use token::{ClientAuth, parse_token_response, request_token};

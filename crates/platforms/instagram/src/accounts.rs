@@ -2,11 +2,11 @@
 
 use reqwest::StatusCode;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::meta_graph::classify_graph;
 use socialpub_platform_http::platform_error;
 use socialpub_ports::{AccountKind, PlatformAccount, PlatformError, PlatformErrorKind};
 
 use crate::client::InstagramClient;
-use crate::errors::classify_graph;
 use crate::wire::{AccountType, MeResponse};
 
 /// Fields asked of `/me`.

@@ -10,10 +10,8 @@ use socialpub_ports::{
 use url::Url;
 
 use crate::config::InstagramConfig;
-use socialpub_platform_http::{Classify, malformed_body, transport_error};
-
-use crate::errors;
-use crate::wire::ErrorEnvelope;
+use socialpub_platform_http::meta_graph::send_graph_json;
+use socialpub_platform_http::{Classify, path_url};
 
 /// A typed client for the Instagram API with Instagram Login (Business Login for Instagram):
 /// consent, code exchange, long-lived tokens and their refresh, the professional account.
@@ -40,63 +38,29 @@ impl InstagramClient {
 
     /// `{api_base}/{version}/{segments...}`.
     pub(crate) fn graph_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
-        let mut url = self.config.api_base_url.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        url.path_segments_mut()
-            .map_err(|()| errors::bad_base_url("api_base_url"))?
-            .pop_if_empty()
-            .push(&self.config.graph_api_version)
-            .extend(segments);
-        Ok(url)
+        path_url(
+            &self.config.api_base_url,
+            Platform::Instagram,
+            "api_base_url",
+            std::iter::once(self.config.graph_api_version.as_str()).chain(segments.iter().copied()),
+        )
     }
 
     /// `{base}/{segments...}` (unversioned: the token endpoints).
     pub(crate) fn url(base: &Url, which: &str, segments: &[&str]) -> Result<Url, PlatformError> {
-        let mut url = base.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        url.path_segments_mut()
-            .map_err(|()| errors::bad_base_url(which))?
-            .pop_if_empty()
-            .extend(segments);
-        Ok(url)
+        path_url(base, Platform::Instagram, which, segments.iter().copied())
     }
 
-    /// Sends a request and reads a JSON body of type `T`; any failure is classified, and the
-    /// given secrets are scrubbed from the platform's message.
+    /// Sends a Graph request and reads a JSON body of type `T`; any failure (a 200 with an
+    /// error envelope included) is classified, and the given secrets are scrubbed from the
+    /// platform's message.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         request: RequestBuilder,
         classify: Classify,
         secrets: &[&SecretString],
     ) -> Result<T, PlatformError> {
-        let platform = Platform::Instagram;
-        let response = request
-            .send()
-            .await
-            .map_err(|error| transport_error(platform, &error))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| transport_error(platform, &error))?;
-        if !status.is_success() {
-            return Err(errors::redact(
-                classify(platform, status, &headers, &body),
-                secrets,
-            ));
-        }
-        // Graph occasionally answers a failure with a 200 and the error envelope.
-        if serde_json::from_slice::<ErrorEnvelope>(&body).is_ok_and(|e| e.error.is_some()) {
-            return Err(errors::redact(
-                classify(platform, status, &headers, &body),
-                secrets,
-            ));
-        }
-        serde_json::from_slice::<T>(&body)
-            .map_err(|parse_error| malformed_body(platform, status, &parse_error))
+        send_graph_json(request, Platform::Instagram, classify, secrets).await
     }
 }
 

@@ -18,13 +18,12 @@
 mod accounts;
 mod client;
 mod config;
-mod errors;
 mod oauth;
 mod wire;
 
 pub use accounts::InstagramProfile;
 pub use client::InstagramClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, InstagramConfig};
-pub use errors::GraphUsage;
 pub use oauth::{LongLivedToken, ShortLivedToken};
-pub use wire::{AccountType, AppUsage, BusinessUseCaseUsage};
+pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
+pub use wire::AccountType;

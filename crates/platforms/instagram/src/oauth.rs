@@ -3,13 +3,13 @@
 
 use reqwest::StatusCode;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::meta_graph::classify_token;
 use socialpub_platform_http::{authorization_url, platform_error};
 use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::Duration;
 use url::Url;
 
 use crate::client::InstagramClient;
-use crate::errors::classify_token;
 use crate::wire::{LongLivedResponse, ShortLivedResponse};
 
 /// The one-hour token of the code exchange.

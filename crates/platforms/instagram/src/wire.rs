@@ -2,8 +2,6 @@
 //! default, ids may be numbers or strings, documented wrappers (`{"data":[...]}`) and the flat
 //! shapes seen in practice are both read, and tokens go straight into [`SecretString`].
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Deserializer};
 use socialpub_domain::SecretString;
 
@@ -130,58 +128,3 @@ pub enum AccountType {
     #[serde(other)]
     Other,
 }
-
-/// The Graph error envelope: `{"error":{"message","type","code","error_subcode",...}}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct ErrorEnvelope {
-    pub error: Option<GraphError>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct GraphError {
-    pub message: String,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub code: Option<i64>,
-    pub error_subcode: Option<i64>,
-    pub is_transient: Option<bool>,
-    pub error_user_title: Option<String>,
-    pub error_user_msg: Option<String>,
-    pub fbtrace_id: Option<String>,
-}
-
-/// The older flat error of `api.instagram.com`:
-/// `{"error_type":"OAuthException","code":400,"error_message":"Invalid authorization code"}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct FlatError {
-    pub error_type: Option<String>,
-    pub code: Option<i64>,
-    pub error_message: Option<String>,
-}
-
-/// `X-App-Usage`: percentages of the app's hourly platform limit (throttled at 100).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct AppUsage {
-    pub call_count: f64,
-    pub total_cputime: f64,
-    pub total_time: f64,
-}
-
-/// One entry of `X-Business-Use-Case-Usage`, which is keyed by business object id.
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct BusinessUseCaseUsage {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub call_count: f64,
-    pub total_cputime: f64,
-    pub total_time: f64,
-    /// Minutes until calls are accepted again.
-    pub estimated_time_to_regain_access: i64,
-}
-
-pub(crate) type BusinessUseCaseHeader = HashMap<String, Vec<BusinessUseCaseUsage>>;

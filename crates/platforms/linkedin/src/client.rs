@@ -4,14 +4,13 @@ use async_trait::async_trait;
 use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{Classify, malformed_body, send_empty, transport_error};
+use socialpub_platform_http::{Classify, path_url, send_empty_redacting, send_json_redacting};
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
 };
 use url::Url;
 
 use crate::config::LinkedinConfig;
-use crate::errors;
 
 /// Rest.li protocol version required on every `/rest` call.
 pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
@@ -41,14 +40,7 @@ impl LinkedinClient {
 
     /// `{base}/{segments...}`; each segment is percent-encoded (URNs in paths).
     pub(crate) fn url(base: &Url, which: &str, segments: &[&str]) -> Result<Url, PlatformError> {
-        let mut url = base.clone();
-        url.set_query(None);
-        url.set_fragment(None);
-        url.path_segments_mut()
-            .map_err(|()| errors::bad_base_url(which))?
-            .pop_if_empty()
-            .extend(segments);
-        Ok(url)
+        path_url(base, Platform::Linkedin, which, segments.iter().copied())
     }
 
     pub(crate) fn api_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
@@ -76,25 +68,7 @@ impl LinkedinClient {
         classify: Classify,
         secrets: &[&SecretString],
     ) -> Result<T, PlatformError> {
-        let platform = Platform::Linkedin;
-        let response = request
-            .send()
-            .await
-            .map_err(|error| transport_error(platform, &error))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| transport_error(platform, &error))?;
-        if !status.is_success() {
-            return Err(errors::redact(
-                classify(platform, status, &headers, &body),
-                secrets,
-            ));
-        }
-        serde_json::from_slice::<T>(&body)
-            .map_err(|parse_error| malformed_body(platform, status, &parse_error))
+        send_json_redacting(request, Platform::Linkedin, classify, secrets).await
     }
 
     /// As [`Self::call`], discarding the body.
@@ -104,9 +78,7 @@ impl LinkedinClient {
         classify: Classify,
         secrets: &[&SecretString],
     ) -> Result<(), PlatformError> {
-        send_empty(request, Platform::Linkedin, classify)
-            .await
-            .map_err(|error| errors::redact(error, secrets))
+        send_empty_redacting(request, Platform::Linkedin, classify, secrets).await
     }
 }
 

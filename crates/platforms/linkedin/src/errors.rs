@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::Platform;
 use socialpub_platform_http::{
     kind_for_oauth_error, kind_for_status, oauth_error, platform_error, retry_after,
 };
@@ -141,27 +141,4 @@ pub(crate) fn classify_token(
         .then(|| retry_after(headers, OffsetDateTime::now_utc()))
         .flatten();
     platform_error(platform, kind, Some(code), message, Some(status), retry)
-}
-
-/// A configuration that cannot produce a request URL (a base URL that cannot take a path).
-pub(crate) fn bad_base_url(which: &str) -> PlatformError {
-    platform_error(
-        Platform::Linkedin,
-        PlatformErrorKind::InvalidRequest,
-        None,
-        format!("the configured {which} cannot take a path"),
-        None,
-        None,
-    )
-}
-
-/// Belt and braces: removes any secret the platform echoed back into its message.
-pub(crate) fn redact(mut error: PlatformError, secrets: &[&SecretString]) -> PlatformError {
-    for secret in secrets {
-        let secret = secret.expose();
-        if secret.len() >= 4 && error.message.contains(secret) {
-            error.message = error.message.replace(secret, "[redacted]");
-        }
-    }
-    error
 }

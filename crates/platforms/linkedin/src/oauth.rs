@@ -2,12 +2,12 @@
 //! (apps approved for programmatic refresh tokens) and revocation.
 
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{ClientAuth, authorization_url, request_token};
+use socialpub_platform_http::{ClientAuth, authorization_url, redact, request_token};
 use socialpub_ports::{PlatformError, TokenGrant};
 use url::Url;
 
 use crate::client::LinkedinClient;
-use crate::errors::{classify_token, redact};
+use crate::errors::classify_token;
 
 impl LinkedinClient {
     /// `{oauth_base}/oauth/v2/authorization?response_type=code&client_id&redirect_uri&state&scope`

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{malformed_body, platform_error, transport_error};
+use socialpub_platform_http::{malformed_body, platform_error, send_checked};
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
     TokenGrant,
@@ -71,21 +71,8 @@ impl TiktokClient {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(StatusCode, Vec<u8>), PlatformError> {
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(Platform::Tiktok, &e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(Platform::Tiktok, &e))?;
-        if status.is_success() {
-            Ok((status, body.to_vec()))
-        } else {
-            Err(classify(Platform::Tiktok, status, &headers, &body))
-        }
+        let response = send_checked(request, Platform::Tiktok, classify, &[]).await?;
+        Ok((response.status, response.body))
     }
 }
 

@@ -1,0 +1,102 @@
+//! Throughput of the content rules: the X weighted length and a full validation, on texts and
+//! drafts like the ones the web app sends. Prints nanoseconds per operation; asserts nothing.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use socialpub_domain::policy::{ContentDraft, PlatformPolicyValidator};
+use socialpub_domain::twitter_text::{TwitterTextConfig, parse_tweet};
+use socialpub_domain::{Asset, AssetKind, AssetMetadata, AssetUrl, Platform};
+
+/// Runs `op` repeatedly for about `budget` and returns the mean time per call.
+fn measure(budget: Duration, mut op: impl FnMut()) -> (f64, u64) {
+    for _ in 0..100 {
+        op();
+    }
+    let started = Instant::now();
+    let mut iterations = 0u64;
+    while started.elapsed() < budget {
+        for _ in 0..100 {
+            op();
+        }
+        iterations += 100;
+    }
+    (
+        started.elapsed().as_nanos() as f64 / iterations as f64,
+        iterations,
+    )
+}
+
+fn report(name: &str, (ns, iterations): (f64, u64)) {
+    println!(
+        "{name:<48} {ns:>12.0} ns/op {:>12.0} ops/s  ({iterations} iterations)",
+        1e9 / ns
+    );
+}
+
+fn main() {
+    let budget = Duration::from_millis(
+        std::env::var("BENCH_MILLIS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000),
+    );
+    let v3 = TwitterTextConfig::v3();
+    let texts = [
+        ("ascii, 120 chars", "Launching our new collection today! Check it out at https://example.com/new #fashion #launch @friends ok".to_owned()),
+        ("emoji and CJK, 140 chars", "新しいコレクション 🎉🎉👩‍👩‍👧‍👦 ".repeat(6)),
+        ("long, 2 000 chars with URLs", "Read more at https://example.com/a/b?c=d and example.org ".repeat(36)),
+    ];
+    for (name, text) in &texts {
+        report(
+            &format!("twitter-text weighted length: {name}"),
+            measure(budget, || {
+                black_box(parse_tweet(black_box(text), &v3));
+            }),
+        );
+    }
+
+    let validator = PlatformPolicyValidator::default();
+    let options = serde_json::Map::new();
+    let image = |w: u32, h: u32| Asset {
+        url: AssetUrl::parse("https://cdn.example.com/a.jpg").unwrap_or_else(|e| panic!("{e}")),
+        kind: AssetKind::Image,
+        metadata: AssetMetadata {
+            width: Some(w),
+            height: Some(h),
+            size_bytes: Some(2_000_000),
+            mime_type: Some("image/jpeg".into()),
+            ..AssetMetadata::default()
+        },
+    };
+    let carousel: Vec<Asset> = (0..10).map(|_| image(1080, 1350)).collect();
+    let caption = format!(
+        "{} {}",
+        "Behind the scenes of our shoot.".repeat(20),
+        "#tag ".repeat(25)
+    );
+    let drafts = [
+        ("X text post", Platform::X, texts[0].1.clone(), Vec::new()),
+        (
+            "Instagram 10-image carousel, 25 hashtags",
+            Platform::Instagram,
+            caption,
+            carousel,
+        ),
+        (
+            "LinkedIn image post",
+            Platform::Linkedin,
+            texts[2].1.clone(),
+            vec![image(1200, 627)],
+        ),
+    ];
+    for (name, platform, text, assets) in &drafts {
+        report(
+            &format!("validate: {name}"),
+            measure(budget, || {
+                let draft = ContentDraft::new(*platform, text, assets, &options);
+                black_box(validator.validate(black_box(&draft)));
+            }),
+        );
+    }
+}

@@ -323,6 +323,10 @@ impl From<ValidationError> for ApiError {
                 detail: error.to_string(),
                 field: Some("connection_id".into()),
             },
+            ValidationError::TooManyAssets { .. } => ApiError::InvalidBody {
+                detail: error.to_string(),
+                field: Some("assets".into()),
+            },
             ValidationError::Repository(e) => e.into(),
         }
     }

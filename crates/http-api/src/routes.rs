@@ -2,11 +2,13 @@ mod connect;
 mod connections;
 mod health;
 mod jobs;
+mod openapi;
 mod validation;
 
 use actix_web::web;
 
 pub use health::{healthz, readyz};
+pub use openapi::OPENAPI_JSON;
 
 /// Parses a path id into its newtype; a malformed id names a resource that cannot exist.
 pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, crate::ApiError> {
@@ -45,5 +47,6 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/platforms").route(web::get().to(validation::platforms)))
         .service(
             web::resource("/platforms/{platform}/rules").route(web::get().to(validation::rules)),
-        );
+        )
+        .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi)));
 }

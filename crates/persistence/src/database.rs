@@ -69,12 +69,11 @@ impl Database {
         };
         let store = match target {
             Target::Postgres(url) => {
-                let url = PostgresUrl::parse(&url).map_err(|reason| {
-                    PersistenceError::InvalidUrl {
+                let url =
+                    PostgresUrl::parse(&url).map_err(|reason| PersistenceError::InvalidUrl {
                         url: redacted.clone(),
                         reason,
-                    }
-                })?;
+                    })?;
                 let connector = Connector::new(&url).map_err(|error| match error {
                     ConnectorError::Url(error) => PersistenceError::InvalidUrl {
                         url: redacted.clone(),

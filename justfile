@@ -17,6 +17,11 @@ test *ARGS:
         cargo test --workspace --no-fail-fast {{ARGS}}
     fi
 
+# A tour against the built-in platform simulator: connect all six platforms, validate, refresh.
+demo:
+    cargo build -q -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/demo.sh
+
 # Apply database migrations.
 migrate:
     cargo run -p socialpub -- migrate

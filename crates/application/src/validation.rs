@@ -38,6 +38,9 @@ pub enum ValidationError {
     ConnectionNotFound(ConnectionId),
     #[error("name a `connection_id` or a `platform` whose rules apply")]
     PlatformRequired,
+    /// More assets than any platform takes; refused before any file is fetched.
+    #[error("at most {limit} assets can be checked at once, got {actual}")]
+    TooManyAssets { limit: usize, actual: usize },
     #[error(transparent)]
     Repository(#[from] RepositoryError),
 }
@@ -93,24 +96,45 @@ impl ValidationService {
         }
     }
 
+    /// No platform takes more than 35 items in one post (TikTok photo mode); a request with
+    /// more is refused before any file is fetched, so it cannot fan out into many downloads.
+    pub const MAX_ASSETS: usize = 35;
+
     pub async fn validate(
         &self,
         user: &UserId,
         content: ContentToCheck,
     ) -> Result<ValidationReport, ValidationError> {
+        if content.assets.len() > Self::MAX_ASSETS {
+            return Err(ValidationError::TooManyAssets {
+                limit: Self::MAX_ASSETS,
+                actual: content.assets.len(),
+            });
+        }
         let platform = self
             .target_platform(user, content.connection_id, content.platform)
             .await?;
         let mut violations = Vec::new();
         let mut assets = content.assets;
-        for (index, asset) in assets.iter_mut().enumerate() {
-            if is_complete(asset) {
-                continue;
-            }
-            match self.probe.probe(asset).await {
-                Ok(metadata) => asset.metadata = metadata,
+        // Files are probed concurrently: one slow host does not add up with the others.
+        let probes = assets
+            .iter()
+            .enumerate()
+            .filter(|(_, asset)| !is_complete(asset))
+            .map(|(index, asset)| {
+                let probe = Arc::clone(&self.probe);
+                let asset = asset.clone();
+                async move { (index, probe.probe(&asset).await) }
+            });
+        for (index, outcome) in futures_util::future::join_all(probes).await {
+            match outcome {
+                Ok(metadata) => {
+                    if let Some(asset) = assets.get_mut(index) {
+                        asset.metadata = metadata;
+                    }
+                }
                 Err(error) => {
-                    violations.push(Violation::asset_unreachable(index, error.to_string()))
+                    violations.push(Violation::asset_unreachable(index, error.to_string()));
                 }
             }
         }

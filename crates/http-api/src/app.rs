@@ -29,8 +29,8 @@ pub fn build_app(
         .app_data(path_config())
         .wrap(envelope_everything())
         .wrap(from_fn(request_id))
-        .route("/healthz", web::get().to(routes::healthz))
-        .route("/readyz", web::get().to(routes::readyz))
+        .service(routes::probe("/healthz").route(web::get().to(routes::healthz)))
+        .service(routes::probe("/readyz").route(web::get().to(routes::readyz)))
         .service(web::scope("/api/v1").configure(routes::api_v1))
         .default_service(web::to(route_not_found))
 }

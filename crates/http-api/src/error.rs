@@ -67,6 +67,9 @@ pub enum ApiError {
     /// Our fault. The cause is logged, never sent.
     #[error("internal error")]
     Internal { cause: String },
+    /// The resource exists but not with this method; `allow` lists the ones it takes.
+    #[error("this resource answers only {allow}")]
+    MethodNotAllowed { allow: &'static str },
     /// Any other status actix produced by itself (405, 406, ...), reshaped into the envelope.
     #[error("{detail}")]
     Other { status: StatusCode, detail: String },
@@ -87,6 +90,7 @@ impl ApiError {
             | ApiError::Unprocessable { code, .. }
             | ApiError::Rejected { code, .. } => code,
             ApiError::Unavailable { .. } => "service_unavailable",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Internal { .. } => "internal_error",
             ApiError::Other { status, .. } => match *status {
                 StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
@@ -158,6 +162,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Other { status, .. } | ApiError::Rejected { status, .. } => *status,
         }
@@ -183,6 +188,9 @@ impl ResponseError for ApiError {
                 ..
             } => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, *allow));
             }
             _ => {}
         }
@@ -322,6 +330,10 @@ impl From<ValidationError> for ApiError {
             ValidationError::PlatformRequired => ApiError::InvalidBody {
                 detail: error.to_string(),
                 field: Some("connection_id".into()),
+            },
+            ValidationError::TooManyAssets { .. } => ApiError::InvalidBody {
+                detail: error.to_string(),
+                field: Some("assets".into()),
             },
             ValidationError::Repository(e) => e.into(),
         }

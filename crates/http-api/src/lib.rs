@@ -17,4 +17,5 @@ pub use app::build_app;
 pub use error::{ApiError, ErrorBody};
 pub use readiness::ReadinessCheck;
 pub use request_id::REQUEST_ID_HEADER;
+pub use routes::OPENAPI_JSON;
 pub use state::ApiState;

@@ -33,9 +33,17 @@ impl PageQuery {
         }
         let offset = match self.offset.as_deref() {
             None => 0,
-            Some(raw) => raw.parse::<u64>().map_err(|_| {
-                ApiError::invalid_parameter("offset", "offset must be a whole number from 0")
-            })?,
+            // Bounded by what the databases can skip (a signed 64-bit count).
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|n| i64::try_from(*n).is_ok())
+                .ok_or_else(|| {
+                    ApiError::invalid_parameter(
+                        "offset",
+                        "offset must be a whole number from 0 to 9223372036854775807",
+                    )
+                })?,
         };
         Ok(PageRequest::new(limit, offset))
     }

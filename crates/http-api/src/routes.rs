@@ -2,11 +2,13 @@ mod connect;
 mod connections;
 mod health;
 mod jobs;
+mod openapi;
 mod validation;
 
 use actix_web::web;
 
 pub use health::{healthz, readyz};
+pub use openapi::OPENAPI_JSON;
 
 /// Parses a path id into its newtype; a malformed id names a resource that cannot exist.
 pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, crate::ApiError> {
@@ -18,32 +20,46 @@ pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T,
     })
 }
 
+/// A resource that answers other methods with 405 and the `Allow` header RFC 9110 asks for.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<actix_web::HttpResponse, _>(crate::ApiError::MethodNotAllowed { allow })
+    }))
+}
+
+/// A health probe resource (GET only).
+pub fn probe(path: &str) -> actix_web::Resource {
+    resource(path, "GET")
+}
+
 /// The versioned API, mounted under `/api/v1`.
 pub fn api_v1(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/connect/{platform}").route(web::get().to(connect::start)))
+    cfg.service(resource("/connect/{platform}", "GET").route(web::get().to(connect::start)))
         .service(
-            web::resource("/connect/{platform}/callback").route(web::get().to(connect::callback)),
+            resource("/connect/{platform}/callback", "GET").route(web::get().to(connect::callback)),
         )
-        .service(web::resource("/connections").route(web::get().to(connections::list)))
+        .service(resource("/connections", "GET").route(web::get().to(connections::list)))
         .service(
-            web::resource("/connections/{id}")
+            resource("/connections/{id}", "GET, DELETE")
                 .route(web::get().to(connections::get))
                 .route(web::delete().to(connections::delete)),
         )
         .service(
-            web::resource("/connections/{id}/refresh").route(web::post().to(connections::refresh)),
+            resource("/connections/{id}/refresh", "POST")
+                .route(web::post().to(connections::refresh)),
         )
-        .service(web::resource("/jobs").route(web::get().to(jobs::list)))
+        .service(resource("/jobs", "GET").route(web::get().to(jobs::list)))
         .service(
-            web::resource("/jobs/{id}")
+            resource("/jobs/{id}", "GET, PATCH")
                 .route(web::get().to(jobs::get))
                 .route(web::patch().to(jobs::reschedule)),
         )
-        .service(web::resource("/jobs/{id}/attempts").route(web::get().to(jobs::attempts)))
-        .service(web::resource("/jobs/{id}/cancel").route(web::post().to(jobs::cancel)))
-        .service(web::resource("/validate").route(web::post().to(validation::validate)))
-        .service(web::resource("/platforms").route(web::get().to(validation::platforms)))
+        .service(resource("/jobs/{id}/attempts", "GET").route(web::get().to(jobs::attempts)))
+        .service(resource("/jobs/{id}/cancel", "POST").route(web::post().to(jobs::cancel)))
+        .service(resource("/validate", "POST").route(web::post().to(validation::validate)))
+        .service(resource("/platforms", "GET").route(web::get().to(validation::platforms)))
         .service(
-            web::resource("/platforms/{platform}/rules").route(web::get().to(validation::rules)),
-        );
+            resource("/platforms/{platform}/rules", "GET").route(web::get().to(validation::rules)),
+        )
+        .service(resource("/openapi.json", "GET").route(web::get().to(openapi::openapi)));
 }

@@ -12,6 +12,7 @@ use crate::job_repository::DieselJobRepository;
 use crate::migrations::{self, Direction};
 use crate::oauth_state_store::DieselOAuthStateStore;
 use crate::pool::{self, PoolSettings, PoolStatus};
+use crate::postgres_tls::{Connector, ConnectorError, PostgresUrl};
 use crate::store::{Store, with_connection};
 use crate::{Backend, PersistenceError};
 
@@ -43,8 +44,14 @@ impl Database {
     /// directories are created; `sqlite::memory:` is a private in-memory database with a
     /// single connection, gone when the pool closes.
     ///
+    /// A PostgreSQL URL's `sslmode` (`disable`, `prefer` (the default), `require`, `verify-ca`,
+    /// `verify-full`) and `sslrootcert` (a PEM file of trusted CAs; the Mozilla roots
+    /// otherwise) choose TLS as in libpq; see the `postgres_tls` module for the details.
+    ///
     /// # Errors
     /// [`PersistenceError::UnsupportedUrl`] for any other URL,
+    /// [`PersistenceError::InvalidUrl`] for a PostgreSQL URL the driver refuses or an unknown
+    /// `sslmode`, [`PersistenceError::Tls`] when the `sslrootcert` file cannot be read,
     /// [`PersistenceError::CreateDirectory`] when the SQLite file's directory cannot be
     /// created, and [`PersistenceError::Pool`] when the pool refuses the settings.
     pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, PersistenceError> {
@@ -62,7 +69,28 @@ impl Database {
         };
         let store = match target {
             Target::Postgres(url) => {
-                Store::Postgres(pool::postgres(&url, &settings).map_err(pool_error)?)
+                let url =
+                    PostgresUrl::parse(&url).map_err(|reason| PersistenceError::InvalidUrl {
+                        url: redacted.clone(),
+                        reason,
+                    })?;
+                let connector = Connector::new(&url).map_err(|error| match error {
+                    ConnectorError::Url(error) => PersistenceError::InvalidUrl {
+                        url: redacted.clone(),
+                        reason: error.to_string(),
+                    },
+                    ConnectorError::RootCert(reason) => PersistenceError::Tls {
+                        backend,
+                        url: redacted.clone(),
+                        source: reason.into(),
+                    },
+                    ConnectorError::Tls(error) => PersistenceError::Tls {
+                        backend,
+                        url: redacted.clone(),
+                        source: Box::new(error),
+                    },
+                })?;
+                Store::Postgres(pool::postgres(&url.url, connector, &settings).map_err(pool_error)?)
             }
             Target::SqliteFile(path) => {
                 create_parent_directory(&path)?;

@@ -22,6 +22,20 @@ pub enum PersistenceError {
     )]
     UnsupportedUrl { url: String },
 
+    /// The URL names a supported backend but cannot be used as written (an unknown `sslmode`,
+    /// a parameter the PostgreSQL driver does not know...).
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+
+    /// TLS for the database cannot be set up (the `sslrootcert` file cannot be read...).
+    #[error("cannot set up TLS for the {backend} database at `{url}`")]
+    Tls {
+        backend: Backend,
+        url: String,
+        #[source]
+        source: BoxError,
+    },
+
     /// The directory that should hold the SQLite file could not be created.
     #[error("cannot create the directory `{}` for the SQLite database", path.display())]
     CreateDirectory {

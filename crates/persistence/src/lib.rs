@@ -27,6 +27,7 @@ mod migrations;
 mod oauth_state_store;
 mod page;
 mod pool;
+mod postgres_tls;
 mod rows;
 mod schema;
 mod sql_types;

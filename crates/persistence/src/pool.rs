@@ -1,6 +1,7 @@
 //! Connection pools: how many connections, how long to wait for one, and what every new
 //! connection is told before its first query.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool::Runtime;
@@ -10,6 +11,7 @@ use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfi
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
+use crate::postgres_tls::Connector;
 use crate::store::SqliteConnection;
 
 /// How the connection pool behaves. `Default` suits one `serve` process; see the fields for
@@ -71,10 +73,13 @@ impl From<deadpool::Status> for PoolStatus {
     }
 }
 
-/// A pool of PostgreSQL connections, each tagged `application_name = socialpub` (so operators
-/// can tell our sessions in `pg_stat_activity`) and given the statement timeout.
+/// A pool of PostgreSQL connections, each opened by `connector` (so with the URL's TLS
+/// settings), tagged `application_name = socialpub` (so operators can tell our sessions in
+/// `pg_stat_activity`) and given the statement timeout. `url` only names the pool; the
+/// connector holds the parsed settings.
 pub(crate) fn postgres(
     url: &str,
+    connector: Connector,
     settings: &PoolSettings,
 ) -> Result<Pool<AsyncPgConnection>, BuildError> {
     let mut setup = String::from("SET application_name = 'socialpub';");
@@ -84,11 +89,13 @@ pub(crate) fn postgres(
             timeout.as_millis()
         ));
     }
+    let connector = Arc::new(connector);
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
-    config.custom_setup = Box::new(move |url| {
+    config.custom_setup = Box::new(move |_url| {
         let setup = setup.clone();
+        let connector = Arc::clone(&connector);
         Box::pin(async move {
-            let mut connection = AsyncPgConnection::establish(url).await?;
+            let mut connection = connector.connect().await?;
             connection
                 .batch_execute(&setup)
                 .await

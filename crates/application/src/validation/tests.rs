@@ -174,3 +174,21 @@ async fn complete_metadata_is_not_probed_and_an_unreachable_asset_is_a_violation
     assert_eq!(unreachable.len(), 1);
     assert_eq!(unreachable[0].field, "assets[1].url");
 }
+
+#[tokio::test]
+async fn more_assets_than_any_platform_takes_are_refused_before_probing() {
+    let (service, _, probe) = service();
+    let assets = vec![
+        image("https://cdn.example/a.png", AssetMetadata::default());
+        ValidationService::MAX_ASSETS + 1
+    ];
+    let err = service
+        .validate(&alice(), content(Some(Platform::X), None, "hi", assets))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooManyAssets { actual: 36, .. }
+    ));
+    assert_eq!(probe.probes(), 0);
+}

@@ -120,9 +120,20 @@ async fn a_wrong_method_is_405_in_the_envelope() {
     let req = TestRequest::delete()
         .uri("/api/v1/jobs")
         .insert_header(bearer(ALICE_TOKEN));
-    let (status, _, body) = send(&app, req).await;
+    let (status, headers, body) = send(&app, req).await;
     assert_eq!(status, 405);
     envelope(&body, "method_not_allowed");
+    assert_eq!(headers.get("allow").unwrap(), "GET");
+
+    let req = TestRequest::put().uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000");
+    let (status, headers, _) = send(&app, req).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers.get("allow").unwrap(), "GET, PATCH");
+    let (status, headers, _) = send(&app, TestRequest::post().uri("/healthz")).await;
+    assert_eq!(
+        (status, headers.get("allow").unwrap().to_str().unwrap()),
+        (405, "GET")
+    );
 }
 
 #[actix_web::test]
@@ -169,6 +180,24 @@ async fn malformed_ids_and_query_values_get_clear_errors() {
             envelope(&body, "invalid_parameter").field.as_deref(),
             Some("limit"),
             "{uri}"
+        );
+    }
+
+    for uri in [
+        "/api/v1/jobs?offset=-1",
+        "/api/v1/connections?offset=9223372036854775808",
+    ] {
+        let (status, _, body) = send(
+            &app,
+            TestRequest::get()
+                .uri(uri)
+                .insert_header(bearer(ALICE_TOKEN)),
+        )
+        .await;
+        assert_eq!(status, 400, "{uri}");
+        assert_eq!(
+            envelope(&body, "invalid_parameter").field.as_deref(),
+            Some("offset")
         );
     }
 

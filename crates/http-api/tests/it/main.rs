@@ -6,5 +6,6 @@ mod envelope;
 mod harness;
 mod health;
 mod jobs;
+mod openapi;
 mod request_id;
 mod validation;

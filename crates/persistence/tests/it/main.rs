@@ -6,6 +6,8 @@
 //! - `migrations`: up, revert all, up again, on both backends.
 //! - `pool`: an exhausted pool answers `Unavailable`.
 //! - `database`: URL handling and readiness.
+//! - `tls`: `sslmode` and `sslrootcert` against the server's own certificate; these need a
+//!   server with `ssl = on` whose certificate file this process can read.
 //!
 //! PostgreSQL tests need a server: `TEST_DATABASE_URL`, else a postgres `DATABASE_URL`, else
 //! `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates and drops its own database;
@@ -22,3 +24,4 @@ mod database;
 mod harness;
 mod migrations;
 mod pool;
+mod tls;

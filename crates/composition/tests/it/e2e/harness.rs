@@ -61,6 +61,7 @@ pub async fn start_with(
     let port = listener.local_addr().unwrap().port();
     let mut raw = raw_settings(data.path(), port, &database_url, &key);
     adjust(&mut raw);
+    let encryption_key = SecretString::new(raw.aes_encryption_keys.clone().unwrap_or_default());
     let settings = Settings::parse(&raw).unwrap();
     let bearer = dev_token_minter(&settings)
         .unwrap()
@@ -83,7 +84,7 @@ pub async fn start_with(
         bearer: bearer.expose().to_owned(),
         user: UserId::parse("e2e-user").unwrap(),
         database_url,
-        encryption_key: key,
+        encryption_key,
         _data: data,
     }
 }

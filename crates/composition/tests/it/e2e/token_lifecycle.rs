@@ -132,3 +132,60 @@ async fn a_platform_outage_during_refresh_is_a_retryable_502_and_leaves_the_conn
         .await;
     assert_eq!(status, 200, "the next try succeeds");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_keys_reseals_stored_tokens_so_the_old_key_can_be_dropped() {
+    use socialpub_composition::settings::RawSettings;
+    use socialpub_composition::{Application, Settings};
+    use socialpub_crypto::TokenKey;
+
+    let first = start().await;
+    let id = ids(&first.connect(Platform::X).await)[0].clone();
+    let old_key = first.encryption_key.expose().to_owned();
+    let new_key = TokenKey::generate(2)
+        .unwrap()
+        .to_config_string()
+        .expose()
+        .to_owned();
+
+    // The operator adds key 2 beside key 1 and runs `socialpub rotate-keys`.
+    let data = tempfile::tempdir().unwrap();
+    let raw = RawSettings {
+        database_url: Some(first.database_url.clone()),
+        data_dir: Some(data.path().display().to_string()),
+        aes_encryption_keys: Some(format!("{old_key},{new_key}")),
+        auth_jwt_secret: Some(super::harness::JWT_SECRET_CANARY.to_owned()),
+        platform_simulator: Some("on".into()),
+        platform_simulator_port: Some("0".into()),
+        ..RawSettings::default()
+    };
+    let rotator = Application::build(Settings::parse(&raw).unwrap())
+        .await
+        .unwrap();
+    let report = rotator.rotate_keys().await.unwrap();
+    assert_eq!(
+        (report.examined, report.resealed, report.unreadable),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        rotator.rotate_keys().await.unwrap().resealed,
+        0,
+        "nothing left to re-seal"
+    );
+
+    // A server that knows only key 2 still opens and refreshes the connection.
+    let sim = first.sim.clone();
+    let only_new = start_with(Some(first.database_url.clone()), |raw| {
+        raw.aes_encryption_keys = Some(new_key);
+        raw.platform_simulator = Some("off".into());
+        raw.x_app_id = Some("sim-x-client".into());
+        raw.x_app_secret = Some("sim-x-secret".into());
+        raw.x_api_base_url = Some(format!("{sim}x/api/"));
+        raw.x_oauth_base_url = Some(format!("{sim}x/oauth/"));
+    })
+    .await;
+    let (status, body) = only_new
+        .api(Method::POST, &format!("/connections/{id}/refresh"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -92,6 +92,11 @@ impl PostgresBackend {
             .expect("the database lives as long as the guard")
     }
 
+    /// The test database's name, as `pg_stat_activity.datname` shows it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The test database's URL, for a second, independent connection.
     pub fn url(&self) -> &str {
         &self.url

@@ -37,7 +37,6 @@ diesel::table! {
         user_id -> Text,
         platform -> Text,
         code_verifier -> Nullable<Text>,
-        return_to -> Nullable<Text>,
         created_at -> Instant,
         expires_at -> Instant,
     }

@@ -13,8 +13,6 @@ pub struct OAuthState {
     pub platform: Platform,
     /// The PKCE code verifier, for platforms that use PKCE.
     pub code_verifier: Option<SecretString>,
-    /// Where the web app wants the browser sent after the callback, if anywhere.
-    pub return_to: Option<String>,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }

@@ -37,7 +37,6 @@ CREATE TABLE oauth_states (
     platform      text        NOT NULL
         CHECK (platform IN ('instagram', 'facebook', 'linkedin', 'x', 'pinterest', 'tiktok')),
     code_verifier text,
-    return_to     text,
     created_at    timestamptz NOT NULL,
     expires_at    timestamptz NOT NULL
 );

@@ -36,7 +36,6 @@ CREATE TABLE oauth_states (
     platform      TEXT NOT NULL
         CHECK (platform IN ('instagram', 'facebook', 'linkedin', 'x', 'pinterest', 'tiktok')),
     code_verifier TEXT,
-    return_to     TEXT,
     created_at    TEXT NOT NULL,
     expires_at    TEXT NOT NULL
 ) STRICT;

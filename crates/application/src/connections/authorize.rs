@@ -46,7 +46,6 @@ impl ConnectionService {
                 user_id: user.clone(),
                 platform,
                 code_verifier,
-                return_to: None,
                 created_at: now,
                 expires_at,
             })

@@ -18,7 +18,6 @@ pub(crate) struct OAuthStateRow {
     user_id: String,
     platform: String,
     code_verifier: Option<String>,
-    return_to: Option<String>,
     created_at: DbTime,
     expires_at: DbTime,
 }
@@ -30,7 +29,6 @@ impl From<&OAuthState> for OAuthStateRow {
             user_id: state.user_id.as_str().to_owned(),
             platform: state.platform.as_str().to_owned(),
             code_verifier: state.code_verifier.as_ref().map(|v| v.expose().to_owned()),
-            return_to: state.return_to.clone(),
             created_at: DbTime(state.created_at),
             expires_at: DbTime(state.expires_at),
         }
@@ -48,7 +46,6 @@ impl TryFrom<OAuthStateRow> for OAuthState {
             platform: platform(TABLE, &key, &row.platform)?,
             state: SecretString::new(row.state),
             code_verifier: row.code_verifier.map(SecretString::new),
-            return_to: row.return_to,
             created_at: row.created_at.0,
             expires_at: row.expires_at.0,
         })

@@ -29,7 +29,6 @@ fn state(value: &str) -> OAuthState {
         user_id: user("alice"),
         platform: Platform::Linkedin,
         code_verifier: None,
-        return_to: None,
         created_at: T0,
         expires_at: T0 + minutes(10),
     }

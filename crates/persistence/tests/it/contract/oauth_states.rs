@@ -13,7 +13,6 @@ fn state(value: &str, expires_at: OffsetDateTime) -> OAuthState {
         user_id: user("alice"),
         platform: Platform::X,
         code_verifier: Some(SecretString::new(format!("verifier-{value}"))),
-        return_to: Some("https://app.example.com/settings".to_owned()),
         created_at: T0,
         expires_at,
     }
@@ -25,7 +24,6 @@ pub async fn a_state_can_be_taken_once(repos: Repos) {
     store.put(&pending).await.unwrap();
     let mut bare = state("s2", T0 + minutes(10));
     bare.code_verifier = None;
-    bare.return_to = None;
     store.put(&bare).await.unwrap();
 
     assert_eq!(store.take("s1").await.unwrap(), Some(pending));

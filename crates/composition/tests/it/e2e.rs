@@ -4,4 +4,5 @@
 mod connect_flow;
 mod harness;
 mod logs;
+mod postgres;
 mod token_lifecycle;

@@ -2,13 +2,22 @@ use reqwest::Method;
 use serde_json::json;
 use socialpub_domain::Platform;
 
-use super::harness::{JWT_SECRET_CANARY, Server, ids, json_knobs, start};
+use super::harness::{JWT_SECRET_CANARY, Server, ids, json_knobs, start, start_with};
 use super::logs;
+use super::postgres::TestDatabase;
 
 /// connect → list → refresh → disconnect for one platform, through the API, against the
 /// simulator; then proves the tokens are encrypted at rest and absent from every log line.
 async fn full_lifecycle(platform: Platform, expected_accounts: usize) {
-    let server = start().await;
+    full_lifecycle_on(platform, expected_accounts, None).await;
+}
+
+async fn full_lifecycle_on(
+    platform: Platform,
+    expected_accounts: usize,
+    database_url: Option<String>,
+) {
+    let server = start_with(database_url, |_| {}).await;
     let connections = server.connect(platform).await;
     assert_eq!(
         connections.len(),
@@ -163,4 +172,16 @@ async fn a_denied_consent_comes_back_as_authorization_denied() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "authorization_denied");
     let _ = json_knobs(Platform::X, json!({}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_x_connects_lists_refreshes_and_disconnects() {
+    let database = TestDatabase::create().await;
+    full_lifecycle_on(Platform::X, 1, Some(database.url.clone())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_facebook_connects_each_page() {
+    let database = TestDatabase::create().await;
+    full_lifecycle_on(Platform::Facebook, 2, Some(database.url.clone())).await;
 }

@@ -75,7 +75,17 @@ async fn the_background_sweep_refreshes_tokens_before_they_expire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
-    let first = start().await;
+    two_processes_refreshing_at_once(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_two_processes_refreshing_at_once_spend_the_rotating_token_once() {
+    let database = super::postgres::TestDatabase::create().await;
+    two_processes_refreshing_at_once(Some(database.url.clone())).await;
+}
+
+async fn two_processes_refreshing_at_once(database_url: Option<String>) {
+    let first = start_with(database_url, |_| {}).await;
     let id = ids(&first.connect(Platform::X).await)[0].clone();
     // A second process on the same database, with the same keys, its own simulator wiring
     // replaced by the first one's so both talk to the same platform.

@@ -15,7 +15,7 @@ use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
 use tokio::sync::watch;
 
-use crate::readiness::DatabaseReadiness;
+use crate::readiness::{DatabaseReadiness, PoolMetrics};
 use crate::settings::AuthMode;
 use crate::{Settings, dev_jwt_secret, encryption_keys};
 
@@ -146,6 +146,8 @@ impl Application {
             jobs: JobService::new(database.jobs(), clock.clone()),
             validation,
             connect_result_url: settings.web_app_connections_url.clone(),
+            metrics: Arc::default(),
+            metrics_sources: vec![Arc::new(PoolMetrics(database.clone()))],
         };
         let maintenance = MaintenanceService::new(database.jobs(), database.oauth_states(), clock);
         Ok(Self {

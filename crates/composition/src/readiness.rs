@@ -11,3 +11,33 @@ impl ReadinessCheck for DatabaseReadiness {
         self.0.ping().await.map_err(|e| e.to_string())
     }
 }
+
+/// The database pool's state for `/metrics`: a starved pool shows as `waiting` > 0.
+pub struct PoolMetrics(pub Database);
+
+impl socialpub_http_api::MetricsSource for PoolMetrics {
+    fn render(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let status = self.0.pool_status();
+        let in_use = status.size.saturating_sub(status.available);
+        out.push_str("# HELP socialpub_db_pool_connections Database pool connections by state.\n");
+        out.push_str("# TYPE socialpub_db_pool_connections gauge\n");
+        let _ = writeln!(
+            out,
+            "socialpub_db_pool_connections{{state=\"in_use\"}} {in_use}"
+        );
+        let _ = writeln!(
+            out,
+            "socialpub_db_pool_connections{{state=\"idle\"}} {}",
+            status.available
+        );
+        out.push_str(
+            "# HELP socialpub_db_pool_max_connections Largest size the pool may grow to.\n",
+        );
+        out.push_str("# TYPE socialpub_db_pool_max_connections gauge\n");
+        let _ = writeln!(out, "socialpub_db_pool_max_connections {}", status.max_size);
+        out.push_str("# HELP socialpub_db_pool_waiting Tasks waiting for a connection.\n");
+        out.push_str("# TYPE socialpub_db_pool_waiting gauge\n");
+        let _ = writeln!(out, "socialpub_db_pool_waiting {}", status.waiting);
+    }
+}

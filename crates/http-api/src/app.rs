@@ -31,6 +31,7 @@ pub fn build_app(
         .wrap(from_fn(request_id))
         .service(routes::probe("/healthz").route(web::get().to(routes::healthz)))
         .service(routes::probe("/readyz").route(web::get().to(routes::readyz)))
+        .service(routes::probe("/metrics").route(web::get().to(routes::metrics)))
         .service(web::scope("/api/v1").configure(routes::api_v1))
         .default_service(web::to(route_not_found))
 }

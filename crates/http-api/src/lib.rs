@@ -7,6 +7,7 @@ mod current_user;
 mod dto;
 mod error;
 mod error_handlers;
+mod metrics;
 mod query;
 mod readiness;
 mod request_id;
@@ -15,6 +16,7 @@ mod state;
 
 pub use app::build_app;
 pub use error::{ApiError, ErrorBody};
+pub use metrics::{HttpMetrics, MetricsSource};
 pub use readiness::ReadinessCheck;
 pub use request_id::REQUEST_ID_HEADER;
 pub use routes::OPENAPI_JSON;

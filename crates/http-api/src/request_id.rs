@@ -3,8 +3,11 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web;
 use tracing::Instrument;
 use uuid::Uuid;
+
+use crate::ApiState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -33,11 +36,20 @@ pub async fn request_id(
         path = %req.path(),
     );
     let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let metrics = req
+        .app_data::<web::Data<ApiState>>()
+        .map(|state| state.metrics.clone());
     let mut res = next.call(req).instrument(span.clone()).await?;
+    let elapsed = started.elapsed();
+    if let Some(metrics) = metrics {
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        metrics.record(&method, res.status().as_u16(), micros);
+    }
     span.in_scope(|| {
         tracing::info!(
             status = res.status().as_u16(),
-            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             "request finished"
         );
     });

@@ -7,7 +7,7 @@ mod validation;
 
 use actix_web::web;
 
-pub use health::{healthz, readyz};
+pub use health::{healthz, metrics, readyz};
 pub use openapi::OPENAPI_JSON;
 
 /// Parses a path id into its newtype; a malformed id names a resource that cannot exist.

@@ -4,7 +4,7 @@ use socialpub_application::{ConnectionService, JobService, ValidationService};
 use socialpub_ports::Authenticator;
 use url::Url;
 
-use crate::ReadinessCheck;
+use crate::{HttpMetrics, MetricsSource, ReadinessCheck};
 
 /// Everything the handlers need, built once by the composition root and shared by all
 /// actix workers (cheap to clone: every field is an `Arc`).
@@ -18,4 +18,8 @@ pub struct ApiState {
     /// Where the OAuth callback sends the browser afterwards (the web app's connections page),
     /// with the outcome in the query. `None`: the callback answers JSON.
     pub connect_result_url: Option<Url>,
+    /// Traffic counters, shared by every worker.
+    pub metrics: Arc<HttpMetrics>,
+    /// Further gauges for `/metrics` (the database pool).
+    pub metrics_sources: Vec<Arc<dyn MetricsSource>>,
 }

@@ -19,3 +19,15 @@ pub async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError
         })?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok" })))
 }
+
+/// Prometheus metrics: HTTP traffic of this process and the gauges its sources add.
+pub async fn metrics(state: web::Data<ApiState>) -> HttpResponse {
+    let mut out = String::new();
+    state.metrics.render(&mut out);
+    for source in &state.metrics_sources {
+        source.render(&mut out);
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(out)
+}

@@ -93,6 +93,8 @@ impl World {
                 Arc::new(PlatformPolicyValidator::default()),
             ),
             connect_result_url: self.connect_result_url.clone(),
+            metrics: Arc::default(),
+            metrics_sources: Vec::new(),
         })
     }
 

@@ -115,3 +115,31 @@ async fn an_exhausted_pool_answers_503_not_500() {
         "internals stay in the log"
     );
 }
+
+#[actix_web::test]
+async fn metrics_count_the_requests_served() {
+    let world = World::default();
+    let app = world.app().await;
+    send(&app, TestRequest::get().uri("/healthz")).await;
+    send(&app, TestRequest::get().uri("/api/v1/jobs")).await;
+    let res =
+        actix_web::test::call_service(&app, TestRequest::get().uri("/metrics").to_request()).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap();
+    assert!(
+        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"2xx\"} 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"4xx\"} 1\n"),
+        "{text}"
+    );
+}

@@ -199,3 +199,27 @@ async fn rotating_keys_reseals_stored_tokens_so_the_old_key_can_be_dropped() {
         .await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_traffic_and_the_database_pool() {
+    let server = start().await;
+    server.api(Method::GET, "/connections").await;
+    let text = server
+        .http
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"2xx\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("socialpub_db_pool_max_connections 10\n"),
+        "{text}"
+    );
+    assert!(text.contains("socialpub_db_pool_waiting 0\n"), "{text}");
+}

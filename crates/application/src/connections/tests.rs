@@ -116,16 +116,7 @@ async fn a_disabled_platform_is_refused_clearly() {
 #[tokio::test]
 async fn a_completed_authorization_stores_an_encrypted_connection() {
     let w = world();
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::X)
-        .await
-        .unwrap();
-    let done = w
-        .service
-        .complete_authorization(Platform::X, callback(&state_of(&start), "good-code"))
-        .await
-        .unwrap();
+    let done = connect(&w, Platform::X).await;
     assert_eq!(done.user_id, alice());
     assert_eq!(done.connections.len(), 1);
     let stored = w
@@ -234,16 +225,7 @@ async fn access_denied_is_reported_and_consumes_the_state() {
 async fn one_grant_can_connect_several_accounts_and_reconnecting_updates_in_place() {
     let w = world();
     for _ in 0..2 {
-        let start = w
-            .service
-            .start_authorization(&alice(), Platform::Linkedin)
-            .await
-            .unwrap();
-        let done = w
-            .service
-            .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "good-code"))
-            .await
-            .unwrap();
+        let done = connect(&w, Platform::Linkedin).await;
         assert_eq!(done.connections.len(), 2);
     }
     let all = w
@@ -260,16 +242,7 @@ async fn one_grant_can_connect_several_accounts_and_reconnecting_updates_in_plac
 #[tokio::test]
 async fn linkedin_personal_publishing_can_be_switched_off() {
     let w = world_with(FakePlatformClient::new(Platform::X), false);
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::Linkedin)
-        .await
-        .unwrap();
-    let done = w
-        .service
-        .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "good-code"))
-        .await
-        .unwrap();
+    let done = connect(&w, Platform::Linkedin).await;
     let ids: Vec<_> = done
         .connections
         .iter()
@@ -278,18 +251,21 @@ async fn linkedin_personal_publishing_can_be_switched_off() {
     assert_eq!(ids, ["urn:li:organization:2"]);
 }
 
-async fn connected(w: &World) -> socialpub_domain::ConnectionId {
+/// The browser's part of the flow: start an authorization and come back with a good code.
+async fn connect(w: &World, platform: Platform) -> ConnectedAccounts {
     let start = w
         .service
-        .start_authorization(&alice(), Platform::X)
+        .start_authorization(&alice(), platform)
         .await
         .unwrap();
     w.service
-        .complete_authorization(Platform::X, callback(&state_of(&start), "good-code"))
+        .complete_authorization(platform, callback(&state_of(&start), "good-code"))
         .await
         .unwrap()
-        .connections[0]
-        .id
+}
+
+async fn connected(w: &World) -> socialpub_domain::ConnectionId {
+    connect(w, Platform::X).await.connections[0].id
 }
 
 #[tokio::test]
@@ -396,16 +372,7 @@ async fn disconnect_revokes_then_deletes_and_others_get_not_found() {
 #[tokio::test]
 async fn accounts_sharing_a_grant_are_revoked_with_the_last_one() {
     let w = world();
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::Linkedin)
-        .await
-        .unwrap();
-    let done = w
-        .service
-        .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "good-code"))
-        .await
-        .unwrap();
+    let done = connect(&w, Platform::Linkedin).await;
     let first = w
         .service
         .disconnect(&alice(), done.connections[0].id)
@@ -425,15 +392,7 @@ async fn accounts_sharing_a_grant_are_revoked_with_the_last_one() {
 async fn rotating_keys_reseals_every_token_under_the_newest_key() {
     let mut w = world();
     let first = connected(&w).await;
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::Linkedin)
-        .await
-        .unwrap();
-    w.service
-        .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "good-code"))
-        .await
-        .unwrap();
+    connect(&w, Platform::Linkedin).await;
     // The operator adds key 2: the cipher now seals under it and flags key-0 tokens.
     let rotated = FakeTokenCipher::with_key_id(2);
     w.service.ports.cipher = Arc::new(rotated.clone());

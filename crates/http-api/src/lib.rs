@@ -3,9 +3,13 @@
 //! envelope `{"code", "detail", "field"}`, including actix's own extractor and routing errors.
 
 mod app;
+mod body_deadline;
+#[cfg(feature = "test-support")]
+pub mod contract;
 mod current_user;
 mod dto;
 mod error;
+mod error_code;
 mod error_handlers;
 mod metrics;
 mod query;
@@ -15,7 +19,9 @@ mod routes;
 mod state;
 
 pub use app::build_app;
+pub use body_deadline::{BODY_READ_TIMEOUT, BodyReadTimeout};
 pub use error::{ApiError, ErrorBody};
+pub use error_code::{ErrorCode, markdown_table as error_code_table};
 pub use metrics::{HttpMetrics, MetricsSource};
 pub use readiness::ReadinessCheck;
 pub use request_id::REQUEST_ID_HEADER;

@@ -1,6 +1,9 @@
 //! Socialpub's HTTP API. Handlers are thin: extract, parse into domain types, call one
 //! application service, map the result. Every error leaves through [`ApiError`] as the one
-//! envelope `{"code", "detail", "field"}`, including actix's own extractor and routing errors.
+//! envelope `{"code", "detail", "field"}`, including actix's own extractor and routing errors;
+//! its codes are the [`ErrorCode`] enum. `src/openapi.json` is the contract: the `contract`
+//! module (feature `test-support`) checks every test's answers against it and says how to add
+//! a route.
 
 mod app;
 mod body_deadline;

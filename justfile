@@ -30,11 +30,13 @@ migrate:
 token USER:
     cargo run -q -p socialpub -- token --user {{USER}}
 
-# Formatting, lints and dependency-direction guards, as CI runs them.
+# Self-containment, formatting, lints and the dependency allow-list, as CI runs them.
 lint:
+    .ci/self-contained.sh
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
-    scripts/check-dependencies.sh
+    scripts/check-dependencies.py --self-test
+    scripts/check-dependencies.py
 
 fmt:
     cargo fmt --all

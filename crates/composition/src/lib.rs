@@ -14,3 +14,7 @@ pub use application::{Application, auth_settings, dev_token_minter, open_databas
 pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};
 pub use platforms::ConfiguredPlatforms;
 pub use settings::{ConfigSources, Settings, SettingsError, load};
+/// For the binary's `keygen` and `simulate` commands: the binary reaches adapters only through
+/// this crate (`scripts/check-dependencies.py` holds it to that).
+pub use socialpub_crypto::TokenKey;
+pub use socialpub_platform_sim::run_standalone as run_simulator;

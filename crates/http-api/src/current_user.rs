@@ -33,7 +33,7 @@ impl FromRequest for CurrentUser {
 
 fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let missing = || ApiError::Unauthorized {
-        code: "missing_token",
+        code: crate::ErrorCode::MissingToken,
         detail: "send an `Authorization: Bearer <token>` header".into(),
     };
     let value = req

@@ -8,6 +8,8 @@ use socialpub_application::{ConnectionError, JobServiceError, ValidationError};
 use socialpub_domain::JobError;
 use socialpub_ports::{AuthError, PlatformError, PlatformErrorKind, RepositoryError};
 
+use crate::ErrorCode;
+
 /// The one error body every failing request gets.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ErrorBody {
@@ -41,25 +43,24 @@ pub enum ApiError {
     #[error("{detail}")]
     UnsupportedMediaType { detail: String },
     #[error("{detail}")]
-    Unauthorized { code: &'static str, detail: String },
+    Unauthorized { code: ErrorCode, detail: String },
     /// The resource exists but its state refuses the change.
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     #[error("{detail}")]
     Unprocessable {
-        code: &'static str,
+        code: ErrorCode,
         detail: String,
         field: Option<String>,
     },
     /// A dependency (database, auth service) is down or saturated; retry later.
     #[error("{detail}")]
     Unavailable { detail: String },
-    /// A refusal whose status and code are chosen by the mapping below (platform outcomes,
-    /// OAuth callback problems).
+    /// A refusal whose code (and so status) is chosen by the mapping below (platform
+    /// outcomes, OAuth callback problems).
     #[error("{detail}")]
     Rejected {
-        status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         detail: String,
         field: Option<&'static str>,
         retry_after: Option<u64>,
@@ -70,36 +71,41 @@ pub enum ApiError {
     /// The resource exists but not with this method; `allow` lists the ones it takes.
     #[error("this resource answers only {allow}")]
     MethodNotAllowed { allow: &'static str },
+    /// The request body did not arrive within the body read deadline.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// Any other status actix produced by itself (405, 406, ...), reshaped into the envelope.
     #[error("{detail}")]
     Other { status: StatusCode, detail: String },
 }
 
 impl ApiError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::NotFound { .. } => "not_found",
-            ApiError::RouteNotFound { .. } => "route_not_found",
-            ApiError::MalformedJson { .. } => "malformed_json",
-            ApiError::InvalidBody { .. } => "invalid_body",
-            ApiError::InvalidParameter { .. } => "invalid_parameter",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::NotFound { .. } => ErrorCode::NotFound,
+            ApiError::RouteNotFound { .. } => ErrorCode::RouteNotFound,
+            ApiError::MalformedJson { .. } => ErrorCode::MalformedJson,
+            ApiError::InvalidBody { .. } => ErrorCode::InvalidBody,
+            ApiError::InvalidParameter { .. } => ErrorCode::InvalidParameter,
+            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
             ApiError::Unauthorized { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Unprocessable { code, .. }
-            | ApiError::Rejected { code, .. } => code,
-            ApiError::Unavailable { .. } => "service_unavailable",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::Internal { .. } => "internal_error",
+            | ApiError::Rejected { code, .. } => *code,
+            ApiError::Unavailable { .. } => ErrorCode::ServiceUnavailable,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            ApiError::Internal { .. } => ErrorCode::InternalError,
+            ApiError::BodyTimeout => ErrorCode::RequestTimeout,
             ApiError::Other { status, .. } => match *status {
-                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-                StatusCode::NOT_ACCEPTABLE => "not_acceptable",
-                StatusCode::REQUEST_TIMEOUT => "request_timeout",
-                StatusCode::URI_TOO_LONG => "uri_too_long",
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
-                s if s.is_server_error() => "internal_error",
-                _ => "bad_request",
+                StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+                StatusCode::NOT_ACCEPTABLE => ErrorCode::NotAcceptable,
+                StatusCode::REQUEST_TIMEOUT => ErrorCode::RequestTimeout,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+                StatusCode::URI_TOO_LONG => ErrorCode::UriTooLong,
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => ErrorCode::HeadersTooLarge,
+                s if s.is_server_error() => ErrorCode::InternalError,
+                _ => ErrorCode::BadRequest,
             },
         }
     }
@@ -117,7 +123,7 @@ impl ApiError {
 
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
-            code: self.code().to_owned(),
+            code: self.code().as_str().to_owned(),
             detail: self.to_string(),
             field: self.field().map(str::to_owned),
         }
@@ -150,21 +156,12 @@ impl ApiError {
 }
 
 impl ResponseError for ApiError {
+    /// The code decides the status, so the two can never disagree; only statuses actix
+    /// produced by itself keep theirs.
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::MalformedJson { .. }
-            | ApiError::InvalidBody { .. }
-            | ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Other { status, .. } | ApiError::Rejected { status, .. } => *status,
+            ApiError::Other { status, .. } => *status,
+            other => other.code().status(),
         }
     }
 
@@ -176,6 +173,10 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         match self {
+            // The rest of a stalled body would be read as the next request: drop the connection.
+            ApiError::BodyTimeout => {
+                response.force_close();
+            }
             ApiError::Unauthorized { .. } => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
@@ -205,7 +206,7 @@ impl From<RepositoryError> for ApiError {
                 detail: "the database is unavailable or saturated; retry shortly".into(),
             },
             RepositoryError::Conflict(detail) => ApiError::Conflict {
-                code: "conflict",
+                code: ErrorCode::Conflict,
                 detail,
             },
             other => ApiError::internal(&other),
@@ -217,11 +218,11 @@ impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
         match error {
             AuthError::Expired => ApiError::Unauthorized {
-                code: "token_expired",
+                code: ErrorCode::TokenExpired,
                 detail: "the bearer token has expired".into(),
             },
             AuthError::Invalid(reason) => ApiError::Unauthorized {
-                code: "invalid_token",
+                code: ErrorCode::InvalidToken,
                 detail: format!("the bearer token was not accepted: {reason}"),
             },
             AuthError::Unavailable(_) => ApiError::Unavailable {
@@ -231,14 +232,8 @@ impl From<AuthError> for ApiError {
     }
 }
 
-fn rejected(
-    status: StatusCode,
-    code: &'static str,
-    detail: impl fmt::Display,
-    field: Option<&'static str>,
-) -> ApiError {
+fn rejected(code: ErrorCode, detail: impl fmt::Display, field: Option<&'static str>) -> ApiError {
     ApiError::Rejected {
-        status,
         code,
         detail: detail.to_string(),
         field,
@@ -250,26 +245,24 @@ impl From<PlatformError> for ApiError {
     fn from(error: PlatformError) -> Self {
         let detail = format!("{}: {}", error.platform.display_name(), error.message);
         let too_early = error.code.as_deref() == Some(socialpub_ports::REFRESH_TOO_EARLY);
-        let (status, code) = match error.kind {
-            _ if too_early => (StatusCode::CONFLICT, "refresh_too_early"),
-            PlatformErrorKind::Auth => (StatusCode::BAD_REQUEST, "platform_refused_grant"),
-            PlatformErrorKind::Permission => (StatusCode::FORBIDDEN, "platform_permission_denied"),
-            PlatformErrorKind::Quota => (StatusCode::TOO_MANY_REQUESTS, "platform_rate_limited"),
-            PlatformErrorKind::Content | PlatformErrorKind::Media => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "platform_rejected_content",
-            ),
-            PlatformErrorKind::Transient | PlatformErrorKind::PlatformDown => {
-                (StatusCode::BAD_GATEWAY, "platform_unavailable")
+        let code = match error.kind {
+            _ if too_early => ErrorCode::RefreshTooEarly,
+            PlatformErrorKind::Auth => ErrorCode::PlatformRefusedGrant,
+            PlatformErrorKind::Permission => ErrorCode::PlatformPermissionDenied,
+            PlatformErrorKind::Quota => ErrorCode::PlatformRateLimited,
+            PlatformErrorKind::Content | PlatformErrorKind::Media => {
+                ErrorCode::PlatformRejectedContent
             }
-            PlatformErrorKind::InvalidRequest => (StatusCode::BAD_GATEWAY, "platform_error"),
+            PlatformErrorKind::Transient | PlatformErrorKind::PlatformDown => {
+                ErrorCode::PlatformUnavailable
+            }
+            PlatformErrorKind::InvalidRequest => ErrorCode::PlatformError,
         };
         tracing::warn!(platform = %error.platform, kind = error.kind.as_str(), code = ?error.code, "platform call failed");
         let retry_after = error
             .retry_after
             .and_then(|d| u64::try_from(d.whole_seconds()).ok());
         ApiError::Rejected {
-            status,
             code,
             detail,
             field: None,
@@ -281,39 +274,29 @@ impl From<PlatformError> for ApiError {
 impl From<ConnectionError> for ApiError {
     fn from(error: ConnectionError) -> Self {
         use ConnectionError as E;
-        let bad = StatusCode::BAD_REQUEST;
         match error {
             E::NotFound(id) => ApiError::not_found(format_args!("connection {id}")),
-            E::PlatformNotEnabled(_) => rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "platform_not_enabled",
-                &error,
-                Some("platform"),
-            ),
-            E::MissingState => rejected(bad, "missing_state", &error, Some("state")),
+            E::PlatformNotEnabled(_) => {
+                rejected(ErrorCode::PlatformNotEnabled, &error, Some("platform"))
+            }
+            E::MissingState => rejected(ErrorCode::MissingState, &error, Some("state")),
             E::UnknownState | E::StateMismatch => {
-                rejected(bad, "invalid_state", &error, Some("state"))
+                rejected(ErrorCode::InvalidState, &error, Some("state"))
             }
-            E::StateExpired => rejected(bad, "state_expired", &error, Some("state")),
-            E::MissingCode => rejected(bad, "missing_code", &error, Some("code")),
+            E::StateExpired => rejected(ErrorCode::StateExpired, &error, Some("state")),
+            E::MissingCode => rejected(ErrorCode::MissingCode, &error, Some("code")),
             E::AuthorizationDenied { .. } => {
-                rejected(bad, "authorization_denied", &error, Some("error"))
+                rejected(ErrorCode::AuthorizationDenied, &error, Some("error"))
             }
-            E::NoAccounts(_) => rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "no_publishable_accounts",
-                &error,
-                None,
-            ),
-            E::NeedsReauth(_) => rejected(StatusCode::CONFLICT, "needs_reauth", &error, None),
+            E::NoAccounts(_) => rejected(ErrorCode::NoPublishableAccounts, &error, None),
+            E::NeedsReauth(_) => rejected(ErrorCode::NeedsReauth, &error, None),
             E::RefreshInProgress(_) => ApiError::Rejected {
-                status: StatusCode::CONFLICT,
-                code: "refresh_in_progress",
+                code: ErrorCode::RefreshInProgress,
                 detail: error.to_string(),
                 field: None,
                 retry_after: Some(2),
             },
-            E::NotRefreshable(_) => rejected(StatusCode::CONFLICT, "not_refreshable", &error, None),
+            E::NotRefreshable(_) => rejected(ErrorCode::NotRefreshable, &error, None),
             E::Platform(platform) => platform.into(),
             E::Repository(e) => e.into(),
             E::Cipher(_) | E::Misconfigured(_) => ApiError::internal(&error),
@@ -345,16 +328,16 @@ impl From<JobServiceError> for ApiError {
         match error {
             JobServiceError::NotFound(id) => ApiError::not_found(format_args!("job {id}")),
             JobServiceError::Refused(JobError::ScheduleInPast) => ApiError::Unprocessable {
-                code: "schedule_in_past",
+                code: ErrorCode::ScheduleInPast,
                 detail: "scheduled_at must be in the future".into(),
                 field: Some("scheduled_at".into()),
             },
             JobServiceError::Refused(refused) => ApiError::Conflict {
-                code: "invalid_job_state",
+                code: ErrorCode::InvalidJobState,
                 detail: refused.to_string(),
             },
             JobServiceError::ClaimedMeanwhile(id) => ApiError::Conflict {
-                code: "invalid_job_state",
+                code: ErrorCode::InvalidJobState,
                 detail: format!("job {id} was taken by a worker and can no longer be changed"),
             },
             JobServiceError::Repository(e) => e.into(),

@@ -47,6 +47,9 @@ fn json_error(err: &JsonPayloadError) -> ApiError {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             ApiError::PayloadTooLarge { limit: JSON_LIMIT }
         }
+        JsonPayloadError::Payload(e) if crate::body_deadline::is_body_timeout(e) => {
+            ApiError::BodyTimeout
+        }
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType {
             detail: "send the body as application/json".into(),
         },

@@ -9,9 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socialpub_composition::{
-    Application, ConfigSources, Settings, dev_token_minter, load, open_database,
+    Application, ConfigSources, Settings, TokenKey, dev_token_minter, load, open_database,
 };
-use socialpub_crypto::TokenKey;
 use socialpub_domain::UserId;
 
 use crate::cli::{Cli, Command};
@@ -80,7 +79,7 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         Command::Simulate => {
             let address =
                 std::net::SocketAddr::from(([127, 0, 0, 1], settings.platform_simulator_port));
-            socialpub_platform_sim::run_standalone(
+            socialpub_composition::run_simulator(
                 socialpub_composition::simulator::config(&settings),
                 address,
             )

@@ -127,7 +127,7 @@ pub async fn callback(
             &[
                 ("status", "error"),
                 ("platform", platform.as_str()),
-                ("code", error.code()),
+                ("code", error.code().as_str()),
             ],
         )),
         (Err(error), None) => Err(error),

@@ -214,3 +214,88 @@ async fn malformed_ids_and_query_values_get_clear_errors() {
         Some("platform")
     );
 }
+
+/// Answers carry user data: no cache keeps them, no browser sniffs them, no link leaks them.
+#[actix_web::test]
+async fn every_answer_carries_the_security_headers() {
+    let world = World::default();
+    let app = world.app().await;
+    let requests = [
+        TestRequest::get().uri("/healthz"),
+        TestRequest::get().uri("/api/v1/nope"),
+        TestRequest::get().uri("/api/v1/connections"),
+        TestRequest::get()
+            .uri("/api/v1/connections")
+            .insert_header(bearer(ALICE_TOKEN)),
+        TestRequest::delete()
+            .uri("/api/v1/jobs")
+            .insert_header(bearer(ALICE_TOKEN)),
+        TestRequest::get().uri("/api/v1/platforms"),
+    ];
+    for req in requests {
+        let res = actix_web::test::call_service(&app, req.to_request()).await;
+        let header = |name| res.headers().get(name).map(|v| v.to_str().unwrap());
+        let status = res.status();
+        assert_eq!(header("cache-control"), Some("no-store"), "{status}");
+        assert_eq!(
+            header("x-content-type-options"),
+            Some("nosniff"),
+            "{status}"
+        );
+        assert_eq!(header("referrer-policy"), Some("no-referrer"), "{status}");
+    }
+
+    // The public documents stay cacheable, and are still not sniffable.
+    let res = actix_web::test::call_service(
+        &app,
+        TestRequest::get().uri("/api/v1/openapi.json").to_request(),
+    )
+    .await;
+    let headers = res.headers();
+    assert_eq!(headers.get("cache-control").unwrap(), "public, max-age=300");
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+}
+
+/// A client that sends its headers and then stalls the body gets 408 once the body read
+/// deadline passes, and its connection is closed, instead of holding it open.
+#[actix_web::test]
+async fn a_stalled_body_is_cut_off_with_408() {
+    use std::time::{Duration, Instant};
+
+    use socialpub_http_api::{BodyReadTimeout, build_app};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let world = World::default();
+    let state = world.state();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = actix_web::HttpServer::new(move || {
+        build_app(state.clone()).app_data(BodyReadTimeout(Duration::from_millis(300)))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .unwrap()
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/validate HTTP/1.1\r\nHost: sp.test\r\nAuthorization: Bearer {ALICE_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"platform\": \"x\", "
+    );
+    let started = Instant::now();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    let elapsed = started.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"request_timeout\""), "{answer}");
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    handle.stop(false).await;
+}

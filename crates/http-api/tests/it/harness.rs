@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
+use actix_web::middleware::from_fn;
 use actix_web::{test, web};
 use async_trait::async_trait;
 use socialpub_application::{
@@ -10,6 +11,7 @@ use socialpub_application::{
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
 use socialpub_domain::policy::PlatformPolicyValidator;
+use socialpub_http_api::contract::check_every_response;
 use socialpub_http_api::{ApiState, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
     FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryJobRepository,
@@ -98,6 +100,8 @@ impl World {
         })
     }
 
+    /// The application as a test service; every response it gives is checked against the
+    /// OpenAPI document.
     pub async fn app(
         &self,
     ) -> impl Service<
@@ -105,7 +109,8 @@ impl World {
         Response = ServiceResponse<impl MessageBody>,
         Error = actix_web::Error,
     > {
-        test::init_service(build_app(self.state())).await
+        let app = build_app(self.state()).wrap(from_fn(check_every_response));
+        test::init_service(app).await
     }
 }
 

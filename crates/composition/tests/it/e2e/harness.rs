@@ -4,6 +4,7 @@ use socialpub_composition::settings::RawSettings;
 use socialpub_composition::{Application, Settings, dev_token_minter};
 use socialpub_crypto::{AesGcmTokenCipher, KeyRing, TokenKey};
 use socialpub_domain::{ConnectionId, Platform, SecretString, UserId};
+use socialpub_http_api::contract::assert_documented;
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::TokenCipher;
 use std::net::TcpListener;
@@ -97,13 +98,12 @@ impl Server {
     pub async fn api(&self, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
         let res = self
             .http
-            .request(method, format!("{}/api/v1{path}", self.base))
+            .request(method.clone(), format!("{}/api/v1{path}", self.base))
             .bearer_auth(&self.bearer)
             .send()
             .await
             .unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
+        documented(&method, res).await
     }
 
     /// The browser's part of the connect flow: open the authorization URL (the simulator
@@ -130,8 +130,7 @@ impl Server {
             "{callback}"
         );
         let done = self.http.get(&callback).send().await.unwrap();
-        let status = done.status();
-        let body: Value = done.json().await.unwrap();
+        let (status, body) = documented(&reqwest::Method::GET, done).await;
         assert_eq!(status, 200, "{platform}: {body}");
         body["connections"].as_array().unwrap().clone()
     }
@@ -181,6 +180,26 @@ impl Server {
             .unwrap();
         (connection.access_token_encrypted.into_bytes(), plaintext)
     }
+}
+
+/// Reads one of our answers, checking it against the OpenAPI document on the way.
+pub async fn documented(method: &reqwest::Method, res: reqwest::Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let path = res.url().path().to_owned();
+    let content_type = res
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = res.bytes().await.unwrap();
+    assert_documented(
+        method.as_str(),
+        &path,
+        status.as_u16(),
+        content_type.as_deref(),
+        &body,
+    );
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
 pub fn ids(connections: &[Value]) -> Vec<String> {

@@ -1,0 +1,130 @@
+//! The one list of error codes a client can receive. `docs/api.md`'s error table and the
+//! OpenAPI document's `ErrorCode` schema are checked against it by tests (and rewritten from it
+//! with `UPDATE_API_DOCS=1`), so a code cannot reach a client without being documented.
+//!
+//! Adding a code: add one line to the macro call below (variant, wire name, status, meaning),
+//! use it from [`crate::ApiError`], then run
+//! `UPDATE_API_DOCS=1 cargo nextest run -p socialpub-http-api error_codes` and commit the
+//! regenerated docs. Codes are part of the API: never rename or reuse one.
+
+use actix_web::http::StatusCode;
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:literal, $meaning:literal;)+) => {
+        /// A stable snake_case code clients branch on, with the status it is sent with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[doc = $meaning] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The wire form.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)+ }
+            }
+
+            /// The HTTP status every response with this code has.
+            pub fn status(self) -> StatusCode {
+                let status: u16 = match self { $(ErrorCode::$variant => $status,)+ };
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+
+            /// One line for the documentation.
+            pub const fn meaning(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $meaning,)+ }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson = "malformed_json", 400, "The body is not JSON.";
+    InvalidBody = "invalid_body", 400, "The body is JSON but a field is missing or has the wrong type or value; `field` names it.";
+    InvalidParameter = "invalid_parameter", 400, "A query parameter is malformed or out of range; `field` names it.";
+    BadRequest = "bad_request", 400, "The request could not be read as HTTP (any other 4xx the server produced by itself).";
+    MissingState = "missing_state", 400, "OAuth callback without `state`.";
+    InvalidState = "invalid_state", 400, "OAuth `state` unknown, already used, or another platform's.";
+    StateExpired = "state_expired", 400, "OAuth `state` older than 10 minutes; start the connection again.";
+    MissingCode = "missing_code", 400, "OAuth callback without `code`.";
+    AuthorizationDenied = "authorization_denied", 400, "The user refused the authorization at the platform.";
+    PlatformRefusedGrant = "platform_refused_grant", 400, "The platform refused the authorization code or token.";
+    MissingToken = "missing_token", 401, "No `Authorization: Bearer` header (with `WWW-Authenticate: Bearer`).";
+    InvalidToken = "invalid_token", 401, "The bearer token was not accepted (with `WWW-Authenticate: Bearer`).";
+    TokenExpired = "token_expired", 401, "The bearer token has expired (with `WWW-Authenticate: Bearer`).";
+    PlatformPermissionDenied = "platform_permission_denied", 403, "The platform refused the call for lack of permission or scope.";
+    NotFound = "not_found", 404, "No such resource for this user (another user's id is also 404).";
+    RouteNotFound = "route_not_found", 404, "No route matches the method and path.";
+    MethodNotAllowed = "method_not_allowed", 405, "The resource does not take this method (with `Allow`).";
+    NotAcceptable = "not_acceptable", 406, "The response cannot be produced in an accepted media type.";
+    RequestTimeout = "request_timeout", 408, "The request body did not arrive in time; the connection is closed.";
+    Conflict = "conflict", 409, "The change conflicts with the stored state.";
+    InvalidJobState = "invalid_job_state", 409, "The job's state refuses the change (a worker has claimed it, or it is final).";
+    NeedsReauth = "needs_reauth", 409, "The platform refused the connection's tokens; the user must connect again.";
+    RefreshInProgress = "refresh_in_progress", 409, "Another process is refreshing the connection (with `Retry-After`).";
+    NotRefreshable = "not_refreshable", 409, "The connection has no refresh token.";
+    RefreshTooEarly = "refresh_too_early", 409, "The platform does not refresh a token this young (Instagram: under a day).";
+    PayloadTooLarge = "payload_too_large", 413, "The body is larger than 256 KiB.";
+    UriTooLong = "uri_too_long", 414, "The request target is too long.";
+    UnsupportedMediaType = "unsupported_media_type", 415, "The body is not `application/json`.";
+    PlatformNotEnabled = "platform_not_enabled", 422, "This server cannot connect the platform (no credentials, no simulator).";
+    NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
+    ScheduleInPast = "schedule_in_past", 422, "`scheduled_at` is not in the future.";
+    PlatformRejectedContent = "platform_rejected_content", 422, "The platform refused the content or media.";
+    PlatformRateLimited = "platform_rate_limited", 429, "The platform's rate limit is reached (with `Retry-After` when it says).";
+    HeadersTooLarge = "headers_too_large", 431, "The request headers are too large.";
+    InternalError = "internal_error", 500, "Our fault; the details are only in the log, under the request id.";
+    PlatformError = "platform_error", 502, "The platform answered in a way we did not expect.";
+    PlatformUnavailable = "platform_unavailable", 502, "The platform is down or timed out; retry later.";
+    ServiceUnavailable = "service_unavailable", 503, "The database or the auth service is down or saturated (with `Retry-After`).";
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// `docs/api.md`'s error table, as generated from [`ErrorCode::ALL`].
+pub fn markdown_table() -> String {
+    let mut out = String::from("| status | code | meaning |\n| --- | --- | --- |\n");
+    for code in ErrorCode::ALL {
+        out.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            code.status().as_u16(),
+            code.as_str(),
+            code.meaning()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_with_an_error_status() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(
+                s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{s} is not snake_case"
+            );
+            let status = u16::from(code.status());
+            assert!((400..600).contains(&status), "{s}: {status}");
+        }
+    }
+}

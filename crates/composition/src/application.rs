@@ -159,7 +159,8 @@ impl Application {
         })
     }
 
-    /// Re-seals every stored token under the newest encryption key (`socialpub rotate-keys`).
+    /// Re-seals every stored token under the newest encryption key and envelope version
+    /// (`socialpub rotate-keys`).
     /// Safe while servers and workers run.
     pub async fn rotate_keys(&self) -> anyhow::Result<socialpub_application::ResealReport> {
         let report = self

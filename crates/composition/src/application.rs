@@ -131,6 +131,7 @@ impl Application {
         );
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
+            denied_ranges: settings.asset_url_deny_ranges.clone(),
             ..AssetFetchSettings::default()
         };
         let probe = Arc::new(HeaderProbe::new(Arc::new(HttpAssetFetcher::new(fetch))));

@@ -139,6 +139,7 @@ impl Application {
             database.connections(),
             probe,
             Arc::new(PlatformPolicyValidator::new(hashtag_policy(&settings)?)),
+            clock.clone(),
         );
         let api_state = ApiState {
             authenticator,

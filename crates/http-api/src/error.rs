@@ -335,6 +335,18 @@ impl From<ValidationError> for ApiError {
                 detail: error.to_string(),
                 field: Some("assets".into()),
             },
+            ValidationError::TooManyProbes { .. } => ApiError::Unprocessable {
+                code: "too_many_asset_probes",
+                detail: error.to_string(),
+                field: Some("assets".into()),
+            },
+            ValidationError::ProbeBudget(exceeded) => ApiError::Rejected {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "asset_probe_budget_exceeded",
+                detail: error.to_string(),
+                field: None,
+                retry_after: Some(exceeded.retry_after_seconds()),
+            },
             ValidationError::Repository(e) => e.into(),
         }
     }

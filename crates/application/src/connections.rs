@@ -15,7 +15,7 @@ use std::sync::Arc;
 use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
 use socialpub_ports::{
     Clock, ConnectionFilter, ConnectionRepository, OAuthStateStore, Page, PageRequest,
-    PlatformRegistry, SecretGenerator, TokenCipher,
+    PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot,
 };
 
 pub use authorize::AuthorizationStart;
@@ -83,21 +83,21 @@ impl ConnectionService {
             .ok_or(ConnectionError::NotFound(id))
     }
 
-    /// Tokens are sealed with the connection id as associated data, so a ciphertext copied
-    /// into another row does not open.
+    /// Tokens are sealed bound to their slot (connection and column), so a ciphertext copied
+    /// into another row, or swapped with its row's other token, does not open.
     fn seal(
         &self,
-        id: ConnectionId,
+        slot: TokenSlot,
         token: &SecretString,
     ) -> Result<EncryptedToken, ConnectionError> {
-        Ok(self.ports.cipher.seal(token, id.as_uuid().as_bytes())?)
+        Ok(self.ports.cipher.seal(token, slot)?)
     }
 
     fn open(
         &self,
-        id: ConnectionId,
+        slot: TokenSlot,
         token: &EncryptedToken,
     ) -> Result<SecretString, ConnectionError> {
-        Ok(self.ports.cipher.open(token, id.as_uuid().as_bytes())?)
+        Ok(self.ports.cipher.open(token, slot)?)
     }
 }

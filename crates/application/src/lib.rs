@@ -12,4 +12,7 @@ pub use connections::{
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
-pub use validation::{ContentToCheck, ValidationError, ValidationReport, ValidationService};
+pub use validation::{
+    BudgetExceeded, ContentToCheck, ProbeQuota, ValidationError, ValidationReport,
+    ValidationService,
+};

@@ -2,9 +2,15 @@
 
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use socialpub_domain::policy::{ContentDraft, PlatformPolicyValidator, Violation};
 use socialpub_domain::{Asset, AssetKind, ConnectionId, Platform, UserId};
-use socialpub_ports::{AssetMetadataProbe, ConnectionRepository, RepositoryError};
+use socialpub_ports::{AssetMetadataProbe, Clock, ConnectionRepository, RepositoryError};
+
+mod budget;
+
+use budget::ProbeBudget;
+pub use budget::{BudgetExceeded, ProbeQuota};
 
 /// A publish request's content, before any job exists.
 #[derive(Debug, Clone)]
@@ -41,6 +47,16 @@ pub enum ValidationError {
     /// More assets than any platform takes; refused before any file is fetched.
     #[error("at most {limit} assets can be checked at once, got {actual}")]
     TooManyAssets { limit: usize, actual: usize },
+    /// More distinct files without full metadata than one request may have read.
+    #[error(
+        "at most {limit} asset files can be read per request, {actual} lack metadata; \
+         send width, height, size_bytes and mime_type (and duration_seconds for videos) for \
+         the others"
+    )]
+    TooManyProbes { limit: usize, actual: usize },
+    /// The user's asset probes are spent for now; nothing was fetched.
+    #[error("too many asset files read recently; retry in {} s", .0.retry_after_seconds())]
+    ProbeBudget(BudgetExceeded),
     #[error(transparent)]
     Repository(#[from] RepositoryError),
 }
@@ -52,6 +68,7 @@ pub struct ValidationService {
     connections: Arc<dyn ConnectionRepository>,
     probe: Arc<dyn AssetMetadataProbe>,
     validator: Arc<PlatformPolicyValidator>,
+    budget: Arc<ProbeBudget>,
 }
 
 /// Metadata the rules use for this kind of asset, all present.
@@ -66,16 +83,26 @@ fn is_complete(asset: &Asset) -> bool {
 }
 
 impl ValidationService {
+    /// A service with the default [`ProbeQuota`]; `clock` times the per-user budget.
     pub fn new(
         connections: Arc<dyn ConnectionRepository>,
         probe: Arc<dyn AssetMetadataProbe>,
         validator: Arc<PlatformPolicyValidator>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             connections,
             probe,
             validator,
+            budget: Arc::new(ProbeBudget::new(ProbeQuota::default(), clock)),
         }
+    }
+
+    /// The same service with other probe bounds (and a fresh budget).
+    #[must_use]
+    pub fn with_probe_quota(mut self, quota: ProbeQuota) -> Self {
+        self.budget = Arc::new(ProbeBudget::new(quota, self.budget.clock()));
+        self
     }
 
     /// The platform whose rules apply: the connection's (scoped to `user`), else the named one.
@@ -116,25 +143,46 @@ impl ValidationService {
             .await?;
         let mut violations = Vec::new();
         let mut assets = content.assets;
-        // Files are probed concurrently: one slow host does not add up with the others.
-        let probes = assets
-            .iter()
-            .enumerate()
-            .filter(|(_, asset)| !is_complete(asset))
-            .map(|(index, asset)| {
-                let probe = Arc::clone(&self.probe);
-                let asset = asset.clone();
-                async move { (index, probe.probe(&asset).await) }
+        let groups = probe_groups(&assets);
+        let quota = self.budget.quota();
+        if groups.len() > quota.per_request {
+            return Err(ValidationError::TooManyProbes {
+                limit: quota.per_request,
+                actual: groups.len(),
             });
-        for (index, outcome) in futures_util::future::join_all(probes).await {
-            match outcome {
-                Ok(metadata) => {
-                    if let Some(asset) = assets.get_mut(index) {
-                        asset.metadata = metadata;
+        }
+        let _permit = if groups.is_empty() {
+            None
+        } else {
+            let count = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+            Some(
+                self.budget
+                    .acquire(user, count)
+                    .map_err(ValidationError::ProbeBudget)?,
+            )
+        };
+        // A few files at a time: one slow host does not add up with the others, and the
+        // request's outbound calls do not all leave at once. `buffered` keeps asset order.
+        let probes = groups.iter().map(|group| {
+            let probe = Arc::clone(&self.probe);
+            let asset = group.asset.clone();
+            async move { probe.probe(&asset).await }
+        });
+        let outcomes: Vec<_> = futures_util::stream::iter(probes)
+            .buffered(quota.concurrent_per_request.max(1))
+            .collect()
+            .await;
+        for (group, outcome) in groups.iter().zip(outcomes) {
+            for &index in &group.indices {
+                match &outcome {
+                    Ok(metadata) => {
+                        if let Some(asset) = assets.get_mut(index) {
+                            asset.metadata = metadata.clone();
+                        }
                     }
-                }
-                Err(error) => {
-                    violations.push(Violation::asset_unreachable(index, error.to_string()));
+                    Err(error) => {
+                        violations.push(Violation::asset_unreachable(index, error.to_string()));
+                    }
                 }
             }
         }
@@ -146,6 +194,31 @@ impl ValidationService {
             assets,
         })
     }
+}
+
+/// One file to probe and the positions of the assets it answers for.
+struct ProbeGroup {
+    asset: Asset,
+    indices: Vec<usize>,
+}
+
+/// The assets to probe, identical ones (same URL, kind and given metadata) grouped so their
+/// file is read once, in order of first appearance.
+fn probe_groups(assets: &[Asset]) -> Vec<ProbeGroup> {
+    let mut groups: Vec<ProbeGroup> = Vec::new();
+    for (index, asset) in assets.iter().enumerate() {
+        if is_complete(asset) {
+            continue;
+        }
+        match groups.iter_mut().find(|group| group.asset == *asset) {
+            Some(group) => group.indices.push(index),
+            None => groups.push(ProbeGroup {
+                asset: asset.clone(),
+                indices: vec![index],
+            }),
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod content_range;
 mod error_map;
 mod http_fetcher;
 mod image_header;
+mod ip_range;
 mod mime;
 mod mp4_layout;
 mod mp4_metadata;
@@ -24,6 +25,7 @@ mod target;
 
 pub use address_policy::{AddressPolicy, ForbiddenReason, classify_ip};
 pub use http_fetcher::HttpAssetFetcher;
+pub use ip_range::{IpRange, IpRangeError};
 pub use probe::HeaderProbe;
 pub use probe_limits::ProbeLimits;
 pub use redirect::{RedirectError, redirect_target};

@@ -1,6 +1,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::IpRange;
+
 /// How [`crate::HttpAssetFetcher`] reaches asset servers.
 ///
 /// The defaults suit production: private and local addresses are refused (DESIGN.md §5), and
@@ -14,6 +16,9 @@ pub struct AssetFetchSettings {
     /// Exact addresses (IP and port) that may be reached even when private addresses are
     /// refused: a local simulator, say, without opening the whole private range.
     pub extra_allowed_addresses: Vec<SocketAddr>,
+    /// Blocks never reached, even when private addresses are allowed: an operator's own
+    /// public ranges, say, or a provider's metadata service not known here.
+    pub denied_ranges: Vec<IpRange>,
     /// Deadline for DNS resolution plus the TCP/TLS connection.
     pub connect_timeout: Duration,
     /// Deadline for one whole operation (all redirect hops, headers and body).
@@ -52,6 +57,7 @@ impl Default for AssetFetchSettings {
         Self {
             allow_private_addresses: false,
             extra_allowed_addresses: Vec::new(),
+            denied_ranges: Vec::new(),
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             total_timeout: Self::DEFAULT_TOTAL_TIMEOUT,
             max_probe_bytes: Self::DEFAULT_MAX_PROBE_BYTES,

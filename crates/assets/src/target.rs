@@ -97,7 +97,7 @@ mod tests {
             assert!(
                 matches!(
                     check(raw, &strict()).await,
-                    Err(AssetFetchError::ForbiddenAddress(_))
+                    Err(AssetFetchError::ForbiddenAddress)
                 ),
                 "{raw}"
             );
@@ -111,7 +111,7 @@ mod tests {
     async fn names_resolving_to_loopback_are_refused() {
         assert!(matches!(
             check("http://localhost:9/", &strict()).await,
-            Err(AssetFetchError::ForbiddenAddress(_))
+            Err(AssetFetchError::ForbiddenAddress)
         ));
     }
 

@@ -131,6 +131,7 @@ impl Application {
         );
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
+            denied_ranges: settings.asset_url_deny_ranges.clone(),
             ..AssetFetchSettings::default()
         };
         let probe = Arc::new(HeaderProbe::new(Arc::new(HttpAssetFetcher::new(fetch))));
@@ -138,6 +139,7 @@ impl Application {
             database.connections(),
             probe,
             Arc::new(PlatformPolicyValidator::new(hashtag_policy(&settings)?)),
+            clock.clone(),
         );
         let api_state = ApiState {
             authenticator,
@@ -159,7 +161,8 @@ impl Application {
         })
     }
 
-    /// Re-seals every stored token under the newest encryption key (`socialpub rotate-keys`).
+    /// Re-seals every stored token under the newest encryption key and envelope version
+    /// (`socialpub rotate-keys`).
     /// Safe while servers and workers run.
     pub async fn rotate_keys(&self) -> anyhow::Result<socialpub_application::ResealReport> {
         let report = self

@@ -8,22 +8,24 @@ use socialpub_domain::EncryptedToken;
 use socialpub_ports::CipherError;
 use zeroize::Zeroizing;
 
-use crate::envelope::{BODY_START, Envelope, TAG_LEN, VERSION};
+use crate::envelope::{BODY_START, Envelope, TAG_LEN};
 use crate::key::TokenKey;
 
-/// Seals `plaintext` under `key` and `nonce` into a complete envelope.
+/// Seals `plaintext` under `key` and `nonce` into a complete envelope of `version`, whose
+/// associated data the caller built for that version.
 ///
 /// The caller must never pass the same nonce twice for one key: GCM then leaks the XOR of
 /// the plaintexts and lets tags be forged.
 pub(crate) fn seal_with_nonce(
     key: &TokenKey,
+    version: u8,
     nonce: [u8; NONCE_LEN],
     plaintext: &[u8],
     associated_data: &[u8],
 ) -> Result<EncryptedToken, CipherError> {
     // Zeroizing: if sealing fails, the buffer still holds the plaintext.
     let mut envelope = Zeroizing::new(Vec::with_capacity(BODY_START + plaintext.len() + TAG_LEN));
-    envelope.extend_from_slice(&[VERSION, key.id()]);
+    envelope.extend_from_slice(&[version, key.id()]);
     envelope.extend_from_slice(&nonce);
     envelope.extend_from_slice(plaintext);
     let tag = key

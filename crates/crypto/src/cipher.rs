@@ -6,10 +6,11 @@ use std::fmt;
 use ring::aead::NONCE_LEN;
 use ring::rand::{SecureRandom, SystemRandom};
 use socialpub_domain::{EncryptedToken, SecretString};
-use socialpub_ports::{CipherError, TokenCipher};
+use socialpub_ports::{CipherError, TokenCipher, TokenSlot};
 
 use crate::aead;
-use crate::envelope::Envelope;
+use crate::binding::associated_data;
+use crate::envelope::{Envelope, VERSION};
 use crate::key_ring::KeyRing;
 
 /// AES-256-GCM token encryption on ring, over a [`KeyRing`].
@@ -38,15 +39,16 @@ impl AesGcmTokenCipher {
         &self.keys
     }
 
-    /// Opens `sealed` with whichever key sealed it and seals the plaintext again under the
-    /// newest key, with a fresh nonce and the same associated data. For `rotate-keys`.
+    /// Opens `sealed` with whichever key and version sealed it and seals the plaintext again
+    /// under the newest key and version, with a fresh nonce, for the same slot. For
+    /// `rotate-keys`.
     pub fn reseal(
         &self,
         sealed: &EncryptedToken,
-        associated_data: &[u8],
+        slot: TokenSlot,
     ) -> Result<EncryptedToken, CipherError> {
-        let plaintext = self.open(sealed, associated_data)?;
-        self.seal(&plaintext, associated_data)
+        let plaintext = self.open(sealed, slot)?;
+        self.seal(&plaintext, slot)
     }
 
     fn fresh_nonce(&self) -> Result<[u8; NONCE_LEN], CipherError> {
@@ -62,27 +64,25 @@ impl TokenCipher for AesGcmTokenCipher {
     fn seal(
         &self,
         plaintext: &SecretString,
-        associated_data: &[u8],
+        slot: TokenSlot,
     ) -> Result<EncryptedToken, CipherError> {
         aead::seal_with_nonce(
             self.keys.newest(),
+            VERSION,
             self.fresh_nonce()?,
             plaintext.expose().as_bytes(),
-            associated_data,
+            &associated_data(VERSION, slot)?,
         )
     }
 
-    fn open(
-        &self,
-        sealed: &EncryptedToken,
-        associated_data: &[u8],
-    ) -> Result<SecretString, CipherError> {
+    fn open(&self, sealed: &EncryptedToken, slot: TokenSlot) -> Result<SecretString, CipherError> {
         let envelope = Envelope::parse(sealed.as_bytes())?;
         let key = self
             .keys
             .get(envelope.key_id)
             .ok_or(CipherError::UnknownKey(envelope.key_id))?;
-        let mut plaintext = aead::open(key, &envelope, associated_data)?;
+        let aad = associated_data(envelope.version, slot)?;
+        let mut plaintext = aead::open(key, &envelope, &aad)?;
         // Authentic but not UTF-8 cannot come from `seal`; treat it like any foreign bytes.
         // On failure the bytes go back into the zeroizing buffer before it is dropped.
         String::from_utf8(std::mem::take(&mut *plaintext))
@@ -94,11 +94,13 @@ impl TokenCipher for AesGcmTokenCipher {
     }
 
     /// True unless the token is a current-version envelope under the newest key. That
-    /// includes tokens under an unknown key or malformed ones: `reseal` then reports why it
-    /// cannot move them, which is what `rotate-keys` should tell the operator.
+    /// includes version-1 tokens (bound to the connection only), and tokens under an unknown
+    /// key or malformed ones: `reseal` then reports why it cannot move them, which is what
+    /// `rotate-keys` should tell the operator.
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool {
-        Envelope::parse(sealed.as_bytes())
-            .map_or(true, |envelope| envelope.key_id != self.keys.newest().id())
+        Envelope::parse(sealed.as_bytes()).map_or(true, |envelope| {
+            envelope.version != VERSION || envelope.key_id != self.keys.newest().id()
+        })
     }
 }
 

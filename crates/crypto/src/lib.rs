@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod aead;
+mod binding;
 mod cipher;
 mod envelope;
 mod key;

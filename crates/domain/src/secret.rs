@@ -1,9 +1,15 @@
 use std::fmt;
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 /// A secret string (access token, refresh token, client secret, PKCE verifier, key material).
 ///
 /// Debug and Display are redacted so a secret cannot reach a log line or an error message by
 /// accident; reading it takes an explicit `expose()`. Deliberately not `Serialize`.
+///
+/// The buffer is overwritten when the value is dropped, so a token does not linger in freed
+/// heap memory that a later allocation, a core dump or a swapped page could expose. Copies
+/// made with `expose().to_owned()` are the caller's to guard.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretString(String);
 
@@ -21,6 +27,20 @@ impl SecretString {
         self.0.is_empty()
     }
 }
+
+impl Zeroize for SecretString {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for SecretString {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SecretString {}
 
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,5 +76,21 @@ mod tests {
         assert!(!format!("{secret:?}").contains("canary"));
         assert!(!format!("{secret}").contains("canary"));
         assert_eq!(secret.expose(), "canary-7f3a");
+    }
+
+    fn wipes_itself_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secrets_are_wiped() {
+        wipes_itself_on_drop::<SecretString>();
+        let mut secret = SecretString::new("canary-7f3a");
+        let copy = secret.clone();
+        secret.zeroize();
+        assert!(secret.is_empty());
+        assert_eq!(
+            copy.expose(),
+            "canary-7f3a",
+            "a clone is a buffer of its own"
+        );
     }
 }

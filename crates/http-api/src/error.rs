@@ -318,6 +318,17 @@ impl From<ValidationError> for ApiError {
                 detail: error.to_string(),
                 field: Some("assets".into()),
             },
+            ValidationError::TooManyProbes { .. } => ApiError::Unprocessable {
+                code: ErrorCode::TooManyAssetProbes,
+                detail: error.to_string(),
+                field: Some("assets".into()),
+            },
+            ValidationError::ProbeBudget(exceeded) => ApiError::Rejected {
+                code: ErrorCode::AssetProbeBudgetExceeded,
+                detail: error.to_string(),
+                field: None,
+                retry_after: Some(exceeded.retry_after_seconds()),
+            },
             ValidationError::Repository(e) => e.into(),
         }
     }

@@ -72,7 +72,9 @@ error_codes! {
     PlatformNotEnabled = "platform_not_enabled", 422, "This server cannot connect the platform (no credentials, no simulator).";
     NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
     ScheduleInPast = "schedule_in_past", 422, "`scheduled_at` is not in the future.";
+    TooManyAssetProbes = "too_many_asset_probes", 422, "More distinct asset files need reading than one request may read; `field` is `assets`.";
     PlatformRejectedContent = "platform_rejected_content", 422, "The platform refused the content or media.";
+    AssetProbeBudgetExceeded = "asset_probe_budget_exceeded", 429, "This user's budget of asset reads is spent for now (with `Retry-After`).";
     PlatformRateLimited = "platform_rate_limited", 429, "The platform's rate limit is reached (with `Retry-After` when it says).";
     HeadersTooLarge = "headers_too_large", 431, "The request headers are too large.";
     InternalError = "internal_error", 500, "Our fault; the details are only in the log, under the request id.";

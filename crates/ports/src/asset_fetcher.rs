@@ -11,9 +11,11 @@ pub struct RemoteAssetInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AssetFetchError {
-    /// The URL resolves to an address we must not reach (loopback, private, link-local).
-    #[error("asset url points to a forbidden address: {0}")]
-    ForbiddenAddress(String),
+    /// The URL resolves to an address we must not reach (not globally reachable, a cloud
+    /// metadata service, or deny-listed). Which one is logged, never told: the answer would
+    /// help map the network behind the service.
+    #[error("asset url points to an address that is not publicly reachable")]
+    ForbiddenAddress,
     #[error("asset server answered HTTP {0}")]
     Status(u16),
     #[error("asset server did not answer in time")]

@@ -34,4 +34,4 @@ pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
     PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
 };
-pub use token_cipher::{CipherError, SecretGenerator, TokenCipher};
+pub use token_cipher::{CipherError, SecretGenerator, TokenCipher, TokenField, TokenSlot};

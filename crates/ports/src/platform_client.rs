@@ -166,6 +166,13 @@ pub trait PlatformClient: Send + Sync {
         false
     }
 
+    /// True when one grant reaches several accounts kept as separate connections (Facebook
+    /// Pages under one user token, LinkedIn organizations under one member token): revoking
+    /// it for one connection would cut off the others, so it is revoked with the last one.
+    fn accounts_share_grant(&self) -> bool {
+        false
+    }
+
     /// The publishable accounts the grant reaches (several for Facebook Pages or LinkedIn
     /// organizations).
     async fn list_accounts(

@@ -1,10 +1,10 @@
-use socialpub_domain::{EncryptedToken, SecretString};
+use socialpub_domain::{ConnectionId, EncryptedToken, SecretString};
 
 /// Why a token could not be sealed or opened. Never carries key or token material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CipherError {
-    /// The ciphertext was tampered with, truncated, moved to another row (wrong associated
-    /// data) or sealed under a key this process does not have.
+    /// The ciphertext was tampered with, truncated, moved to another row or token column
+    /// (another slot) or sealed under a key this process does not have.
     #[error("the token cannot be decrypted")]
     Undecryptable,
     /// The ciphertext names a key id that is not loaded.
@@ -17,23 +17,65 @@ pub enum CipherError {
     RandomUnavailable,
 }
 
-/// Encrypts platform tokens at rest. `associated_data` binds a ciphertext to its row (the
-/// connection id) so it cannot be moved to another one. CPU-only, hence not async.
+/// Which of a connection's two tokens a ciphertext holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenField {
+    Access,
+    Refresh,
+}
+
+impl TokenField {
+    /// The name a cipher binds into the ciphertext. Stored tokens depend on it: renaming one
+    /// makes every token sealed under the old name unreadable.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Access => "access_token",
+            Self::Refresh => "refresh_token",
+        }
+    }
+}
+
+/// Where a sealed token lives: a connection's access or refresh token. A cipher binds a
+/// ciphertext to its slot, so one copied into another row, or into the other token column of
+/// its own row, does not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenSlot {
+    pub connection: ConnectionId,
+    pub field: TokenField,
+}
+
+impl TokenSlot {
+    #[must_use]
+    pub const fn access(connection: ConnectionId) -> Self {
+        Self {
+            connection,
+            field: TokenField::Access,
+        }
+    }
+
+    #[must_use]
+    pub const fn refresh(connection: ConnectionId) -> Self {
+        Self {
+            connection,
+            field: TokenField::Refresh,
+        }
+    }
+}
+
+/// Encrypts platform tokens at rest, each bound to its [`TokenSlot`]. CPU-only, hence not
+/// async.
 pub trait TokenCipher: Send + Sync {
     fn seal(
         &self,
         plaintext: &SecretString,
-        associated_data: &[u8],
+        slot: TokenSlot,
     ) -> Result<EncryptedToken, CipherError>;
 
-    fn open(
-        &self,
-        sealed: &EncryptedToken,
-        associated_data: &[u8],
-    ) -> Result<SecretString, CipherError>;
+    fn open(&self, sealed: &EncryptedToken, slot: TokenSlot) -> Result<SecretString, CipherError>;
 
-    /// True when the token was sealed under a key other than the newest, so key rotation
-    /// knows what to re-seal.
+    /// True when the token is not in the newest form (sealed under an older key, or in an
+    /// older layout that bound less), so key rotation knows what to re-seal.
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool;
 }
 

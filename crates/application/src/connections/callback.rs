@@ -1,7 +1,7 @@
 use socialpub_domain::{
     ConnectionId, NewConnection, Platform, SecretString, SocialConnection, TokenUpdate, UserId,
 };
-use socialpub_ports::{AccountKind, PlatformAccount, TokenGrant};
+use socialpub_ports::{AccountKind, PlatformAccount, TokenGrant, TokenSlot};
 use time::OffsetDateTime;
 
 use super::{ConnectionError, ConnectionService};
@@ -122,8 +122,10 @@ impl ConnectionService {
             None => (&grant.access_token, grant.expires_in),
         };
         let refresh = grant.refresh_token.as_ref();
-        let access_token_encrypted = self.seal(id, access)?;
-        let refresh_token_encrypted = refresh.map(|r| self.seal(id, r)).transpose()?;
+        let access_token_encrypted = self.seal(TokenSlot::access(id), access)?;
+        let refresh_token_encrypted = refresh
+            .map(|r| self.seal(TokenSlot::refresh(id), r))
+            .transpose()?;
         let expires_at = expires_in.map(|d| now + d);
         let refresh_expires_at = refresh.and(grant.refresh_expires_in).map(|d| now + d);
         let connection = match existing {

@@ -1,5 +1,5 @@
-use socialpub_domain::{ConnectionId, Platform, UserId};
-use socialpub_ports::{ConnectionFilter, PageRequest};
+use socialpub_domain::{ConnectionId, UserId};
+use socialpub_ports::{ConnectionFilter, PageRequest, PlatformClient, TokenSlot};
 
 use super::{ConnectionError, ConnectionService};
 
@@ -17,16 +17,18 @@ impl ConnectionService {
     /// Revokes the grant at the platform, then deletes the connection whatever the platform
     /// said: a user who asks to disconnect is disconnected.
     ///
-    /// Facebook and LinkedIn grants reach several accounts; revoking one would cut off the
-    /// others, so those are revoked with the user's last connection on that platform.
+    /// Where one grant reaches several accounts ([`PlatformClient::accounts_share_grant`]),
+    /// revoking it for one would cut off the others, so it is revoked with the user's last
+    /// connection on that platform.
     pub async fn disconnect(
         &self,
         user: &UserId,
         id: ConnectionId,
     ) -> Result<Disconnected, ConnectionError> {
         let connection = self.get(user, id).await?;
-        let shares_grant = matches!(connection.platform, Platform::Facebook | Platform::Linkedin)
-            && {
+        let client = self.ports.platforms.client(connection.platform);
+        let shares_grant = match &client {
+            Some(client) if client.accounts_share_grant() => {
                 let filter = ConnectionFilter {
                     platform: Some(connection.platform),
                     status: None,
@@ -37,11 +39,16 @@ impl ConnectionService {
                     .await?
                     .total
                     > 1
-            };
+            }
+            _ => false,
+        };
         let (revoked, revoke_note) = if shares_grant {
             (false, Some("other connected accounts share this authorization; it is revoked with the last of them".to_owned()))
         } else {
-            match self.revoke_at_platform(&connection).await {
+            match self
+                .revoke_at_platform(client.as_deref(), &connection)
+                .await
+            {
                 Ok(()) => (true, None),
                 Err(note) => (false, Some(note)),
             }
@@ -59,25 +66,25 @@ impl ConnectionService {
 
     async fn revoke_at_platform(
         &self,
+        client: Option<&dyn PlatformClient>,
         connection: &socialpub_domain::SocialConnection,
     ) -> Result<(), String> {
-        let client = self
-            .ports
-            .platforms
-            .client(connection.platform)
-            .ok_or_else(|| {
-                format!(
-                    "{} is not enabled on this server",
-                    connection.platform.display_name()
-                )
-            })?;
+        let client = client.ok_or_else(|| {
+            format!(
+                "{} is not enabled on this server",
+                connection.platform.display_name()
+            )
+        })?;
         let access = self
-            .open(connection.id, &connection.access_token_encrypted)
+            .open(
+                TokenSlot::access(connection.id),
+                &connection.access_token_encrypted,
+            )
             .map_err(|e| e.to_string())?;
         let refresh = connection
             .refresh_token_encrypted
             .as_ref()
-            .map(|t| self.open(connection.id, t))
+            .map(|t| self.open(TokenSlot::refresh(connection.id), t))
             .transpose()
             .map_err(|e| e.to_string())?;
         client.revoke(&access, refresh.as_ref()).await.map_err(|e| {

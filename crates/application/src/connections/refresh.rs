@@ -1,6 +1,6 @@
 use socialpub_domain::{ConnectionId, SecretString, SocialConnection, TokenUpdate, UserId};
 use socialpub_ports::{
-    PlatformClient, PlatformError, PlatformErrorKind, RepositoryError, TokenGrant,
+    PlatformClient, PlatformError, PlatformErrorKind, RepositoryError, TokenGrant, TokenSlot,
 };
 
 use super::{ConnectionError, ConnectionService};
@@ -41,7 +41,7 @@ impl ConnectionService {
                 .refresh_locked(user, id, Some(self.policy.refresh_skew))
                 .await?;
         }
-        let token = self.open(id, &connection.access_token_encrypted)?;
+        let token = self.open(TokenSlot::access(id), &connection.access_token_encrypted)?;
         Ok((connection, token))
     }
 
@@ -133,7 +133,7 @@ impl ConnectionService {
             .platforms
             .client(connection.platform)
             .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
-        let refresh_token = self.open(id, &sealed_refresh)?;
+        let refresh_token = self.open(TokenSlot::refresh(id), &sealed_refresh)?;
         match refreshed_tokens(client.as_ref(), &connection, &refresh_token).await {
             Ok(RefreshedTokens {
                 grant,
@@ -142,11 +142,11 @@ impl ConnectionService {
             }) => {
                 let now = self.ports.clock.now();
                 let update = TokenUpdate {
-                    access_token_encrypted: self.seal(id, &access_token)?,
+                    access_token_encrypted: self.seal(TokenSlot::access(id), &access_token)?,
                     refresh_token_encrypted: grant
                         .refresh_token
                         .as_ref()
-                        .map(|r| self.seal(id, r))
+                        .map(|r| self.seal(TokenSlot::refresh(id), r))
                         .transpose()?,
                     expires_at: expires_in.map(|d| now + d),
                     refresh_expires_at: grant.refresh_expires_in.map(|d| now + d),

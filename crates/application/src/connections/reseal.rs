@@ -1,5 +1,5 @@
 use socialpub_domain::{ConnectionId, UserId};
-use socialpub_ports::RepositoryError;
+use socialpub_ports::{RepositoryError, TokenSlot};
 
 use super::{ConnectionError, ConnectionService};
 
@@ -15,8 +15,8 @@ pub struct ResealReport {
 }
 
 impl ConnectionService {
-    /// Re-seals every stored token that is not under the newest key, while the service keeps
-    /// running: each connection is rewritten under its refresh lock, so a concurrent refresh
+    /// Re-seals every stored token that is not in the newest form (under the newest key, bound
+    /// to its slot), while the service keeps running: each connection is rewritten under its refresh lock, so a concurrent refresh
     /// is never overwritten with stale tokens.
     pub async fn reseal_all(&self, batch: u32) -> Result<ResealReport, RepositoryError> {
         let mut report = ResealReport::default();
@@ -69,11 +69,12 @@ impl ConnectionService {
             let Some(mut connection) = self.ports.connections.get(user, id).await? else {
                 return Ok(true);
             };
-            let access = self.open(id, &connection.access_token_encrypted)?;
-            connection.access_token_encrypted = self.seal(id, &access)?;
+            let access = self.open(TokenSlot::access(id), &connection.access_token_encrypted)?;
+            connection.access_token_encrypted = self.seal(TokenSlot::access(id), &access)?;
             if let Some(refresh) = &connection.refresh_token_encrypted {
-                let refresh = self.open(id, refresh)?;
-                connection.refresh_token_encrypted = Some(self.seal(id, &refresh)?);
+                let refresh = self.open(TokenSlot::refresh(id), refresh)?;
+                connection.refresh_token_encrypted =
+                    Some(self.seal(TokenSlot::refresh(id), &refresh)?);
             }
             self.ports.connections.save(&connection).await?;
             Ok(true)

@@ -5,7 +5,7 @@ use socialpub_ports::fakes::{
     FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryOAuthStateStore,
     ManualClock, SequentialSecrets, StaticPlatformRegistry,
 };
-use socialpub_ports::{AccountKind, ConnectionRepository, PageRequest, TokenCipher};
+use socialpub_ports::{AccountKind, ConnectionRepository, PageRequest, TokenCipher, TokenSlot};
 use time::Duration;
 use time::macros::datetime;
 use url::Url;
@@ -23,10 +23,12 @@ fn world_with(x: FakePlatformClient, personal_linkedin: bool) -> World {
     let clock = Arc::new(ManualClock::new(datetime!(2026-04-01 08:00 UTC)));
     let repo = Arc::new(InMemoryConnectionRepository::default());
     let x = Arc::new(x);
-    let linkedin = FakePlatformClient::new(Platform::Linkedin).with_accounts(&[
-        ("urn:li:person:1", "Me", AccountKind::Personal),
-        ("urn:li:organization:2", "Acme", AccountKind::Organization),
-    ]);
+    let linkedin = FakePlatformClient::new(Platform::Linkedin)
+        .with_accounts(&[
+            ("urn:li:person:1", "Me", AccountKind::Personal),
+            ("urn:li:organization:2", "Acme", AccountKind::Organization),
+        ])
+        .sharing_one_grant();
     let platforms = StaticPlatformRegistry::default()
         .with(x.clone())
         .with(Arc::new(linkedin));
@@ -313,8 +315,11 @@ async fn a_refused_refresh_marks_the_connection_needs_reauth() {
     w.service.refresh(&alice(), id).await.unwrap();
     // Put back the first, now spent, refresh token: the platform refuses it as invalid_grant.
     let mut stale = w.repo.get(&alice(), id).await.unwrap().unwrap();
-    stale.refresh_token_encrypted =
-        Some(w.service.seal(id, &SecretString::new("refresh-0")).unwrap());
+    stale.refresh_token_encrypted = Some(
+        w.service
+            .seal(TokenSlot::refresh(id), &SecretString::new("refresh-0"))
+            .unwrap(),
+    );
     w.repo.save(&stale).await.unwrap();
     let err = w.service.refresh(&alice(), id).await.unwrap_err();
     assert!(matches!(err, ConnectionError::NeedsReauth(_)));
@@ -422,4 +427,24 @@ async fn rotation_skips_a_connection_being_refreshed() {
         .unwrap();
     let report = w.service.reseal_all(10).await.unwrap();
     assert_eq!((report.resealed, report.busy), (0, 1));
+}
+
+#[tokio::test]
+async fn accounts_with_grants_of_their_own_are_each_revoked() {
+    let w = world_with(
+        FakePlatformClient::new(Platform::X).with_accounts(&[
+            ("1", "@one", AccountKind::Personal),
+            ("2", "@two", AccountKind::Personal),
+        ]),
+        true,
+    );
+    let done = connect(&w, Platform::X).await;
+    assert_eq!(done.connections.len(), 2);
+    let first = w
+        .service
+        .disconnect(&alice(), done.connections[0].id)
+        .await
+        .unwrap();
+    assert!(first.revoked, "{:?}", first.revoke_note);
+    assert_eq!(w.x.revoked_tokens().len(), 1);
 }

@@ -5,8 +5,8 @@ use socialpub_domain::{
     Asset, AssetMetadata, AssetUrl, ConnectionId, EncryptedToken, NewConnection, Platform,
     SocialConnection, UserId,
 };
-use socialpub_ports::ConnectionRepository;
-use socialpub_ports::fakes::{InMemoryConnectionRepository, StaticAssetProbe};
+use socialpub_ports::fakes::{InMemoryConnectionRepository, ManualClock, StaticAssetProbe};
+use socialpub_ports::{AssetFetchError, ConnectionRepository};
 use time::macros::datetime;
 
 use super::*;
@@ -34,6 +34,7 @@ fn service() -> (
         repo.clone(),
         probe.clone(),
         Arc::new(PlatformPolicyValidator::default()),
+        Arc::new(ManualClock::new(datetime!(2026-04-01 08:00 UTC))),
     );
     (service, repo, probe)
 }
@@ -191,4 +192,165 @@ async fn more_assets_than_any_platform_takes_are_refused_before_probing() {
         ValidationError::TooManyAssets { actual: 36, .. }
     ));
     assert_eq!(probe.probes(), 0);
+}
+
+fn unknown_images(count: usize) -> Vec<Asset> {
+    (0..count)
+        .map(|i| {
+            image(
+                &format!("https://cdn.example/{i}.png"),
+                AssetMetadata::default(),
+            )
+        })
+        .collect()
+}
+
+fn quota(per_request: usize, per_user_per_minute: u32) -> ProbeQuota {
+    ProbeQuota {
+        per_request,
+        concurrent_per_request: 4,
+        concurrent_requests_per_user: 2,
+        per_user_per_minute,
+    }
+}
+
+#[tokio::test]
+async fn the_same_file_named_twice_is_read_once() {
+    let (service, _, probe) = service();
+    probe.insert(
+        "https://cdn.example/a.png",
+        AssetMetadata {
+            width: Some(1080),
+            height: Some(1080),
+            size_bytes: Some(1_000),
+            mime_type: Some("image/png".into()),
+            ..Default::default()
+        },
+    );
+    let same = image("https://cdn.example/a.png", AssetMetadata::default());
+    let report = service
+        .validate(
+            &alice(),
+            content(
+                Some(Platform::Instagram),
+                None,
+                "hi",
+                vec![same.clone(), same],
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(probe.probes(), 1);
+    assert!(report.assets.iter().all(|a| a.metadata.width == Some(1080)));
+}
+
+#[tokio::test]
+async fn more_files_to_read_than_one_request_may_is_refused_before_probing() {
+    let (service, _, probe) = service();
+    let service = service.with_probe_quota(quota(3, 100));
+    let err = service
+        .validate(
+            &alice(),
+            content(Some(Platform::Instagram), None, "hi", unknown_images(4)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooManyProbes {
+            limit: 3,
+            actual: 4
+        }
+    ));
+    assert_eq!(probe.probes(), 0);
+}
+
+#[tokio::test]
+async fn a_user_whose_probes_are_spent_waits_and_others_do_not() {
+    let (service, _, probe) = service();
+    let service = service.with_probe_quota(quota(10, 12));
+    let ask = |user: &'static str, count: usize| {
+        let service = service.clone();
+        async move {
+            service
+                .validate(
+                    &UserId::parse(user).unwrap(),
+                    content(Some(Platform::Instagram), None, "hi", unknown_images(count)),
+                )
+                .await
+        }
+    };
+    ask("alice", 10).await.unwrap();
+    let err = ask("alice", 3).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ValidationError::ProbeBudget(BudgetExceeded::Spent {
+                retry_after_seconds: 60
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(probe.probes(), 10, "the refused request read nothing");
+    ask("alice", 2).await.unwrap();
+    ask("bob", 10).await.unwrap();
+    assert!(
+        ask("alice", 0).await.is_ok(),
+        "content needing no probe costs nothing"
+    );
+}
+
+/// Yields once inside every probe and records how many were running at the same time.
+#[derive(Default)]
+struct CountingProbe {
+    running: std::sync::Mutex<(usize, usize)>,
+}
+
+#[async_trait::async_trait]
+impl AssetMetadataProbe for CountingProbe {
+    async fn probe(&self, _asset: &Asset) -> Result<AssetMetadata, AssetFetchError> {
+        {
+            let mut running = self.running.lock().unwrap();
+            running.0 += 1;
+            running.1 = running.1.max(running.0);
+        }
+        tokio::task::yield_now().await;
+        self.running.lock().unwrap().0 -= 1;
+        Err(AssetFetchError::Status(404))
+    }
+}
+
+#[tokio::test]
+async fn one_request_reads_only_a_few_files_at_a_time() {
+    let probe = Arc::new(CountingProbe::default());
+    let service = ValidationService::new(
+        Arc::new(InMemoryConnectionRepository::default()),
+        probe.clone(),
+        Arc::new(PlatformPolicyValidator::default()),
+        Arc::new(ManualClock::new(datetime!(2026-04-01 08:00 UTC))),
+    )
+    .with_probe_quota(ProbeQuota {
+        concurrent_per_request: 2,
+        ..quota(10, 100)
+    });
+    let report = service
+        .validate(
+            &alice(),
+            content(Some(Platform::Instagram), None, "hi", unknown_images(6)),
+        )
+        .await
+        .unwrap();
+    let unreachable: Vec<_> = report
+        .violations
+        .iter()
+        .filter(|v| v.code == "asset_unreachable")
+        .map(|v| v.field.clone())
+        .collect();
+    assert_eq!(unreachable.len(), 6);
+    assert_eq!(
+        unreachable[0], "assets[0].url",
+        "violations keep asset order"
+    );
+    assert_eq!(unreachable[5], "assets[5].url");
+    assert_eq!(probe.running.lock().unwrap().1, 2);
 }

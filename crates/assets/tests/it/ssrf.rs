@@ -16,7 +16,7 @@ fn strict() -> HttpAssetFetcher {
 }
 
 fn forbidden<T: std::fmt::Debug>(result: Result<T, AssetFetchError>) -> bool {
-    matches!(result, Err(AssetFetchError::ForbiddenAddress(_)))
+    matches!(result, Err(AssetFetchError::ForbiddenAddress))
 }
 
 async fn answering_server() -> MockServer {
@@ -63,6 +63,48 @@ async fn private_link_local_and_local_names_are_refused() {
         assert!(forbidden(fetcher.info(&url).await), "{raw}");
         assert!(forbidden(fetcher.read_range(&url, 0, 16).await), "{raw}");
     }
+}
+
+#[tokio::test]
+async fn special_purpose_metadata_and_embedded_forms_are_refused() {
+    let fetcher = strict();
+    for raw in [
+        "http://192.0.2.10/a.png",
+        "http://198.51.100.10/a.png",
+        "http://203.0.113.10/a.png",
+        "http://192.0.0.8/a.png",
+        "http://198.18.0.1/a.png",
+        "http://240.0.0.1/a.png",
+        "http://168.63.129.16/machine",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://[2001:db8::1]/a.png",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+        "http://[64:ff9b:1::1]/a.png",
+        "http://[2002:7f00:1::1]/a.png",
+        "http://[2001::1]/a.png",
+        "http://[::127.0.0.1]/a.png",
+    ] {
+        let url = AssetUrl::parse(raw).unwrap();
+        let error = fetcher.info(&url).await.unwrap_err();
+        assert_eq!(error, AssetFetchError::ForbiddenAddress, "{raw}");
+        assert!(
+            !error.to_string().contains("documentation") && !error.to_string().contains(':'),
+            "one generic message, no range or address: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_deny_list_holds_even_where_private_addresses_are_allowed() {
+    let server = answering_server().await;
+    let port = server.address().port();
+    let fetcher = HttpAssetFetcher::new(AssetFetchSettings {
+        denied_ranges: socialpub_assets::IpRange::parse_list("127.0.0.0/8").unwrap(),
+        ..AssetFetchSettings::allowing_private_addresses()
+    });
+    let url = AssetUrl::parse(&format!("http://127.0.0.1:{port}/a.png")).unwrap();
+    assert!(forbidden(fetcher.info(&url).await));
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -71,6 +71,7 @@ raw_settings!(
     enable_linkedin_personal_publishing,
     enable_advanced_insights_fetching,
     allow_private_asset_urls,
+    asset_url_deny_cidrs,
     banned_hashtags_file,
     platform_simulator,
     platform_simulator_port,

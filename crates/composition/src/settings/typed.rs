@@ -2,6 +2,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use socialpub_assets::IpRange;
 use socialpub_domain::{Platform, SecretString};
 use time::Duration;
 use url::Url;
@@ -90,6 +91,8 @@ pub struct Settings {
     pub enable_linkedin_personal_publishing: bool,
     pub enable_advanced_insights_fetching: bool,
     pub allow_private_asset_urls: bool,
+    /// Address blocks asset URLs never reach, on top of the built-in special-purpose ranges.
+    pub asset_url_deny_ranges: Vec<IpRange>,
     /// Replaces the built-in banned hashtag list when set.
     pub banned_hashtags_file: Option<PathBuf>,
     pub platform_simulator: SimulatorMode,
@@ -306,6 +309,10 @@ impl Settings {
                 &raw.allow_private_asset_urls,
                 false,
             )?,
+            asset_url_deny_ranges: IpRange::parse_list(
+                non_empty(&raw.asset_url_deny_cidrs).unwrap_or_default(),
+            )
+            .map_err(|e| SettingsError::new("asset_url_deny_cidrs", e.to_string()))?,
             banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
             platform_simulator: match non_empty(&raw.platform_simulator)
                 .map(str::to_ascii_lowercase)

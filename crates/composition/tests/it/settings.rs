@@ -106,6 +106,11 @@ fn a_malformed_setting_is_reported_by_its_variable_name() {
             "-5",
             "invalid setting JOB_LEASE_SECONDS",
         ),
+        (
+            "ASSET_URL_DENY_CIDRS",
+            "10.0.0.0/8, 10.0.0.0/33",
+            "invalid setting ASSET_URL_DENY_CIDRS: `10.0.0.0/33` is not an IP address or CIDR block",
+        ),
     ];
     for (variable, value, expected) in cases {
         let error = load(&sources(dir.path(), &[(variable, value)]))
@@ -114,6 +119,30 @@ fn a_malformed_setting_is_reported_by_its_variable_name() {
         assert!(error.starts_with(expected), "{variable}={value}: {error}");
         assert_eq!(error.lines().count(), 1);
     }
+}
+
+#[test]
+fn the_asset_deny_list_is_parsed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = load(&sources(
+        dir.path(),
+        &[(
+            "ASSET_URL_DENY_CIDRS",
+            "203.0.113.0/24, 2001:db8:1::/48 198.51.100.7",
+        )],
+    ))
+    .unwrap();
+    let ranges: Vec<String> = settings
+        .asset_url_deny_ranges
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        ranges,
+        ["203.0.113.0/24", "2001:db8:1::/48", "198.51.100.7/32"]
+    );
+    let unset = load(&sources(dir.path(), &[])).unwrap();
+    assert!(unset.asset_url_deny_ranges.is_empty());
 }
 
 #[test]

@@ -93,6 +93,7 @@ impl World {
                 self.connections.clone(),
                 self.probe.clone(),
                 Arc::new(PlatformPolicyValidator::default()),
+                self.clock.clone(),
             ),
             connect_result_url: self.connect_result_url.clone(),
             metrics: Arc::default(),

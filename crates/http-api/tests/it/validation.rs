@@ -175,3 +175,54 @@ async fn the_rules_catalog_is_versioned_and_cacheable() {
     assert_eq!(status, 404);
     envelope(&body, "not_found");
 }
+
+fn unknown_images(count: usize, tag: &str) -> serde_json::Value {
+    (0..count)
+        .map(|i| json!({"url": format!("https://cdn.example/{tag}-{i}.png"), "type": "image"}))
+        .collect()
+}
+
+#[actix_web::test]
+async fn asset_reads_are_bounded_per_request_and_per_user() {
+    let world = World::default();
+    let app = world.app().await;
+    let quota = socialpub_application::ProbeQuota::default();
+    let validate = |assets: serde_json::Value| {
+        TestRequest::post()
+            .uri("/api/v1/validate")
+            .insert_header(bearer(ALICE_TOKEN))
+            .set_json(json!({"platform": "instagram", "text_content": "hi", "assets": assets}))
+    };
+
+    let (status, _, body) =
+        send(&app, validate(unknown_images(quota.per_request + 1, "big"))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        envelope(&body, "too_many_asset_probes").field.as_deref(),
+        Some("assets")
+    );
+    assert_eq!(world.probe.probes(), 0);
+
+    let full_requests = quota.per_user_per_minute as usize / quota.per_request;
+    for round in 0..full_requests {
+        let (status, _, body) = send(
+            &app,
+            validate(unknown_images(quota.per_request, &round.to_string())),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, headers, body) = send(
+        &app,
+        validate(unknown_images(quota.per_request, "one-more")),
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    envelope(&body, "asset_probe_budget_exceeded");
+    assert_eq!(headers.get("retry-after").unwrap(), "60");
+    assert_eq!(
+        world.probe.probes() as usize,
+        full_requests * quota.per_request,
+        "the refused request read nothing"
+    );
+}

@@ -111,6 +111,11 @@ impl PlatformClient for FacebookClient {
         true
     }
 
+    /// Every Page token derives from the one user token that revocation withdraws.
+    fn accounts_share_grant(&self) -> bool {
+        true
+    }
+
     async fn list_accounts(
         &self,
         grant: &TokenGrant,

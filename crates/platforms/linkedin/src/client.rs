@@ -118,6 +118,11 @@ impl PlatformClient for LinkedinClient {
         self.revoke_token(access_token).await
     }
 
+    /// The member and the organizations they administer all publish with the member's token.
+    fn accounts_share_grant(&self) -> bool {
+        true
+    }
+
     async fn list_accounts(
         &self,
         grant: &TokenGrant,

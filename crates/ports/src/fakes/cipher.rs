@@ -1,9 +1,9 @@
 use socialpub_domain::{EncryptedToken, SecretString};
 
-use crate::{CipherError, TokenCipher};
+use crate::{CipherError, TokenCipher, TokenSlot};
 
-/// A reversible stand-in for the AES-GCM cipher that still checks associated data, so tests
-/// catch a token opened for the wrong row. It hides nothing; never use it outside tests.
+/// A reversible stand-in for the AES-GCM cipher that still checks the slot, so tests catch a
+/// token opened for the wrong row or column. It hides nothing; never use it outside tests.
 #[derive(Debug, Default, Clone)]
 pub struct FakeTokenCipher {
     key_id: u8,
@@ -17,7 +17,12 @@ impl FakeTokenCipher {
 }
 
 impl TokenCipher for FakeTokenCipher {
-    fn seal(&self, plaintext: &SecretString, aad: &[u8]) -> Result<EncryptedToken, CipherError> {
+    fn seal(
+        &self,
+        plaintext: &SecretString,
+        slot: TokenSlot,
+    ) -> Result<EncryptedToken, CipherError> {
+        let aad = &slot_bytes(slot);
         let aad_len = u32::try_from(aad.len()).map_err(|_| CipherError::SealFailed)?;
         let mut bytes = vec![self.key_id];
         bytes.extend_from_slice(&aad_len.to_be_bytes());
@@ -26,7 +31,8 @@ impl TokenCipher for FakeTokenCipher {
         Ok(EncryptedToken::from_bytes(bytes))
     }
 
-    fn open(&self, sealed: &EncryptedToken, aad: &[u8]) -> Result<SecretString, CipherError> {
+    fn open(&self, sealed: &EncryptedToken, slot: TokenSlot) -> Result<SecretString, CipherError> {
+        let aad = slot_bytes(slot);
         let bytes = sealed.as_bytes();
         let len_bytes: [u8; 4] = bytes
             .get(1..5)
@@ -55,4 +61,10 @@ impl TokenCipher for FakeTokenCipher {
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool {
         sealed.as_bytes().first() != Some(&self.key_id)
     }
+}
+
+fn slot_bytes(slot: TokenSlot) -> Vec<u8> {
+    let mut bytes = slot.connection.as_uuid().as_bytes().to_vec();
+    bytes.extend_from_slice(slot.field.as_str().as_bytes());
+    bytes
 }

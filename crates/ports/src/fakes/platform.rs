@@ -20,6 +20,7 @@ pub struct FakePlatformClient {
     accounts: Vec<(String, String, AccountKind)>,
     revoked: Mutex<Vec<String>>,
     refreshes: Mutex<u32>,
+    shares_grant: bool,
 }
 
 impl FakePlatformClient {
@@ -33,7 +34,14 @@ impl FakePlatformClient {
             )],
             revoked: Mutex::new(Vec::new()),
             refreshes: Mutex::new(0),
+            shares_grant: false,
         }
+    }
+
+    /// Its accounts share one grant, as Facebook Pages and LinkedIn organizations do.
+    pub fn sharing_one_grant(mut self) -> Self {
+        self.shares_grant = true;
+        self
     }
 
     pub fn with_accounts(mut self, accounts: &[(&str, &str, AccountKind)]) -> Self {
@@ -83,6 +91,10 @@ impl PlatformClient for FakePlatformClient {
 
     fn uses_pkce(&self) -> bool {
         true
+    }
+
+    fn accounts_share_grant(&self) -> bool {
+        self.shares_grant
     }
 
     fn authorization_url(&self, request: &AuthorizationRequest<'_>) -> Url {

@@ -6,7 +6,7 @@ use socialpub_crypto::{AesGcmTokenCipher, KeyRing, TokenKey};
 use socialpub_domain::{ConnectionId, Platform, SecretString, UserId};
 use socialpub_http_api::contract::assert_documented;
 use socialpub_persistence::{Database, PoolSettings};
-use socialpub_ports::TokenCipher;
+use socialpub_ports::{TokenCipher, TokenSlot};
 use std::net::TcpListener;
 
 use super::logs;
@@ -176,7 +176,7 @@ impl Server {
         let ring = KeyRing::from_config(Some(self.encryption_key.expose()), None).unwrap();
         let cipher = AesGcmTokenCipher::new(ring);
         let plaintext = cipher
-            .open(&connection.access_token_encrypted, id.as_uuid().as_bytes())
+            .open(&connection.access_token_encrypted, TokenSlot::access(id))
             .unwrap();
         (connection.access_token_encrypted.into_bytes(), plaintext)
     }

@@ -200,3 +200,9 @@ async fn an_expired_user_token_is_an_auth_error() {
     assert_eq!(error.kind, PlatformErrorKind::Auth);
     assert_no_secrets(&error);
 }
+
+#[tokio::test]
+async fn every_page_shares_the_user_grant() {
+    let server = MockServer::start().await;
+    assert!(client(&server).accounts_share_grant());
+}

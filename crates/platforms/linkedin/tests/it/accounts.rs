@@ -239,3 +239,9 @@ async fn a_sunset_version_on_the_organization_lookup_is_a_loud_config_error() {
     );
     assert!(error.message.contains("202409 is not active"));
 }
+
+#[tokio::test]
+async fn the_member_and_their_organizations_share_one_grant() {
+    let server = MockServer::start().await;
+    assert!(client(&server).accounts_share_grant());
+}

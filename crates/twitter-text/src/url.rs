@@ -82,6 +82,15 @@ fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut V
     if matches!(candidate.before, Some('-' | '_' | '.' | '/')) {
         return;
     }
+    if ascii_domain::is_plain(domain) {
+        let end = if candidate.has_path {
+            candidate.end
+        } else {
+            candidate.domain.end
+        };
+        spans.push(Span::new(candidate.domain.start, end));
+        return;
+    }
     let found = ascii_domain::find_all(domain);
     let Some(last) = found.len().checked_sub(1) else {
         return;

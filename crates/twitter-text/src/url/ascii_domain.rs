@@ -15,11 +15,18 @@ fn is_label_char(c: char) -> bool {
 /// Made only of ASCII letters, digits, `-` and dots, it is one ASCII domain, whole (the same
 /// labels, the same top-level domain); that common case is answered without matching again.
 pub(super) fn find_all(domain: &[char]) -> Vec<Span> {
-    let plain = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.');
-    if !domain.is_empty() && domain.iter().all(plain) {
+    if is_plain(domain) {
         return vec![Span::new(0, domain.len())];
     }
     find_all_slowly(domain)
+}
+
+/// Only ASCII letters, digits, `-` and dots: [`find_all`] would find the whole domain.
+pub(super) fn is_plain(domain: &[char]) -> bool {
+    !domain.is_empty()
+        && domain
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
 }
 
 fn find_all_slowly(domain: &[char]) -> Vec<Span> {

@@ -41,6 +41,7 @@ lint:
 fmt:
     cargo fmt --all
 
-# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case).
-bench:
-    cargo bench -p socialpub-domain --bench content_rules
+# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case; `just bench x`
+# runs only the cases whose name contains `x`).
+bench *FILTER:
+    cargo bench -p socialpub-domain --bench content_rules -- {{FILTER}}

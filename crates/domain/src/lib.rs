@@ -10,7 +10,6 @@ mod job;
 mod platform;
 pub mod policy;
 mod secret;
-pub mod twitter_text;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
 pub use attempt::{AttemptOutcome, JobAttempt};
@@ -24,3 +23,6 @@ pub use job::{
 };
 pub use platform::{Platform, UnknownPlatform};
 pub use secret::SecretString;
+/// X's weighted length and the entity extractors the content rules count with; a crate of its
+/// own so that platform crates can use it without the domain.
+pub use socialpub_twitter_text as twitter_text;

@@ -25,12 +25,13 @@ mod violation;
 
 pub use account::AccountLimits;
 pub use draft::ContentDraft;
-pub use hashtags::{HashtagPolicy, MalformedHashtag, find_malformed_hashtags};
+pub use hashtags::HashtagPolicy;
 pub use kind::{ContentKind, ContentKindError, UnknownContentKind, resolve_content_kind};
 pub use rules::{
     AspectRatioRange, Dimensions, ImageRules, KindRules, MimeSizeLimit, OptionRule, OptionValue,
     PlatformRules, RULES_VERSION, TextCounting, TextRules, VersionedRules, VideoRules, rules_for,
     versioned_rules,
 };
+pub use socialpub_twitter_text::{MalformedHashtag, find_malformed_hashtags};
 pub use validator::PlatformPolicyValidator;
 pub use violation::{Violation, codes};

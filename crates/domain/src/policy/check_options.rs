@@ -52,26 +52,6 @@ pub(crate) fn check_options(
                 ));
             }
         }
-        if let Some(first) = kind.required_one_of.first()
-            && kind
-                .required_one_of
-                .iter()
-                .all(|key| present(draft, key).is_none())
-        {
-            out.push(
-                Violation::new(
-                    codes::OPTION_REQUIRED,
-                    field(first),
-                    format!(
-                        "a {} {} post needs one of {}",
-                        rules.platform,
-                        kind.kind,
-                        kind.required_one_of.join(", ")
-                    ),
-                )
-                .limit(json!(kind.required_one_of)),
-            );
-        }
     }
     if draft.platform == Platform::Tiktok {
         check_tiktok(draft, out);

@@ -1,11 +1,10 @@
 //! Text length, hashtags, mentions and cashtags.
 
-use super::hashtags::{HashtagPolicy, find_malformed_hashtags};
+use socialpub_twitter_text::{TwitterTextConfig, extract_entities, parse_tweet};
+
+use super::hashtags::HashtagPolicy;
 use super::rules::{TextCounting, TextRules};
 use super::violation::{Violation, codes};
-use crate::twitter_text::{
-    TwitterTextConfig, extract_cashtags, extract_hashtags, extract_mentions, parse_tweet,
-};
 
 const FIELD: &str = "text_content";
 
@@ -28,28 +27,29 @@ pub(crate) fn check_text(
     if blank {
         return;
     }
+    let entities = extract_entities(text);
     check_count(
-        extract_hashtags(text).len(),
+        entities.hashtags.len(),
         rules.max_hashtags,
         codes::TOO_MANY_HASHTAGS,
         "hashtags",
         out,
     );
     check_count(
-        extract_mentions(text).len(),
+        entities.mentions.len(),
         rules.max_mentions,
         codes::TOO_MANY_MENTIONS,
         "mentions",
         out,
     );
     check_count(
-        extract_cashtags(text).len(),
+        entities.cashtags.len(),
         rules.max_cashtags,
         codes::TOO_MANY_CASHTAGS,
         "cashtags",
         out,
     );
-    for malformed in find_malformed_hashtags(text) {
+    for malformed in entities.malformed_hashtags {
         out.push(
             Violation::new(
                 codes::MALFORMED_HASHTAG,
@@ -62,7 +62,7 @@ pub(crate) fn check_text(
             .actual(malformed.token),
         );
     }
-    for tag in extract_hashtags(text) {
+    for tag in entities.hashtags {
         if hashtags.is_banned(&tag.value) {
             out.push(
                 Violation::new(

@@ -18,7 +18,7 @@ use crate::{AssetKind, Platform};
 
 /// Bump whenever any value in the tables changes (date, then a counter for that day), so
 /// clients that cache the catalogue know to fetch it again.
-pub const RULES_VERSION: &str = "2026-11-24.1";
+pub const RULES_VERSION: &str = "2026-11-30.1";
 
 pub(crate) const MIB: u64 = 1024 * 1024;
 pub(crate) const GIB: u64 = 1024 * MIB;
@@ -81,8 +81,6 @@ pub struct KindRules {
     pub gif_alone: bool,
     /// Options that must be present for this kind.
     pub required_options: &'static [&'static str],
-    /// At least one of these options must be present (Pinterest video cover).
-    pub required_one_of: &'static [&'static str],
 }
 
 impl KindRules {
@@ -99,7 +97,6 @@ impl KindRules {
             same_dimensions: false,
             gif_alone: false,
             required_options: &[],
-            required_one_of: &[],
         }
     }
 }

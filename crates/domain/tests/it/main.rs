@@ -1,4 +1,3 @@
 //! The domain crate's one integration test binary (one binary per crate keeps linking cheap).
 
 mod policy;
-mod twitter_text_conformance;

@@ -1,4 +1,6 @@
-//! Instagram (Graph API content publishing), from the platform notes §1.5.
+//! Instagram (Graph API content publishing), from the platform notes §1.5. Since December
+//! 2025 a post or Reel takes at most 5 hashtags (30 before); the API reference still says 30,
+//! but Instagram refuses more than 5, so captions are held to 5.
 
 use super::{
     AspectRatioRange, Dimensions, ImageRules, KindRules, MIB, OptionRule, OptionValue,
@@ -60,7 +62,7 @@ pub(super) static RULES: PlatformRules = PlatformRules {
         max_length: 2200,
         counting: TextCounting::Characters,
         required: false,
-        max_hashtags: Some(30),
+        max_hashtags: Some(5),
         max_mentions: Some(20),
         max_cashtags: None,
     },

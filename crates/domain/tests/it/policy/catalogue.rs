@@ -22,7 +22,7 @@ fn every_platform_publishes_its_rules_as_json() {
         );
     }
     let instagram = serde_json::to_value(rules_for(Instagram)).unwrap();
-    assert_eq!(instagram["text"]["max_hashtags"], 30);
+    assert_eq!(instagram["text"]["max_hashtags"], 5);
     assert_eq!(instagram["kinds"][1]["kind"], "carousel");
 }
 

@@ -3,14 +3,22 @@ use socialpub_domain::Platform::Instagram;
 
 use super::support::*;
 
+/// Five since December 2025 (thirty before), for posts and Reels alike.
 #[test]
-fn instagram_accepts_thirty_hashtags_and_refuses_thirty_one() {
+fn instagram_accepts_five_hashtags_and_refuses_six() {
     let photo = [image(1080, 1080)];
-    assert_ok(&check(Instagram, &hashtags(30), &photo, none()));
-    let v = check(Instagram, &hashtags(31), &photo, none());
+    assert_ok(&check(Instagram, &hashtags(5), &photo, none()));
+    let v = check(Instagram, &hashtags(6), &photo, none());
     assert_only(&v, "too_many_hashtags", "text_content");
-    assert_eq!(v[0].limit, Some(json!(30)));
-    assert_eq!(v[0].actual, Some(json!(31)));
+    assert_eq!(v[0].limit, Some(json!(5)));
+    assert_eq!(v[0].actual, Some(json!(6)));
+    let reel = [video(30.0)];
+    assert_ok(&check(Instagram, &hashtags(5), &reel, none()));
+    assert_only(
+        &check(Instagram, &hashtags(6), &reel, none()),
+        "too_many_hashtags",
+        "text_content",
+    );
 }
 
 #[test]

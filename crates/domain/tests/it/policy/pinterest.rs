@@ -86,7 +86,7 @@ fn pinterest_images_weigh_at_most_20_mib() {
 
 #[test]
 fn pinterest_videos_need_a_cover_and_last_4_s_to_15_min() {
-    let with_cover = json!({"board_id": "1", "cover_image_key_frame_time": 1.5});
+    let with_cover = json!({"board_id": "1", "cover_image_url": "https://cdn.example.com/c.jpg"});
     assert_ok(&check(Pinterest, "", &[video(4.0)], with_cover.clone()));
     assert_ok(&check(Pinterest, "", &[video(900.0)], with_cover.clone()));
     assert_only(
@@ -104,6 +104,23 @@ fn pinterest_videos_need_a_cover_and_last_4_s_to_15_min() {
         "option_required",
         "platform_specific_options.cover_image_url",
     );
+}
+
+/// A key-frame time is not known to satisfy Pinterest's cover check on its own.
+#[test]
+fn a_key_frame_time_alone_is_no_cover() {
+    let key_frame = json!({"board_id": "1", "cover_image_key_frame_time": 1.5});
+    assert_only(
+        &check(Pinterest, "", &[video(10.0)], key_frame),
+        "option_required",
+        "platform_specific_options.cover_image_url",
+    );
+    let both = json!({
+        "board_id": "1",
+        "cover_image_url": "https://cdn.example.com/c.jpg",
+        "cover_image_key_frame_time": 1.5,
+    });
+    assert_ok(&check(Pinterest, "", &[video(10.0)], both));
 }
 
 #[test]

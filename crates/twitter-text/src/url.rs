@@ -82,6 +82,15 @@ fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut V
     if matches!(candidate.before, Some('-' | '_' | '.' | '/')) {
         return;
     }
+    if ascii_domain::is_plain(domain) {
+        let end = if candidate.has_path {
+            candidate.end
+        } else {
+            candidate.domain.end
+        };
+        spans.push(Span::new(candidate.domain.start, end));
+        return;
+    }
     let found = ascii_domain::find_all(domain);
     let Some(last) = found.len().checked_sub(1) else {
         return;
@@ -125,19 +134,19 @@ enum TcoCheck {
 
 /// A t.co link ends with its slug (and query): what follows is text, not part of the link.
 fn tco_end(url: &[char], protocol_len: usize) -> TcoCheck {
-    let host: Vec<char> = "t.co/".chars().collect();
+    const HOST: [char; 5] = ['t', '.', 'c', 'o', '/'];
     let Some(rest) = url.get(protocol_len..) else {
         return TcoCheck::NotTco;
     };
-    let is_tco = rest.len() > host.len()
+    let is_tco = rest.len() > HOST.len()
         && rest
             .iter()
-            .zip(&host)
+            .zip(&HOST)
             .all(|(c, h)| c.to_ascii_lowercase() == *h);
     if !is_tco {
         return TcoCheck::NotTco;
     }
-    let slug_start = protocol_len + host.len();
+    let slug_start = protocol_len + HOST.len();
     let slug = url
         .get(slug_start..)
         .unwrap_or(&[])
@@ -176,30 +185,19 @@ struct Scanner<'a> {
     chars: &'a [char],
     /// `run_end[i]`: first index at or after `i` that is not a domain character, `-` or `_`.
     run_end: Vec<usize>,
-    /// `underscores[i]`: how many `_` come before index `i`.
-    underscores: Vec<usize>,
 }
 
 impl<'a> Scanner<'a> {
     fn new(chars: &'a [char]) -> Self {
-        let len = chars.len();
-        let mut run_end = vec![len; len + 1];
-        for (i, c) in chars.iter().enumerate().rev() {
-            let in_run = is_domain_char(*c) || matches!(c, '-' | '_');
-            run_end[i] = if in_run { run_end[i + 1] } else { i };
+        let mut run_end = vec![chars.len(); chars.len() + 1];
+        let mut end = chars.len();
+        for (i, (c, slot)) in chars.iter().zip(&mut run_end).enumerate().rev() {
+            if !(is_domain_char(*c) || matches!(c, '-' | '_')) {
+                end = i;
+            }
+            *slot = end;
         }
-        let mut underscores = Vec::with_capacity(len + 1);
-        let mut count = 0;
-        underscores.push(0);
-        for c in chars {
-            count += usize::from(*c == '_');
-            underscores.push(count);
-        }
-        Self {
-            chars,
-            run_end,
-            underscores,
-        }
+        Self { chars, run_end }
     }
 
     /// The leftmost match starting at or after `from`, as the regular expression finds it:
@@ -209,7 +207,7 @@ impl<'a> Scanner<'a> {
             let after_preceding = self
                 .chars
                 .get(s)
-                .filter(|c| is_url_preceding_char(**c))
+                .filter(|c| is_url_preceding_char(**c) && self.may_start_at(s + 1))
                 .and_then(|c| self.match_url(s + 1, Some(*c)));
             after_preceding.or_else(|| {
                 if s == 0 {
@@ -219,6 +217,13 @@ impl<'a> Scanner<'a> {
                 }
             })
         })
+    }
+
+    /// Whether a URL can start at `start` at all: a protocol or a first label needs `h` or a
+    /// run of domain characters ending with a dot. Rules out nearly every position of a text
+    /// before any matching starts.
+    fn may_start_at(&self, start: usize) -> bool {
+        matches!(self.chars.get(start), Some('h' | 'H')) || self.label_end(start).is_some()
     }
 
     fn match_url(&self, start: usize, before: Option<char>) -> Option<Candidate> {
@@ -231,6 +236,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn protocol_len(&self, start: usize) -> Option<usize> {
+        if !matches!(self.chars.get(start), Some('h' | 'H')) {
+            return None;
+        }
         ["https://", "http://"].into_iter().find_map(|protocol| {
             let rest = self.chars.get(start..start + protocol.len())?;
             rest.iter()
@@ -264,34 +272,32 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// Labels (`a.`, `b-c.`) then a top-level domain; as many labels as can be followed by one.
+    /// Labels (`a.`, `b-c.`) then a top-level domain; as many labels as can be followed by one
+    /// (the last label without `_` that a top-level domain follows).
     fn match_domain(&self, start: usize) -> Option<usize> {
-        let mut labels = Vec::new();
+        let mut found = None;
         let mut at = start;
         while let Some(end) = self.label_end(at) {
-            labels.push((at, end));
+            let label = self.chars.get(at..end).unwrap_or(&[]);
+            if !label.contains(&'_')
+                && let Some(tld_end) = match_tld(self.chars, end + 1)
+            {
+                found = Some(tld_end);
+            }
             at = end + 1;
         }
-        labels.iter().rev().find_map(|&(label_start, label_end)| {
-            let no_underscore = self.underscores[label_end] == self.underscores[label_start];
-            if no_underscore {
-                match_tld(self.chars, label_end + 1)
-            } else {
-                None
-            }
-        })
+        found
     }
 
     /// The index of the dot ending a label that starts at `start`, if one does.
     fn label_end(&self, start: usize) -> Option<usize> {
         let end = *self.run_end.get(start)?;
+        if end <= start || self.chars.get(end) != Some(&'.') {
+            return None;
+        }
         let first = self.chars.get(start)?;
-        let last = self.chars.get(end.checked_sub(1)?)?;
-        let valid = end > start
-            && self.chars.get(end) == Some(&'.')
-            && is_domain_char(*first)
-            && is_domain_char(*last);
-        valid.then_some(end)
+        let last = self.chars.get(end - 1)?;
+        (is_domain_char(*first) && is_domain_char(*last)).then_some(end)
     }
 
     fn port_end(&self, at: usize) -> Option<usize> {

@@ -1,8 +1,8 @@
 //! The ASCII (and Latin-accented) domains inside a longer run of domain characters.
 
-use crate::twitter_text::chars::is_latin_accent;
-use crate::twitter_text::entities::Span;
-use crate::twitter_text::tld::match_tld;
+use crate::chars::is_latin_accent;
+use crate::entities::Span;
+use crate::tld::match_tld;
 
 fn is_label_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || is_latin_accent(c)
@@ -10,7 +10,26 @@ fn is_label_char(c: char) -> bool {
 
 /// Every non-overlapping `label.label.tld` in `domain`, leftmost first; positions are
 /// relative to `domain`, whose end counts as a boundary after a top-level domain.
+///
+/// `domain` is what the URL scanner matched: labels, then the top-level domain that ends it.
+/// Made only of ASCII letters, digits, `-` and dots, it is one ASCII domain, whole (the same
+/// labels, the same top-level domain); that common case is answered without matching again.
 pub(super) fn find_all(domain: &[char]) -> Vec<Span> {
+    if is_plain(domain) {
+        return vec![Span::new(0, domain.len())];
+    }
+    find_all_slowly(domain)
+}
+
+/// Only ASCII letters, digits, `-` and dots: [`find_all`] would find the whole domain.
+pub(super) fn is_plain(domain: &[char]) -> bool {
+    !domain.is_empty()
+        && domain
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+}
+
+fn find_all_slowly(domain: &[char]) -> Vec<Span> {
     let mut found = Vec::new();
     let mut from = 0;
     while from < domain.len() {
@@ -26,8 +45,9 @@ pub(super) fn find_all(domain: &[char]) -> Vec<Span> {
     found
 }
 
+/// Labels then a top-level domain: the end of the last top-level domain that follows a label.
 fn match_at(domain: &[char], start: usize) -> Option<usize> {
-    let mut dots = Vec::new();
+    let mut found = None;
     let mut at = start;
     loop {
         let len = domain
@@ -39,10 +59,11 @@ fn match_at(domain: &[char], start: usize) -> Option<usize> {
         if len == 0 || domain.get(at + len) != Some(&'.') {
             break;
         }
-        dots.push(at + len);
-        at += len + 1;
+        let dot = at + len;
+        found = match_tld(domain, dot + 1).or(found);
+        at = dot + 1;
     }
-    dots.iter().rev().find_map(|dot| match_tld(domain, dot + 1))
+    found
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The path of a URL: path characters and balanced parentheses, ending on a character that
 //! may end a path, so that `(see https://a.com/x).` leaves the `)` and `.` outside.
 
-use crate::twitter_text::chars::{is_path_char, is_path_ending_char};
+use crate::chars::{is_path_char, is_path_ending_char};
 
 /// Where the path starting with `/` at `at` ends; `None` when there is no `/` there.
 pub(super) fn path_end(chars: &[char], at: usize) -> Option<usize> {

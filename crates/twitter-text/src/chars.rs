@@ -1,19 +1,19 @@
 //! The character classes twitter-text's regular expressions are built from.
 
 /// U+FFFE, U+FEFF and U+FFFF: a tweet containing one is invalid.
-pub(crate) fn is_invalid(c: char) -> bool {
+pub(crate) const fn is_invalid(c: char) -> bool {
     matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
 }
 
 /// Bidirectional controls, which may surround a URL without being part of it.
-pub(crate) fn is_directional_marker(c: char) -> bool {
+pub(crate) const fn is_directional_marker(c: char) -> bool {
     matches!(
         c,
         '\u{202A}'..='\u{202E}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2066}'..='\u{2069}'
     )
 }
 
-pub(crate) fn is_space(c: char) -> bool {
+pub(crate) const fn is_space(c: char) -> bool {
     matches!(
         c,
         '\u{09}'..='\u{0D}'
@@ -32,15 +32,42 @@ pub(crate) fn is_space(c: char) -> bool {
 }
 
 /// ASCII punctuation as twitter-text lists it (its list leaves out `"` and `` ` ``).
-pub(crate) fn is_punct(c: char) -> bool {
+pub(crate) const fn is_punct(c: char) -> bool {
     c.is_ascii_punctuation() && !matches!(c, '"' | '`')
 }
 
 /// Characters a domain label may be made of: anything but punctuation, spaces, invalid
 /// characters and directional markers (so non-Latin labels are domain characters).
+#[inline]
 pub(crate) fn is_domain_char(c: char) -> bool {
+    match ASCII_DOMAIN.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => domain_char(c),
+    }
+}
+
+const fn domain_char(c: char) -> bool {
     !(is_punct(c) || is_space(c) || is_invalid(c) || is_directional_marker(c))
 }
+
+/// `class` of every ASCII character, computed at compile time (a `const fn` cannot call a
+/// function pointer, hence a macro).
+macro_rules! ascii_table {
+    ($class:ident) => {{
+        let mut table = [false; 128];
+        let mut byte: u8 = 0;
+        while byte < 128 {
+            table[byte as usize] = $class(byte as char);
+            byte += 1;
+        }
+        table
+    }};
+}
+
+/// The URL scanner asks these two questions of nearly every character of a text; for ASCII,
+/// which most texts mostly are, a table answers in one load.
+const ASCII_DOMAIN: [bool; 128] = ascii_table!(domain_char);
+const ASCII_URL_PRECEDING: [bool; 128] = ascii_table!(url_preceding_char);
 
 pub(crate) fn is_latin_accent(c: char) -> bool {
     matches!(
@@ -146,7 +173,15 @@ pub(crate) fn is_query_ending_char(c: char) -> bool {
 
 /// What may stand right before a URL: not a letter or digit of ASCII, nor `@ $ #` (their
 /// full-width forms included), nor an invalid character.
+#[inline]
 pub(crate) fn is_url_preceding_char(c: char) -> bool {
+    match ASCII_URL_PRECEDING.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => url_preceding_char(c),
+    }
+}
+
+const fn url_preceding_char(c: char) -> bool {
     !(c.is_ascii_alphanumeric()
         || matches!(c, '@' | '\u{FF20}' | '$' | '#' | '\u{FF03}')
         || is_invalid(c))
@@ -158,5 +193,20 @@ pub(crate) fn is_tld_boundary(c: Option<char>) -> bool {
     match c {
         None => true,
         Some(c) => !(c.is_ascii_alphanumeric() || matches!(c, '@' | '+' | '-')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ascii_tables_answer_as_the_classes_do() {
+        for c in (0..128u8).map(char::from) {
+            assert_eq!(is_domain_char(c), domain_char(c), "{c:?}");
+            assert_eq!(is_url_preceding_char(c), url_preceding_char(c), "{c:?}");
+        }
+        assert!(is_domain_char('日') && !is_domain_char('\u{3000}'));
+        assert!(is_url_preceding_char('日') && !is_url_preceding_char('\u{FF20}'));
     }
 }

@@ -23,7 +23,12 @@ const CANCEL_TAG: char = '\u{E007F}';
 pub(crate) fn emoji_spans(chars: &[char]) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut at = 0;
-    while at < chars.len() {
+    while let Some(&c) = chars.get(at) {
+        // What `element_end` settles first, without a call: most of a text is plain ASCII.
+        if c < '\u{A9}' && !matches!(c, '#' | '*' | '0'..='9') {
+            at += 1;
+            continue;
+        }
         match sequence_end(chars, at) {
             Some(end) => {
                 spans.push(Span::new(at, end));
@@ -65,6 +70,11 @@ fn element_end(chars: &[char], at: usize) -> Option<usize> {
     if matches!(c, '#' | '*' | '0'..='9') {
         let keycap_at = if next == Some(&VS16) { at + 2 } else { at + 1 };
         return (chars.get(keycap_at) == Some(&KEYCAP)).then_some(keycap_at + 1);
+    }
+    // Nothing below U+00A9 (`©`) is an emoji but the keycap bases above: most text is
+    // settled here without a property lookup.
+    if c < '\u{A9}' {
+        return None;
     }
     if is_regional_indicator(Some(&c)) {
         return Some(if is_regional_indicator(next) {
@@ -130,6 +140,19 @@ mod tests {
             1
         );
         assert_eq!(count("🏳\u{FE0F}\u{200D}🌈"), 1);
+    }
+
+    #[test]
+    fn no_code_point_below_the_copyright_sign_is_an_emoji_but_keycap_bases() {
+        for c in ('\0'..'\u{A9}').filter(|c| !matches!(c, '#' | '*' | '0'..='9')) {
+            assert!(
+                matches!(
+                    c.emoji_status(),
+                    EmojiStatus::NonEmoji | EmojiStatus::NonEmojiButEmojiComponent
+                ),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

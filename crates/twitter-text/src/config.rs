@@ -37,9 +37,9 @@ pub enum ConfigError {
     Degenerate,
 }
 
-const V1_JSON: &str = include_str!("../../data/twitter-text/v1.json");
-const V2_JSON: &str = include_str!("../../data/twitter-text/v2.json");
-const V3_JSON: &str = include_str!("../../data/twitter-text/v3.json");
+const V1_JSON: &str = include_str!("../data/v1.json");
+const V2_JSON: &str = include_str!("../data/v2.json");
+const V3_JSON: &str = include_str!("../data/v3.json");
 
 impl TwitterTextConfig {
     /// Reads a configuration in twitter-text's JSON format.
@@ -111,6 +111,19 @@ impl TwitterTextConfig {
     }
 }
 
+impl TwitterTextConfig {
+    /// The weight every ASCII character gets, when it is the same for all of them (one range
+    /// covers all of ASCII and no range before it covers any of it, or none covers any).
+    pub(crate) fn ascii_weight(&self) -> Option<u64> {
+        let first = self.ranges.iter().find(|range| range.start <= 0x7F);
+        match first {
+            None => Some(self.default_weight.into()),
+            Some(range) if range.start == 0 && range.end >= 0x7F => Some(range.weight.into()),
+            Some(_) => None,
+        }
+    }
+}
+
 impl Default for TwitterTextConfig {
     fn default() -> Self {
         Self::v3()
@@ -127,6 +140,27 @@ mod tests {
             let parsed = TwitterTextConfig::from_json(json).unwrap();
             assert_eq!(parsed, TwitterTextConfig::fallback(version));
         }
+    }
+
+    #[test]
+    fn the_ascii_weight_is_what_each_ascii_character_weighs() {
+        let split = TwitterTextConfig {
+            ranges: vec![WeightRange {
+                start: 0x30,
+                end: 0x39,
+                weight: 100,
+            }],
+            ..TwitterTextConfig::v3()
+        };
+        for config in [
+            TwitterTextConfig::v1(),
+            TwitterTextConfig::v2(),
+            TwitterTextConfig::v3(),
+        ] {
+            let weight = config.ascii_weight().unwrap();
+            assert!((0..0x80).all(|unit| config.weight_of_unit(unit) == weight));
+        }
+        assert_eq!(split.ascii_weight(), None);
     }
 
     #[test]

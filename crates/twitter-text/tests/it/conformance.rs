@@ -1,12 +1,12 @@
 //! twitter-text's own conformance data, run case by case against our port.
 //!
-//! The file is read at test time from the shared contracts folder beside the repository, so an
-//! updated copy of `validate.yml` is picked up without touching code.
+//! `tests/data/validate.yml` is upstream's file, unmodified (see `tests/data/NOTICE`), read at
+//! test time so that a newer copy dropped in its place is run without touching code.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Deserialize;
-use socialpub_domain::twitter_text::{TwitterTextConfig, parse_tweet};
+use socialpub_twitter_text::{TwitterTextConfig, parse_tweet};
 
 #[derive(Deserialize)]
 struct ValidateFile {
@@ -50,8 +50,7 @@ const SECTIONS: [&str; 4] = [
 ];
 
 fn validate_yml() -> (ValidateFile, usize) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/contracts/twitter-text/validate.yml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/validate.yml");
     let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "twitter-text conformance data missing at {}: {e}",

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use socialpub_domain::twitter_text::{
-    TwitterTextConfig, extract_cashtags, extract_hashtags, extract_mentions, extract_urls,
-    parse_tweet,
+use socialpub_twitter_text::{
+    TwitterTextConfig, extract_cashtags, extract_entities, extract_hashtags, extract_mentions,
+    extract_urls, find_malformed_hashtags, parse_tweet,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(parsed.display_range.end <= units.max(1));
         assert!(!parsed.valid || parsed.weighted_length > 0);
     }
+    let all = extract_entities(text);
+    assert_eq!(all.malformed_hashtags, find_malformed_hashtags(text));
     for entities in [
         extract_urls(text),
         extract_hashtags(text),
@@ -35,4 +37,7 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
+    assert_eq!(all.hashtags, extract_hashtags(text));
+    assert_eq!(all.mentions, extract_mentions(text));
+    assert_eq!(all.cashtags, extract_cashtags(text));
 });

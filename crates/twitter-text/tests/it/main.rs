@@ -1,0 +1,3 @@
+//! The twitter-text crate's one integration test binary.
+
+mod conformance;

@@ -401,13 +401,10 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         ),
     };
     let prefix = platform.as_str();
-    let api_field = format!("{prefix}_api_base_url");
-    let oauth_field = format!("{prefix}_oauth_base_url");
-    let api_override = url(&api_field, api)?;
-    let oauth_override = url(&oauth_field, oauth)?;
-    let (default_api, default_oauth) = PlatformSettings::default_urls(platform);
-    let fallback = |field: &str, raw: &str| {
-        Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()))
+    let production = PlatformSettings::production(platform);
+    let resolve = |field: &str, value: &Option<String>, default: &str| match url(field, value)? {
+        Some(url) => Ok(url),
+        None => Url::parse(default).map_err(|e| SettingsError::new(field, e.to_string())),
     };
     let app_id = text(id);
     let app_secret = secret(secret_value);
@@ -422,21 +419,24 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
             "is required when the other half of the app credentials is set",
         ));
     }
-    let token_base_url = if platform == Platform::Instagram {
-        let field = "instagram_token_base_url";
-        Some(match url(field, &raw.instagram_token_base_url)? {
-            Some(u) => u,
-            None => fallback(field, "https://api.instagram.com")?,
-        })
-    } else {
-        None
+    let token_base_url = match (platform, production.token_base_url) {
+        (Platform::Instagram, Some(default)) => Some(resolve(
+            "instagram_token_base_url",
+            &raw.instagram_token_base_url,
+            default,
+        )?),
+        _ => None,
     };
-    let default_api = fallback(&api_field, default_api)?;
-    let default_oauth = fallback(&oauth_field, default_oauth)?;
-    let api_base_url = api_override.unwrap_or_else(|| default_api.clone());
-    let oauth_base_url = oauth_override.unwrap_or_else(|| default_oauth.clone());
-    // Writing the default URL explicitly (as a copied .env.example does) is not an override.
-    let base_urls_overridden = api_base_url != default_api || oauth_base_url != default_oauth;
+    let api_base_url = resolve(
+        &format!("{prefix}_api_base_url"),
+        api,
+        production.api_base_url,
+    )?;
+    let oauth_base_url = resolve(
+        &format!("{prefix}_oauth_base_url"),
+        oauth,
+        production.oauth_base_url,
+    )?;
     Ok(PlatformSettings {
         platform,
         app_id,
@@ -444,6 +444,5 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         api_base_url,
         oauth_base_url,
         token_base_url,
-        base_urls_overridden,
     })
 }

@@ -35,7 +35,6 @@ fn with_nothing_set_it_runs_on_sqlite_under_data() {
     let x = settings.platform(Platform::X).unwrap();
     assert_eq!(x.api_base_url.as_str(), "https://api.x.com/");
     assert!(!x.has_credentials());
-    assert!(!x.base_urls_overridden);
 }
 
 #[test]
@@ -144,22 +143,20 @@ fn numeric_looking_secrets_keep_their_leading_zeros() {
 }
 
 #[test]
-fn a_simulator_base_url_counts_as_an_override_but_the_default_written_out_does_not() {
+fn a_base_url_setting_points_the_platform_elsewhere_and_the_default_comes_from_its_crate() {
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(
         dir.path(),
-        &[
-            ("X_API_BASE_URL", "http://127.0.0.1:9999/x"),
-            ("PINTEREST_API_BASE_URL", "https://api.pinterest.com"),
-        ],
+        &[("X_API_BASE_URL", "http://127.0.0.1:9999/x")],
     ))
     .unwrap();
-    assert!(settings.platform(Platform::X).unwrap().base_urls_overridden);
-    assert!(
-        !settings
-            .platform(Platform::Pinterest)
-            .unwrap()
-            .base_urls_overridden
+    let x = settings.platform(Platform::X).unwrap();
+    assert_eq!(x.api_base_url.as_str(), "http://127.0.0.1:9999/x");
+    assert_eq!(x.oauth_base_url.as_str(), "https://x.com/");
+    let instagram = settings.platform(Platform::Instagram).unwrap();
+    assert_eq!(
+        instagram.token_base_url.as_ref().map(url::Url::as_str),
+        Some("https://api.instagram.com/")
     );
 }
 
@@ -212,18 +209,19 @@ fn env_example_lists_exactly_the_settings() {
 
 #[test]
 fn turning_tiktok_publishing_off_takes_tiktok_out_of_the_connectable_platforms() {
-    use socialpub_composition::wiring::{PlatformTarget, platform_registry};
+    use socialpub_composition::wiring::platform_registry;
     use socialpub_ports::PlatformRegistry;
 
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let stand_in = |_| {
-        Some(PlatformTarget {
-            client_id: "id".into(),
-            client_secret: socialpub_domain::SecretString::new("secret"),
-            api_base_url: url::Url::parse("http://127.0.0.1:9/api/").unwrap(),
-            oauth_base_url: url::Url::parse("http://127.0.0.1:9/oauth/").unwrap(),
-            token_base_url: None,
-        })
+    let stand_in = |platform| {
+        Some(socialpub_composition::settings::platform_config(
+            platform,
+            "id".into(),
+            socialpub_domain::SecretString::new("secret"),
+            url::Url::parse("http://127.0.0.1:9/api/").unwrap(),
+            url::Url::parse("http://127.0.0.1:9/oauth/").unwrap(),
+            None,
+        ))
     };
     let dir = tempfile::tempdir().unwrap();
     let on = load(&sources(dir.path(), &[])).unwrap();

@@ -11,6 +11,6 @@ pub mod simulator;
 pub mod wiring;
 
 pub use application::{Application, auth_settings, dev_token_minter, open_database};
-pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};
+pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys, private_dir};
 pub use platforms::ConfiguredPlatforms;
 pub use settings::{ConfigSources, Settings, SettingsError, load};

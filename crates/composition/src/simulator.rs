@@ -12,12 +12,14 @@ use crate::Settings;
 use crate::settings::SimulatorMode;
 use crate::settings::platform_config;
 
-/// Whether these settings call for the simulator.
+/// Whether these settings call for the simulator: `auto` fails closed, on only in
+/// development mode, so a production deployment without platform credentials never hands its
+/// users fake accounts.
 pub fn wanted(settings: &Settings) -> bool {
     match settings.platform_simulator {
         SimulatorMode::On => true,
         SimulatorMode::Off => false,
-        SimulatorMode::Auto => settings.platforms.iter().all(|p| !p.has_credentials()),
+        SimulatorMode::Auto => settings.development_mode,
     }
 }
 

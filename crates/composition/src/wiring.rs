@@ -19,6 +19,7 @@ pub fn platform_registry(
     let http = build_http_client(&HttpClientSettings::default())
         .context("building the platform HTTP client")?;
     let mut registry = ConfiguredPlatforms::default();
+    let mut left_out = Vec::new();
     for platform in &settings.platforms {
         if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
             tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
@@ -28,10 +29,18 @@ pub fn platform_registry(
             .client_config()
             .or_else(|| stand_in(platform.platform))
         else {
-            tracing::info!(platform = %platform.platform, "no app credentials: platform not enabled");
+            left_out.push(platform.platform.as_str());
             continue;
         };
         registry.insert(client_for(platform.platform, config, http.clone()));
+    }
+    if !left_out.is_empty() {
+        tracing::warn!(
+            platforms = %left_out.join(", "),
+            "no app credentials for {}: not connectable (set <PLATFORM>_APP_ID and \
+             <PLATFORM>_APP_SECRET)",
+            left_out.join(", ")
+        );
     }
     Ok(registry)
 }

@@ -43,7 +43,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
         .context("opening the database named by DATABASE_URL")
 }
 
-/// The auth adapters' settings from ours; a dev secret stands in when nothing is configured.
+/// The auth adapters' settings from ours; a dev secret stands in when nothing is configured
+/// (development mode only). Outside development mode JWTs must name our issuer and audience.
 pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
     let mut auth = AuthSettings {
         mode: match settings.auth_mode {
@@ -72,6 +73,20 @@ pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
             );
         }
         auth.jwt_secret = Some(dev.value);
+    }
+    if settings.auth_mode == AuthMode::Jwt && !settings.development_mode {
+        for (variable, value) in [
+            ("AUTH_ISSUER", &auth.issuer),
+            ("AUTH_AUDIENCE", &auth.audience),
+        ] {
+            if value.is_none() {
+                anyhow::bail!(
+                    "invalid setting {variable}: required outside development mode with \
+                     AUTH_MODE=jwt, so that a token the auth service issued for another \
+                     service is refused"
+                );
+            }
+        }
     }
     Ok(auth)
 }

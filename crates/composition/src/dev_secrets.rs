@@ -1,6 +1,8 @@
 //! With nothing configured, `just run` must still work: the first start writes a random
 //! encryption key and a random dev JWT secret under the data directory and reuses them
-//! afterwards, so tokens sealed yesterday still open today. Production sets both explicitly.
+//! afterwards, so tokens sealed yesterday still open today. Production sets both explicitly:
+//! outside development mode a generated secret is refused, because a key lying beside the
+//! data it protects (and lost with a redeploy) is no key.
 
 use std::fs;
 use std::io::Write;
@@ -22,6 +24,21 @@ pub struct DevSecret {
     pub generated: bool,
 }
 
+/// Creates `dir` (and any missing parent) readable by the owner only: it holds the dev
+/// secrets and the SQLite database, OAuth states and PKCE verifiers included.
+pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
 /// Reads a secret file, or creates it (owner-only permissions) with `make()`.
 fn file_secret(
     path: &Path,
@@ -37,7 +54,7 @@ fn file_secret(
         });
     }
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        private_dir(dir)?;
     }
     let value = make()?;
     let mut options = fs::OpenOptions::new();
@@ -74,6 +91,12 @@ pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<D
             .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         return Ok((ring, None));
     }
+    if !settings.development_mode {
+        anyhow::bail!(
+            "invalid setting AES_ENCRYPTION_KEYS: required outside development mode (a key \
+             generated under DATA_DIR is for development only); `socialpub keygen` makes one"
+        );
+    }
     let dev = file_secret(&settings.data_dir.join("dev-encryption.key"), || {
         Ok(TokenKey::generate(1)
             .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -97,6 +120,12 @@ pub fn dev_jwt_secret(settings: &Settings) -> anyhow::Result<Option<DevSecret>> 
     }
     if settings.auth_jwks_url.is_some() {
         return Ok(None);
+    }
+    if !settings.development_mode {
+        anyhow::bail!(
+            "invalid setting AUTH_JWT_SECRET: required outside development mode, unless \
+             AUTH_JWKS_URL is set (a secret generated under DATA_DIR is for development only)"
+        );
     }
     file_secret(&settings.data_dir.join("dev-jwt-secret"), || {
         let mut bytes = [0u8; 32];

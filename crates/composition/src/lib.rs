@@ -11,7 +11,7 @@ pub mod simulator;
 pub mod wiring;
 
 pub use application::{Application, auth_settings, dev_token_minter, open_database};
-pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys};
+pub use dev_secrets::{DevSecret, dev_jwt_secret, encryption_keys, private_dir};
 pub use platforms::ConfiguredPlatforms;
 pub use settings::{ConfigSources, Settings, SettingsError, load};
 /// For the binary's `keygen` and `simulate` commands: the binary reaches adapters only through

@@ -8,6 +8,6 @@ mod raw;
 mod typed;
 
 pub use layers::{ConfigSources, load};
-pub use platform::PlatformSettings;
+pub use platform::{PlatformSettings, platform_config};
 pub use raw::RawSettings;
 pub use typed::{AuthMode, LogFormat, Settings, SettingsError, SimulatorMode};

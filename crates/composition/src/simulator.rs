@@ -5,18 +5,21 @@ use std::net::TcpListener;
 
 use anyhow::Context;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::PlatformConfig;
 use socialpub_platform_sim::{Simulator, SimulatorConfig, SimulatorHandle};
 
 use crate::Settings;
 use crate::settings::SimulatorMode;
-use crate::wiring::PlatformTarget;
+use crate::settings::platform_config;
 
-/// Whether these settings call for the simulator.
+/// Whether these settings call for the simulator: `auto` fails closed, on only in
+/// development mode, so a production deployment without platform credentials never hands its
+/// users fake accounts.
 pub fn wanted(settings: &Settings) -> bool {
     match settings.platform_simulator {
         SimulatorMode::On => true,
         SimulatorMode::Off => false,
-        SimulatorMode::Auto => settings.platforms.iter().all(|p| !p.has_credentials()),
+        SimulatorMode::Auto => settings.development_mode,
     }
 }
 
@@ -50,14 +53,15 @@ pub fn start(settings: &Settings) -> anyhow::Result<SimulatorHandle> {
 }
 
 /// Where the simulator plays `platform`, with its app credentials.
-pub fn target(handle: &SimulatorHandle, platform: Platform) -> PlatformTarget {
+pub fn target(handle: &SimulatorHandle, platform: Platform) -> PlatformConfig {
     let urls = handle.urls(platform);
     let (client_id, client_secret) = handle.client_credentials(platform);
-    PlatformTarget {
+    platform_config(
+        platform,
         client_id,
-        client_secret: SecretString::new(client_secret),
-        api_base_url: urls.api_base,
-        oauth_base_url: urls.oauth_base,
-        token_base_url: urls.token_base,
-    }
+        SecretString::new(client_secret),
+        urls.api_base,
+        urls.oauth_base,
+        urls.token_base,
+    )
 }

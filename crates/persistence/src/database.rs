@@ -94,6 +94,7 @@ impl Database {
             }
             Target::SqliteFile(path) => {
                 create_parent_directory(&path)?;
+                create_private_file(&path)?;
                 let path = path.to_string_lossy();
                 Store::Sqlite(
                     pool::sqlite(&path, &settings, settings.max_size).map_err(pool_error)?,
@@ -190,15 +191,46 @@ impl Database {
     }
 }
 
-/// So that a fresh checkout can start with `DATABASE_URL=sqlite://data/socialpub.db`.
+/// So that a fresh checkout can start with `DATABASE_URL=sqlite://data/socialpub.db`. The
+/// directories made are the owner's alone: the database holds OAuth states and sealed tokens.
 fn create_parent_directory(path: &Path) -> Result<(), PersistenceError> {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => {
-            std::fs::create_dir_all(parent).map_err(|source| PersistenceError::CreateDirectory {
-                path: parent.to_owned(),
-                source,
-            })
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder
+                .create(parent)
+                .map_err(|source| PersistenceError::CreateDirectory {
+                    path: parent.to_owned(),
+                    source,
+                })
         }
         _ => Ok(()),
+    }
+}
+
+/// Creates a missing SQLite file owner-only (0600) before SQLite would create it with the
+/// umask's 0644; SQLite gives its `-wal` and `-shm` files the database file's mode. An
+/// existing file is left as it is.
+fn create_private_file(path: &Path) -> Result<(), PersistenceError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(PersistenceError::CreateFile {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }

@@ -44,6 +44,14 @@ pub enum PersistenceError {
         source: std::io::Error,
     },
 
+    /// The SQLite file could not be created owner-only.
+    #[error("cannot create the SQLite database file `{}`", path.display())]
+    CreateFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The connection pool refused its configuration.
     #[error("cannot set up the {backend} connection pool for `{url}`")]
     Pool {

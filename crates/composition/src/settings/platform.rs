@@ -1,8 +1,9 @@
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::{PlatformConfig, PlatformDefaults};
 use url::Url;
 
-/// How to reach one platform: the app credentials and the two base URLs, which point at the
-/// real platform, the simulator or a mock server.
+/// How to reach one platform: the app credentials and the base URLs, which point at the real
+/// platform (its crate's `PRODUCTION` hosts), the simulator or a mock server.
 #[derive(Debug, Clone)]
 pub struct PlatformSettings {
     pub platform: Platform,
@@ -10,28 +11,59 @@ pub struct PlatformSettings {
     pub app_secret: Option<SecretString>,
     pub api_base_url: Url,
     pub oauth_base_url: Url,
-    /// Instagram Login exchanges codes on a third host (api.instagram.com).
+    /// Where codes are exchanged, for a platform with a third host (Instagram Login).
     pub token_base_url: Option<Url>,
-    /// True when either base URL was set explicitly (simulator or mock server), which makes the
-    /// platform usable without real credentials.
-    pub base_urls_overridden: bool,
 }
 
 impl PlatformSettings {
-    /// The platform's real hosts (see `shared/platforms/`).
-    pub fn default_urls(platform: Platform) -> (&'static str, &'static str) {
+    /// The platform's production hosts, version and scopes, as its own crate declares them.
+    pub fn production(platform: Platform) -> &'static PlatformDefaults {
         match platform {
-            Platform::Instagram => ("https://graph.instagram.com", "https://www.instagram.com"),
-            Platform::Facebook => ("https://graph.facebook.com", "https://www.facebook.com"),
-            Platform::Linkedin => ("https://api.linkedin.com", "https://www.linkedin.com"),
-            Platform::X => ("https://api.x.com", "https://x.com"),
-            Platform::Pinterest => ("https://api.pinterest.com", "https://www.pinterest.com"),
-            Platform::Tiktok => ("https://open.tiktokapis.com", "https://www.tiktok.com"),
+            Platform::Instagram => &socialpub_instagram::PRODUCTION,
+            Platform::Facebook => &socialpub_facebook::PRODUCTION,
+            Platform::Linkedin => &socialpub_linkedin::PRODUCTION,
+            Platform::X => &socialpub_x::PRODUCTION,
+            Platform::Pinterest => &socialpub_pinterest::PRODUCTION,
+            Platform::Tiktok => &socialpub_tiktok::PRODUCTION,
         }
     }
 
     /// Credentials are complete when both halves are set.
     pub fn has_credentials(&self) -> bool {
         self.app_id.is_some() && self.app_secret.is_some()
+    }
+
+    /// The client configuration, when the app credentials are set.
+    pub fn client_config(&self) -> Option<PlatformConfig> {
+        let (Some(id), Some(secret)) = (&self.app_id, &self.app_secret) else {
+            return None;
+        };
+        Some(platform_config(
+            self.platform,
+            id.clone(),
+            secret.clone(),
+            self.api_base_url.clone(),
+            self.oauth_base_url.clone(),
+            self.token_base_url.clone(),
+        ))
+    }
+}
+
+/// The one way composition builds a platform client's configuration: the platform's
+/// production defaults, pointed at the given hosts.
+pub fn platform_config(
+    platform: Platform,
+    client_id: String,
+    client_secret: SecretString,
+    api_base_url: Url,
+    oauth_base_url: Url,
+    token_base_url: Option<Url>,
+) -> PlatformConfig {
+    let config = PlatformSettings::production(platform)
+        .config(client_id, client_secret)
+        .with_base_urls(api_base_url, oauth_base_url);
+    match token_base_url {
+        Some(url) => config.with_token_base_url(url),
+        None => config,
     }
 }

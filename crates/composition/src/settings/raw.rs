@@ -37,8 +37,16 @@ macro_rules! raw_settings {
         }
 
         impl RawSettings {
-            /// The environment variable names this service reads.
+            /// The environment variable names this service reads through the settings
+            /// layers (lowercase). A setting belongs here only together with the code that
+            /// reads it: `.env.example` may document nothing else (a test checks).
             pub const VARIABLES: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Variables read outside the settings layers, each by the code named beside it;
+            /// `.env.example` may document these too. Add one here with the code that reads it.
+            pub const READ_ELSEWHERE: &'static [(&'static str, &'static str)] = &[
+                ("rust_log", "the log filter (crates/server/src/telemetry.rs)"),
+            ];
         }
     };
 }
@@ -65,11 +73,8 @@ raw_settings!(
     auth_client_id,
     auth_client_secret,
     auth_dev_token_ttl_seconds,
-    redis_url,
-    insights_cache_ttl_seconds,
     enable_tiktok_publishing,
     enable_linkedin_personal_publishing,
-    enable_advanced_insights_fetching,
     allow_private_asset_urls,
     asset_url_deny_cidrs,
     banned_hashtags_file,
@@ -77,8 +82,6 @@ raw_settings!(
     platform_simulator_port,
     socialpub_sim_auto_approve,
     worker_poll_interval_seconds,
-    job_lease_seconds,
-    job_max_attempts,
     instagram_app_id,
     instagram_app_secret,
     instagram_api_base_url,

@@ -40,12 +40,14 @@ pub enum LogFormat {
     Json,
 }
 
-/// Whether the built-in platform simulator stands in for the real platforms.
+/// Whether the built-in platform simulator stands in for platforms without app credentials.
+/// It hands fake accounts to anyone, so it must never switch itself on in production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimulatorMode {
-    /// Only when no platform has app credentials (a fresh `just run`).
+    /// Only in development mode (see [`Settings::development_mode`]); with production
+    /// settings a platform without credentials is simply not connectable.
     Auto,
-    /// For every platform without credentials.
+    /// For every platform without credentials, whatever the mode (tests, demos).
     On,
     Off,
 }
@@ -85,11 +87,8 @@ pub struct Settings {
     pub auth_client_id: Option<String>,
     pub auth_client_secret: Option<SecretString>,
     pub auth_dev_token_ttl: Duration,
-    pub redis_url: Option<SecretString>,
-    pub insights_cache_ttl: Duration,
     pub enable_tiktok_publishing: bool,
     pub enable_linkedin_personal_publishing: bool,
-    pub enable_advanced_insights_fetching: bool,
     pub allow_private_asset_urls: bool,
     /// Address blocks asset URLs never reach, on top of the built-in special-purpose ranges.
     pub asset_url_deny_ranges: Vec<IpRange>,
@@ -101,9 +100,13 @@ pub struct Settings {
     /// The simulator approves consent at once, so `curl -L` completes a connect flow.
     pub simulator_auto_approve: bool,
     pub worker_poll_interval: Duration,
-    pub job_lease: Duration,
-    pub job_max_attempts: u32,
     pub platforms: Vec<PlatformSettings>,
+    /// The zero-configuration mode of a fresh `just run`: no `DATABASE_URL`, no encryption
+    /// key and no way of verifying users' tokens configured, so SQLite and secrets generated
+    /// under `DATA_DIR` stand in. Any of those set means production: generated secrets are
+    /// refused, `AUTH_ISSUER`/`AUTH_AUDIENCE` are required, and `PLATFORM_SIMULATOR=auto`
+    /// stays off.
+    pub development_mode: bool,
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
@@ -243,15 +246,18 @@ impl Settings {
                 "is required when AUTH_MODE=introspection",
             ));
         }
-        let job_max_attempts: u32 =
-            parse_or("job_max_attempts", &raw.job_max_attempts, 5, "a number")?;
-        if !(1..=50).contains(&job_max_attempts) {
-            return Err(SettingsError::new(
-                "job_max_attempts",
-                "must be between 1 and 50",
-            ));
-        }
+        let development_mode = [
+            &raw.database_url,
+            &raw.aes_encryption_key,
+            &raw.aes_encryption_keys,
+            &raw.auth_jwt_secret,
+            &raw.auth_jwks_url,
+        ]
+        .into_iter()
+        .all(|value| non_empty(value).is_none())
+            && auth_mode == AuthMode::Jwt;
         Ok(Self {
+            development_mode,
             host,
             port,
             public_base_url,
@@ -282,13 +288,6 @@ impl Settings {
                 86_400,
                 60,
             )?,
-            redis_url: secret(&raw.redis_url),
-            insights_cache_ttl: seconds(
-                "insights_cache_ttl_seconds",
-                &raw.insights_cache_ttl_seconds,
-                3_600,
-                0,
-            )?,
             enable_tiktok_publishing: flag(
                 "enable_tiktok_publishing",
                 &raw.enable_tiktok_publishing,
@@ -298,11 +297,6 @@ impl Settings {
                 "enable_linkedin_personal_publishing",
                 &raw.enable_linkedin_personal_publishing,
                 true,
-            )?,
-            enable_advanced_insights_fetching: flag(
-                "enable_advanced_insights_fetching",
-                &raw.enable_advanced_insights_fetching,
-                false,
             )?,
             allow_private_asset_urls: flag(
                 "allow_private_asset_urls",
@@ -345,8 +339,6 @@ impl Settings {
                 5,
                 1,
             )?,
-            job_lease: seconds("job_lease_seconds", &raw.job_lease_seconds, 300, 10)?,
-            job_max_attempts,
             platforms: Platform::ALL
                 .into_iter()
                 .map(|p| platform(raw, p))
@@ -408,13 +400,10 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         ),
     };
     let prefix = platform.as_str();
-    let api_field = format!("{prefix}_api_base_url");
-    let oauth_field = format!("{prefix}_oauth_base_url");
-    let api_override = url(&api_field, api)?;
-    let oauth_override = url(&oauth_field, oauth)?;
-    let (default_api, default_oauth) = PlatformSettings::default_urls(platform);
-    let fallback = |field: &str, raw: &str| {
-        Url::parse(raw).map_err(|e| SettingsError::new(field, e.to_string()))
+    let production = PlatformSettings::production(platform);
+    let resolve = |field: &str, value: &Option<String>, default: &str| match url(field, value)? {
+        Some(url) => Ok(url),
+        None => Url::parse(default).map_err(|e| SettingsError::new(field, e.to_string())),
     };
     let app_id = text(id);
     let app_secret = secret(secret_value);
@@ -429,21 +418,24 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
             "is required when the other half of the app credentials is set",
         ));
     }
-    let token_base_url = if platform == Platform::Instagram {
-        let field = "instagram_token_base_url";
-        Some(match url(field, &raw.instagram_token_base_url)? {
-            Some(u) => u,
-            None => fallback(field, "https://api.instagram.com")?,
-        })
-    } else {
-        None
+    let token_base_url = match (platform, production.token_base_url) {
+        (Platform::Instagram, Some(default)) => Some(resolve(
+            "instagram_token_base_url",
+            &raw.instagram_token_base_url,
+            default,
+        )?),
+        _ => None,
     };
-    let default_api = fallback(&api_field, default_api)?;
-    let default_oauth = fallback(&oauth_field, default_oauth)?;
-    let api_base_url = api_override.unwrap_or_else(|| default_api.clone());
-    let oauth_base_url = oauth_override.unwrap_or_else(|| default_oauth.clone());
-    // Writing the default URL explicitly (as a copied .env.example does) is not an override.
-    let base_urls_overridden = api_base_url != default_api || oauth_base_url != default_oauth;
+    let api_base_url = resolve(
+        &format!("{prefix}_api_base_url"),
+        api,
+        production.api_base_url,
+    )?;
+    let oauth_base_url = resolve(
+        &format!("{prefix}_oauth_base_url"),
+        oauth,
+        production.oauth_base_url,
+    )?;
     Ok(PlatformSettings {
         platform,
         app_id,
@@ -451,6 +443,5 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         api_base_url,
         oauth_base_url,
         token_base_url,
-        base_urls_overridden,
     })
 }

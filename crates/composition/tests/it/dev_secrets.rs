@@ -1,4 +1,4 @@
-use socialpub_composition::{ConfigSources, dev_jwt_secret, encryption_keys, load};
+use socialpub_composition::{ConfigSources, auth_settings, dev_jwt_secret, encryption_keys, load};
 
 fn settings_in(dir: &std::path::Path, env: &[(&str, &str)]) -> socialpub_composition::Settings {
     let mut environment: Vec<(String, String)> = env
@@ -33,6 +33,11 @@ fn a_dev_key_is_generated_once_and_reused() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0, "only the owner may read the key");
+        let data = std::fs::metadata(dir.path().join("data"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(data & 0o777, 0o700, "DATA_DIR is the owner's alone");
     }
 }
 
@@ -69,4 +74,107 @@ fn the_dev_jwt_secret_is_long_enough_and_stable() {
     assert!(first.value.expose().len() >= 32);
     let second = dev_jwt_secret(&settings).unwrap().unwrap();
     assert_eq!(first.value, second.value);
+}
+
+#[test]
+fn the_dev_jwt_secret_file_is_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dev_jwt_secret(&settings_in(dir.path(), &[]))
+        .unwrap()
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(secret.file.unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+const KEY: &str = "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+const JWT_SECRET: &str = "a-production-secret-0123456789abcdef";
+
+/// With a database configured, a key generated beside the data is refused, by name, and
+/// nothing is written.
+#[test]
+fn outside_development_mode_no_encryption_key_is_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = settings_in(dir.path(), &[("DATABASE_URL", "postgres://db.internal/sp")]);
+    assert!(!settings.development_mode);
+    let error = encryption_keys(&settings).err().unwrap().to_string();
+    assert!(
+        error.starts_with("invalid setting AES_ENCRYPTION_KEYS: required outside development mode"),
+        "{error}"
+    );
+    assert_eq!(error.lines().count(), 1);
+    assert!(!dir.path().join("data").exists());
+}
+
+#[test]
+fn outside_development_mode_no_jwt_secret_is_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = settings_in(dir.path(), &[("AES_ENCRYPTION_KEYS", KEY)]);
+    assert!(!settings.development_mode);
+    let error = dev_jwt_secret(&settings).err().unwrap().to_string();
+    assert!(
+        error.starts_with("invalid setting AUTH_JWT_SECRET: required outside development mode"),
+        "{error}"
+    );
+    assert!(!dir.path().join("data").exists());
+    let error = auth_settings(&settings).err().unwrap().to_string();
+    assert!(error.contains("AUTH_JWT_SECRET"), "{error}");
+}
+
+/// Another service sharing the HS256 secret must not be able to mint tokens we accept.
+#[test]
+fn outside_development_mode_jwts_must_name_our_issuer_and_audience() {
+    let dir = tempfile::tempdir().unwrap();
+    let production = [
+        ("AES_ENCRYPTION_KEYS", KEY),
+        ("AUTH_JWT_SECRET", JWT_SECRET),
+    ];
+    let error = auth_settings(&settings_in(dir.path(), &production))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.starts_with("invalid setting AUTH_ISSUER: required"),
+        "{error}"
+    );
+
+    let with_issuer = [
+        production[0],
+        production[1],
+        ("AUTH_ISSUER", "https://auth.test"),
+    ];
+    let error = auth_settings(&settings_in(dir.path(), &with_issuer))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.starts_with("invalid setting AUTH_AUDIENCE: required"),
+        "{error}"
+    );
+
+    let complete = [
+        with_issuer[0],
+        with_issuer[1],
+        with_issuer[2],
+        ("AUTH_AUDIENCE", "socialpub"),
+    ];
+    let auth = auth_settings(&settings_in(dir.path(), &complete)).unwrap();
+    assert_eq!(auth.issuer.as_deref(), Some("https://auth.test"));
+    assert_eq!(auth.audience.as_deref(), Some("socialpub"));
+}
+
+#[test]
+fn in_development_mode_issuer_and_audience_stay_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = settings_in(dir.path(), &[]);
+    assert!(settings.development_mode);
+    let auth = auth_settings(&settings).unwrap();
+    assert!(auth.jwt_secret.is_some());
+    assert_eq!((auth.issuer, auth.audience), (None, None));
 }

@@ -5,4 +5,5 @@ mod connect_flow;
 mod harness;
 mod logs;
 mod postgres;
+mod simulator_mode;
 mod token_lifecycle;

@@ -35,7 +35,6 @@ fn with_nothing_set_it_runs_on_sqlite_under_data() {
     let x = settings.platform(Platform::X).unwrap();
     assert_eq!(x.api_base_url.as_str(), "https://api.x.com/");
     assert!(!x.has_credentials());
-    assert!(!x.base_urls_overridden);
 }
 
 #[test]
@@ -102,9 +101,9 @@ fn a_malformed_setting_is_reported_by_its_variable_name() {
             "invalid setting DATABASE_POOL_SIZE: must be at least 1",
         ),
         (
-            "JOB_LEASE_SECONDS",
+            "WORKER_POLL_INTERVAL_SECONDS",
             "-5",
-            "invalid setting JOB_LEASE_SECONDS",
+            "invalid setting WORKER_POLL_INTERVAL_SECONDS: must be at least 1 seconds",
         ),
         (
             "ASSET_URL_DENY_CIDRS",
@@ -173,22 +172,20 @@ fn numeric_looking_secrets_keep_their_leading_zeros() {
 }
 
 #[test]
-fn a_simulator_base_url_counts_as_an_override_but_the_default_written_out_does_not() {
+fn a_base_url_setting_points_the_platform_elsewhere_and_the_default_comes_from_its_crate() {
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(
         dir.path(),
-        &[
-            ("X_API_BASE_URL", "http://127.0.0.1:9999/x"),
-            ("PINTEREST_API_BASE_URL", "https://api.pinterest.com"),
-        ],
+        &[("X_API_BASE_URL", "http://127.0.0.1:9999/x")],
     ))
     .unwrap();
-    assert!(settings.platform(Platform::X).unwrap().base_urls_overridden);
-    assert!(
-        !settings
-            .platform(Platform::Pinterest)
-            .unwrap()
-            .base_urls_overridden
+    let x = settings.platform(Platform::X).unwrap();
+    assert_eq!(x.api_base_url.as_str(), "http://127.0.0.1:9999/x");
+    assert_eq!(x.oauth_base_url.as_str(), "https://x.com/");
+    let instagram = settings.platform(Platform::Instagram).unwrap();
+    assert_eq!(
+        instagram.token_base_url.as_ref().map(url::Url::as_str),
+        Some("https://api.instagram.com/")
     );
 }
 
@@ -207,52 +204,150 @@ fn secrets_do_not_show_in_debug_output() {
     assert!(!printed.contains("canary"), "{printed}");
 }
 
-/// `.env.example` documents every setting, and nothing that is not one.
-#[test]
-fn env_example_lists_exactly_the_settings() {
+/// The variable names `.env.example` documents (commented-out examples included).
+fn documented_variables() -> std::collections::BTreeSet<String> {
     let example =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example"))
             .unwrap();
-    let documented: std::collections::BTreeSet<String> = example
+    example
         .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| {
-            l.split_once('=')
-                .map(|(k, _)| k.trim().to_ascii_lowercase())
+        .map(|l| l.trim_start().trim_start_matches('#').trim_start())
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         })
-        .filter(|k| k != "rust_log")
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// A setting a user can set must have an effect: `.env.example` documents only variables the
+/// code reads (the settings layers' [`RawSettings::VARIABLES`], or one of
+/// [`RawSettings::READ_ELSEWHERE`]), and every setting the layers read.
+///
+/// [`RawSettings::VARIABLES`]: socialpub_composition::settings::RawSettings::VARIABLES
+/// [`RawSettings::READ_ELSEWHERE`]: socialpub_composition::settings::RawSettings::READ_ELSEWHERE
+#[test]
+fn env_example_documents_only_settings_the_code_reads() {
+    use socialpub_composition::settings::RawSettings;
+    let documented = documented_variables();
+    assert!(
+        documented.contains("database_url"),
+        "the parser finds variables"
+    );
+    let read: std::collections::BTreeSet<String> = RawSettings::VARIABLES
+        .iter()
+        .copied()
+        .chain(RawSettings::READ_ELSEWHERE.iter().map(|(name, _)| *name))
+        .map(str::to_owned)
         .collect();
-    let known: std::collections::BTreeSet<String> =
-        socialpub_composition::settings::RawSettings::VARIABLES
-            .iter()
-            .map(|v| (*v).to_owned())
-            .collect();
-    let undocumented: Vec<_> = known.difference(&documented).collect();
-    let unknown: Vec<_> = documented.difference(&known).collect();
+    let unread: Vec<_> = documented.difference(&read).collect();
+    assert!(
+        unread.is_empty(),
+        ".env.example documents variables nothing reads: {unread:?} (remove them, or add the \
+         code that reads them and list them in RawSettings)"
+    );
+    let undocumented: Vec<_> = RawSettings::VARIABLES
+        .iter()
+        .filter(|v| !documented.contains(**v))
+        .collect();
     assert!(
         undocumented.is_empty(),
         "settings missing from .env.example: {undocumented:?}"
     );
+}
+
+#[test]
+fn settings_nothing_reads_are_not_accepted() {
+    use socialpub_composition::settings::RawSettings;
+    for gone in [
+        "redis_url",
+        "insights_cache_ttl_seconds",
+        "enable_advanced_insights_fetching",
+        "job_lease_seconds",
+        "job_max_attempts",
+    ] {
+        assert!(!RawSettings::VARIABLES.contains(&gone), "{gone}");
+    }
+}
+
+#[test]
+fn development_mode_is_zero_configuration_and_any_production_setting_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let nothing = load(&sources(
+        dir.path(),
+        &[
+            ("DATA_DIR", "/tmp/x"),
+            ("X_APP_ID", "a"),
+            ("X_APP_SECRET", "b"),
+        ],
+    ))
+    .unwrap();
     assert!(
-        unknown.is_empty(),
-        ".env.example lists unknown settings: {unknown:?}"
+        nothing.development_mode,
+        "data dir and platform apps leave it on"
     );
+    for production in [
+        ("DATABASE_URL", "postgres://db/sp"),
+        ("DATABASE_URL", "sqlite:///var/lib/socialpub/sp.db"),
+        (
+            "AES_ENCRYPTION_KEYS",
+            "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
+        ),
+        (
+            "AES_ENCRYPTION_KEY",
+            "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
+        ),
+        ("AUTH_JWT_SECRET", "a-production-secret-0123456789abcdef"),
+        ("AUTH_JWKS_URL", "https://auth.test/.well-known/jwks.json"),
+    ] {
+        let settings = load(&sources(dir.path(), &[production])).unwrap();
+        assert!(!settings.development_mode, "{}", production.0);
+    }
+    let introspection = load(&sources(
+        dir.path(),
+        &[
+            ("AUTH_MODE", "introspection"),
+            ("AUTH_SERVICE_URL", "https://auth.test/introspect"),
+        ],
+    ))
+    .unwrap();
+    assert!(!introspection.development_mode);
+}
+
+#[test]
+fn auto_wires_the_simulator_only_in_development_mode() {
+    use socialpub_composition::simulator::wanted;
+    let dir = tempfile::tempdir().unwrap();
+    let setting = |env: &[(&str, &str)]| wanted(&load(&sources(dir.path(), env)).unwrap());
+    let database = ("DATABASE_URL", "postgres://db/sp");
+    assert!(setting(&[]), "development mode, auto");
+    assert!(!setting(&[database]), "production, auto");
+    assert!(!setting(&[database, ("PLATFORM_SIMULATOR", "auto")]));
+    assert!(
+        setting(&[database, ("PLATFORM_SIMULATOR", "on")]),
+        "only on wires it"
+    );
+    assert!(!setting(&[("PLATFORM_SIMULATOR", "off")]));
 }
 
 #[test]
 fn turning_tiktok_publishing_off_takes_tiktok_out_of_the_connectable_platforms() {
-    use socialpub_composition::wiring::{PlatformTarget, platform_registry};
+    use socialpub_composition::wiring::platform_registry;
     use socialpub_ports::PlatformRegistry;
 
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let stand_in = |_| {
-        Some(PlatformTarget {
-            client_id: "id".into(),
-            client_secret: socialpub_domain::SecretString::new("secret"),
-            api_base_url: url::Url::parse("http://127.0.0.1:9/api/").unwrap(),
-            oauth_base_url: url::Url::parse("http://127.0.0.1:9/oauth/").unwrap(),
-            token_base_url: None,
-        })
+    let stand_in = |platform| {
+        Some(socialpub_composition::settings::platform_config(
+            platform,
+            "id".into(),
+            socialpub_domain::SecretString::new("secret"),
+            url::Url::parse("http://127.0.0.1:9/api/").unwrap(),
+            url::Url::parse("http://127.0.0.1:9/oauth/").unwrap(),
+            None,
+        ))
     };
     let dir = tempfile::tempdir().unwrap();
     let on = load(&sources(dir.path(), &[])).unwrap();

@@ -90,3 +90,24 @@ async fn an_in_memory_sqlite_database_keeps_its_data_while_open() {
         Some(saved)
     );
 }
+
+/// The file holds OAuth states, PKCE verifiers and sealed tokens: nobody but the owner may
+/// read it, its write-ahead log or the directory it was created in.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_database_and_its_directory_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let sqlite = SqliteBackend::with_settings(PoolSettings::default()).await;
+    let alice = user("alice");
+    let saved = connection(&alice, Platform::X, "42", T0);
+    sqlite.database().connections().save(&saved).await.unwrap();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let file = sqlite.file();
+    assert_eq!(mode(file.parent().unwrap()), 0o700, "the data directory");
+    assert_eq!(mode(&file), 0o600, "the database file");
+    let wal = file.with_extension("db-wal");
+    assert!(wal.exists(), "WAL mode keeps a -wal file while open");
+    assert_eq!(mode(&wal), 0o600, "the write-ahead log");
+}

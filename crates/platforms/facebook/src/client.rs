@@ -9,9 +9,10 @@ use socialpub_ports::{
 };
 use url::Url;
 
-use crate::config::FacebookConfig;
 use socialpub_platform_http::meta_graph::send_graph_json;
-use socialpub_platform_http::{Classify, path_url};
+use socialpub_platform_http::{Classify, PlatformConfig, path_url};
+
+use crate::config::DEFAULT_GRAPH_API_VERSION;
 
 /// A typed Facebook Pages client: Facebook Login, long-lived user tokens, Page discovery.
 ///
@@ -19,20 +20,25 @@ use socialpub_platform_http::{Classify, path_url};
 /// secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
 #[derive(Debug, Clone)]
 pub struct FacebookClient {
-    pub(crate) config: Arc<FacebookConfig>,
+    pub(crate) config: Arc<PlatformConfig>,
     pub(crate) http: reqwest::Client,
 }
 
 impl FacebookClient {
-    pub fn new(config: FacebookConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self {
             config: Arc::new(config),
             http,
         }
     }
 
-    pub fn config(&self) -> &FacebookConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
+    }
+
+    /// The Graph API version in every versioned path.
+    pub(crate) fn graph_api_version(&self) -> &str {
+        self.config.api_version_or(DEFAULT_GRAPH_API_VERSION)
     }
 
     /// `{api_base}/{version}/{segments...}`.
@@ -41,7 +47,7 @@ impl FacebookClient {
             &self.config.api_base_url,
             Platform::Facebook,
             "api_base_url",
-            std::iter::once(self.config.graph_api_version.as_str()).chain(segments.iter().copied()),
+            std::iter::once(self.graph_api_version()).chain(segments.iter().copied()),
         )
     }
 

@@ -1,5 +1,4 @@
-use socialpub_domain::SecretString;
-use url::Url;
+use socialpub_platform_http::PlatformDefaults;
 
 /// Graph API version sent in every path unless configured otherwise. v25.0 is available until
 /// 2028-07-29; a version past its end of life is silently served by the oldest live one.
@@ -19,55 +18,12 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "business_management",
 ];
 
-/// Where and as which Meta app the Facebook client talks.
-///
-/// `Debug` is safe to log: the client secret is a [`SecretString`] and prints redacted.
-#[derive(Debug, Clone)]
-pub struct FacebookConfig {
-    /// The Meta App ID.
-    pub client_id: String,
-    /// The Meta App secret.
-    pub client_secret: SecretString,
-    /// Graph API host, `https://graph.facebook.com` (a path prefix is kept, for simulators).
-    pub api_base_url: Url,
-    /// Login dialog host, `https://www.facebook.com`.
-    pub oauth_base_url: Url,
-    /// Permissions asked for, sent comma-separated. Defaults to [`DEFAULT_SCOPES`].
-    pub scopes: Vec<String>,
-    /// Graph API version, `v25.0` style. Defaults to [`DEFAULT_GRAPH_API_VERSION`].
-    pub graph_api_version: String,
-}
-
-impl FacebookConfig {
-    /// A configuration for the live Graph API with the default scopes and version.
-    pub fn new(client_id: impl Into<String>, client_secret: SecretString) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret,
-            api_base_url: Url::parse("https://graph.facebook.com").expect("static URL parses"),
-            oauth_base_url: Url::parse("https://www.facebook.com").expect("static URL parses"),
-            scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
-            graph_api_version: DEFAULT_GRAPH_API_VERSION.to_owned(),
-        }
-    }
-
-    /// Points the client at another Graph host and login host (a simulator, a test server).
-    #[must_use]
-    pub fn with_base_urls(mut self, api_base_url: Url, oauth_base_url: Url) -> Self {
-        self.api_base_url = api_base_url;
-        self.oauth_base_url = oauth_base_url;
-        self
-    }
-
-    #[must_use]
-    pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
-        self
-    }
-
-    #[must_use]
-    pub fn with_graph_api_version(mut self, version: impl Into<String>) -> Self {
-        self.graph_api_version = version.into();
-        self
-    }
-}
+/// The live Graph API (`graph.facebook.com`) and Facebook Login (`www.facebook.com`), as a
+/// Meta app (its App ID and App secret).
+pub const PRODUCTION: PlatformDefaults = PlatformDefaults {
+    api_base_url: "https://graph.facebook.com",
+    oauth_base_url: "https://www.facebook.com",
+    token_base_url: None,
+    api_version: Some(DEFAULT_GRAPH_API_VERSION),
+    scopes: DEFAULT_SCOPES,
+};

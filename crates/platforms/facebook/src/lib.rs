@@ -22,7 +22,8 @@ mod wire;
 
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
-pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, FacebookConfig};
+pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, PRODUCTION};
 pub use oauth::UserToken;
+pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
 pub use wire::PageTask;

@@ -35,7 +35,7 @@ impl FacebookClient {
     /// `{oauth_base}/{version}/dialog/oauth?client_id&redirect_uri&state&response_type=code&scope`
     /// with the configured permissions, comma-separated.
     pub fn login_dialog_url(&self, state: &SecretString, redirect_uri: &Url) -> Url {
-        let path = format!("{}/dialog/oauth", self.config.graph_api_version);
+        let path = format!("{}/dialog/oauth", self.graph_api_version());
         authorization_url(
             &self.config.oauth_base_url,
             &path,

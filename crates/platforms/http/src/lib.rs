@@ -2,6 +2,8 @@
 //!
 //! Every `socialpub-<platform>` crate builds on the same pieces:
 //!
+//! - [`PlatformDefaults`] / [`PlatformConfig`]: one configuration shape for every client; each
+//!   platform crate declares its production hosts, version and scopes once.
 //! - [`build_http_client`]: a `reqwest::Client` on rustls + ring that never follows redirects
 //!   (a token endpoint that redirects must not make us send credentials elsewhere) and has
 //!   connect and request timeouts.
@@ -24,6 +26,7 @@
 mod authorize;
 mod classify;
 mod client;
+mod config;
 pub mod meta_graph;
 mod path_url;
 mod pkce;
@@ -38,6 +41,7 @@ pub use classify::{
     message_from_body, oauth_error, platform_error, transport_error,
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
+pub use config::{PlatformConfig, PlatformDefaults};
 pub use path_url::{bad_base_url, path_url};
 pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
 pub use rate_limit::{RateLimit, read_rate_limit, read_rate_limit_at, retry_after};

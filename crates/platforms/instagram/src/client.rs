@@ -9,9 +9,10 @@ use socialpub_ports::{
 };
 use url::Url;
 
-use crate::config::InstagramConfig;
 use socialpub_platform_http::meta_graph::send_graph_json;
-use socialpub_platform_http::{Classify, path_url};
+use socialpub_platform_http::{Classify, PlatformConfig, path_url};
+
+use crate::config::DEFAULT_GRAPH_API_VERSION;
 
 /// A typed client for the Instagram API with Instagram Login (Business Login for Instagram):
 /// consent, code exchange, long-lived tokens and their refresh, the professional account.
@@ -20,20 +21,25 @@ use socialpub_platform_http::{Classify, path_url};
 /// secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
 #[derive(Debug, Clone)]
 pub struct InstagramClient {
-    pub(crate) config: Arc<InstagramConfig>,
+    pub(crate) config: Arc<PlatformConfig>,
     pub(crate) http: reqwest::Client,
 }
 
 impl InstagramClient {
-    pub fn new(config: InstagramConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self {
             config: Arc::new(config),
             http,
         }
     }
 
-    pub fn config(&self) -> &InstagramConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
+    }
+
+    /// The Graph API version in every versioned path.
+    pub(crate) fn graph_api_version(&self) -> &str {
+        self.config.api_version_or(DEFAULT_GRAPH_API_VERSION)
     }
 
     /// `{api_base}/{version}/{segments...}`.
@@ -42,7 +48,7 @@ impl InstagramClient {
             &self.config.api_base_url,
             Platform::Instagram,
             "api_base_url",
-            std::iter::once(self.config.graph_api_version.as_str()).chain(segments.iter().copied()),
+            std::iter::once(self.graph_api_version()).chain(segments.iter().copied()),
         )
     }
 

@@ -23,7 +23,8 @@ mod wire;
 
 pub use accounts::InstagramProfile;
 pub use client::InstagramClient;
-pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, InstagramConfig};
+pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, PRODUCTION};
 pub use oauth::{LongLivedToken, ShortLivedToken};
+pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
 pub use wire::AccountType;

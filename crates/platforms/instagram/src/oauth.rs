@@ -78,7 +78,7 @@ impl InstagramClient {
     ) -> Result<ShortLivedToken, PlatformError> {
         let code = clean_code(code);
         let url = Self::url(
-            &self.config.token_base_url,
+            self.config.token_base_url(),
             "token_base_url",
             &["oauth", "access_token"],
         )?;

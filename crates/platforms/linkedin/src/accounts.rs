@@ -232,9 +232,8 @@ impl LinkedinClient {
     fn may_read_organizations(&self, granted: &[String]) -> bool {
         let asked = self
             .config
-            .organization_scopes
+            .scopes
             .iter()
-            .chain(&self.config.scopes)
             .any(|s| ORG_ADMIN_SCOPES.contains(&s.as_str()));
         let granted_ok = granted.is_empty()
             || granted

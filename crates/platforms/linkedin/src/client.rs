@@ -4,13 +4,15 @@ use async_trait::async_trait;
 use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{Classify, path_url, send_empty_redacting, send_json_redacting};
+use socialpub_platform_http::{
+    Classify, PlatformConfig, path_url, send_empty_redacting, send_json_redacting,
+};
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
 };
 use url::Url;
 
-use crate::config::LinkedinConfig;
+use crate::config::DEFAULT_LINKEDIN_VERSION;
 
 /// Rest.li protocol version required on every `/rest` call.
 pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
@@ -22,19 +24,19 @@ pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
 /// client secret) and timeouts, e.g. with `socialpub_platform_http::build_http_client`.
 #[derive(Debug, Clone)]
 pub struct LinkedinClient {
-    pub(crate) config: Arc<LinkedinConfig>,
+    pub(crate) config: Arc<PlatformConfig>,
     pub(crate) http: reqwest::Client,
 }
 
 impl LinkedinClient {
-    pub fn new(config: LinkedinConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self {
             config: Arc::new(config),
             http,
         }
     }
 
-    pub fn config(&self) -> &LinkedinConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
     }
 
@@ -56,7 +58,10 @@ impl LinkedinClient {
         self.http
             .get(url)
             .bearer_auth(token.expose())
-            .header("LinkedIn-Version", &self.config.linkedin_version)
+            .header(
+                "LinkedIn-Version",
+                self.config.api_version_or(DEFAULT_LINKEDIN_VERSION),
+            )
             .header("X-Restli-Protocol-Version", RESTLI_PROTOCOL_VERSION)
     }
 

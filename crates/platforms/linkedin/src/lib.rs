@@ -28,5 +28,8 @@ mod wire;
 
 pub use accounts::{LinkedinMember, LinkedinOrganization, MAX_ACL_REQUESTS};
 pub use client::{LinkedinClient, RESTLI_PROTOCOL_VERSION};
-pub use config::{DEFAULT_LINKEDIN_VERSION, LinkedinConfig, MEMBER_SCOPES, ORGANIZATION_SCOPES};
+pub use config::{
+    DEFAULT_LINKEDIN_VERSION, DEFAULT_SCOPES, MEMBER_SCOPES, ORGANIZATION_SCOPES, PRODUCTION,
+};
+pub use socialpub_platform_http::PlatformConfig;
 pub use wire::OrganizationRole;

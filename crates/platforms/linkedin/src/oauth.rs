@@ -21,7 +21,7 @@ impl LinkedinClient {
                 ("client_id", &self.config.client_id),
                 ("redirect_uri", redirect_uri.as_str()),
                 ("state", state.expose()),
-                ("scope", &self.config.all_scopes().join(" ")),
+                ("scope", &self.config.scopes.join(" ")),
             ],
         )
     }

@@ -1,26 +1,25 @@
 use async_trait::async_trait;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::PlatformConfig;
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
 };
 use url::Url;
 
-use crate::config::PinterestConfig;
-
 /// Pinterest API v5 client. Cheap to clone (the `reqwest::Client` is shared).
 #[derive(Debug, Clone)]
 pub struct PinterestClient {
-    pub(crate) config: PinterestConfig,
+    pub(crate) config: PlatformConfig,
     pub(crate) http: reqwest::Client,
 }
 
 impl PinterestClient {
     /// `http` should come from `socialpub_platform_http::build_http_client`.
-    pub fn new(config: PinterestConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self { config, http }
     }
 
-    pub fn config(&self) -> &PinterestConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
     }
 

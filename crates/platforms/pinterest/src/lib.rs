@@ -3,8 +3,9 @@
 //! token), revocation, `GET /v5/user_account`, `GET /v5/boards`, and classification of
 //! Pinterest's `{"code": .., "message": ..}` error bodies.
 //!
-//! Usable on its own: build a [`PinterestClient`] from a [`PinterestConfig`] and a
-//! `reqwest::Client`. It also implements [`PlatformClient`](socialpub_ports::PlatformClient).
+//! Usable on its own: build a [`PinterestClient`] from a [`PlatformConfig`]
+//! (`PRODUCTION.config(..)`) and a `reqwest::Client`. It also implements
+//! [`PlatformClient`](socialpub_ports::PlatformClient).
 
 mod accounts;
 mod client;
@@ -14,5 +15,6 @@ mod oauth;
 pub mod wire;
 
 pub use client::PinterestClient;
-pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PinterestConfig};
+pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PRODUCTION};
 pub use errors::{classify, classify_token};
+pub use socialpub_platform_http::PlatformConfig;

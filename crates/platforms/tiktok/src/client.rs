@@ -2,31 +2,30 @@ use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::{malformed_body, platform_error, send_checked};
+use socialpub_platform_http::{PlatformConfig, malformed_body, platform_error, send_checked};
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
     TokenGrant,
 };
 use url::Url;
 
-use crate::config::TiktokConfig;
 use crate::errors::classify;
 use crate::wire::Envelope;
 
 /// TikTok API v2 client. Cheap to clone (the `reqwest::Client` is shared).
 #[derive(Debug, Clone)]
 pub struct TiktokClient {
-    pub(crate) config: TiktokConfig,
+    pub(crate) config: PlatformConfig,
     pub(crate) http: reqwest::Client,
 }
 
 impl TiktokClient {
     /// `http` should come from `socialpub_platform_http::build_http_client`.
-    pub fn new(config: TiktokConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self { config, http }
     }
 
-    pub fn config(&self) -> &TiktokConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
     }
 

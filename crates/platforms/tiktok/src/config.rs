@@ -1,7 +1,4 @@
-use std::fmt;
-
-use socialpub_domain::SecretString;
-use url::Url;
+use socialpub_platform_http::PlatformDefaults;
 
 /// `https://open.tiktokapis.com`: token, revoke and API calls.
 pub const DEFAULT_API_BASE_URL: &str = "https://open.tiktokapis.com";
@@ -21,46 +18,12 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "video.list",
 ];
 
-/// A TikTok app's credentials and endpoints.
-#[derive(Clone)]
-pub struct TiktokConfig {
-    /// The app's client key (sent as `client_key`).
-    pub client_id: String,
-    /// The app's client secret (sent in the form body).
-    pub client_secret: SecretString,
-    /// `https://open.tiktokapis.com`, or a simulator.
-    pub api_base_url: Url,
-    /// `https://www.tiktok.com`, or a simulator.
-    pub oauth_base_url: Url,
-    /// Scopes requested at authorization (sent comma-separated).
-    pub scopes: Vec<String>,
-}
-
-impl TiktokConfig {
-    /// Credentials with the production endpoints and [`DEFAULT_SCOPES`].
-    pub fn new(client_key: impl Into<String>, client_secret: SecretString) -> Self {
-        Self {
-            client_id: client_key.into(),
-            client_secret,
-            api_base_url: default_url(DEFAULT_API_BASE_URL),
-            oauth_base_url: default_url(DEFAULT_OAUTH_BASE_URL),
-            scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    }
-}
-
-fn default_url(url: &str) -> Url {
-    Url::parse(url).expect("the default URLs are valid")
-}
-
-impl fmt::Debug for TiktokConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TiktokConfig")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .field("api_base_url", &self.api_base_url.as_str())
-            .field("oauth_base_url", &self.oauth_base_url.as_str())
-            .field("scopes", &self.scopes)
-            .finish()
-    }
-}
+/// The live TikTok API. The config's `client_id` is the app's client key (sent as
+/// `client_key`); the secret goes in the form body.
+pub const PRODUCTION: PlatformDefaults = PlatformDefaults {
+    api_base_url: DEFAULT_API_BASE_URL,
+    oauth_base_url: DEFAULT_OAUTH_BASE_URL,
+    token_base_url: None,
+    api_version: None,
+    scopes: DEFAULT_SCOPES,
+};

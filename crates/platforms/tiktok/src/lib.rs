@@ -3,8 +3,9 @@
 //! `GET /v2/user/info/`, and classification of TikTok's error bodies (RFC 6749-style OAuth
 //! errors and the `{"data": .., "error": {"code", "message", "log_id"}}` envelope).
 //!
-//! Usable on its own: build a [`TiktokClient`] from a [`TiktokConfig`] and a
-//! `reqwest::Client`. It also implements [`PlatformClient`](socialpub_ports::PlatformClient).
+//! Usable on its own: build a [`TiktokClient`] from a [`PlatformConfig`]
+//! (`PRODUCTION.config(..)`) and a `reqwest::Client`. It also implements
+//! [`PlatformClient`](socialpub_ports::PlatformClient).
 
 mod accounts;
 mod client;
@@ -14,5 +15,6 @@ mod oauth;
 pub mod wire;
 
 pub use client::TiktokClient;
-pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, TiktokConfig};
+pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PRODUCTION};
 pub use errors::classify;
+pub use socialpub_platform_http::PlatformConfig;

@@ -1,27 +1,26 @@
 use async_trait::async_trait;
 use socialpub_domain::{Platform, SecretString};
+use socialpub_platform_http::PlatformConfig;
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
 };
 use url::Url;
 
-use crate::config::XConfig;
-
 /// X API v2 client. Cheap to clone (the `reqwest::Client` is shared).
 #[derive(Debug, Clone)]
 pub struct XClient {
-    pub(crate) config: XConfig,
+    pub(crate) config: PlatformConfig,
     pub(crate) http: reqwest::Client,
 }
 
 impl XClient {
     /// `http` should come from `socialpub_platform_http::build_http_client` (no redirects,
     /// timeouts, ring TLS).
-    pub fn new(config: XConfig, http: reqwest::Client) -> Self {
+    pub fn new(config: PlatformConfig, http: reqwest::Client) -> Self {
         Self { config, http }
     }
 
-    pub fn config(&self) -> &XConfig {
+    pub fn config(&self) -> &PlatformConfig {
         &self.config
     }
 

@@ -14,6 +14,10 @@ use super::logs;
 /// A value only this test knows, to look for in logs and bodies.
 pub const JWT_SECRET_CANARY: &str = "canary-jwt-secret-7a1f0e3d9c8b7a6f5e4d3c2b1a09";
 
+/// The `iss` and `aud` production settings require; the dev token minter signs with them.
+pub const AUTH_ISSUER: &str = "https://auth.e2e.test";
+pub const AUTH_AUDIENCE: &str = "socialpub-e2e";
+
 /// One running Socialpub with its simulator and database.
 pub struct Server {
     pub base: String,
@@ -39,6 +43,8 @@ pub fn raw_settings(
         database_url: Some(database_url.to_owned()),
         aes_encryption_keys: Some(key.expose().to_owned()),
         auth_jwt_secret: Some(JWT_SECRET_CANARY.to_owned()),
+        auth_issuer: Some(AUTH_ISSUER.to_owned()),
+        auth_audience: Some(AUTH_AUDIENCE.to_owned()),
         platform_simulator: Some("on".into()),
         platform_simulator_port: Some("0".into()),
         socialpub_sim_auto_approve: Some("true".into()),

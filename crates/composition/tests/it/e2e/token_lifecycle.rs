@@ -165,6 +165,8 @@ async fn rotating_keys_reseals_stored_tokens_so_the_old_key_can_be_dropped() {
         data_dir: Some(data.path().display().to_string()),
         aes_encryption_keys: Some(format!("{old_key},{new_key}")),
         auth_jwt_secret: Some(super::harness::JWT_SECRET_CANARY.to_owned()),
+        auth_issuer: Some(super::harness::AUTH_ISSUER.to_owned()),
+        auth_audience: Some(super::harness::AUTH_AUDIENCE.to_owned()),
         platform_simulator: Some("on".into()),
         platform_simulator_port: Some("0".into()),
         ..RawSettings::default()

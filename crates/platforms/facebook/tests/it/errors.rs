@@ -303,7 +303,8 @@ async fn connection_failures_are_transient_and_hide_the_url() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let base = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    let config = socialpub_facebook::FacebookConfig::new(APP_ID, secret(APP_SECRET))
+    let config = socialpub_facebook::PRODUCTION
+        .config(APP_ID, secret(APP_SECRET))
         .with_base_urls(base.clone(), base);
     let client = FacebookClient::new(config, http());
     let error = client

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_facebook::{DEFAULT_SCOPES, FacebookClient, FacebookConfig};
+use socialpub_facebook::{DEFAULT_SCOPES, FacebookClient, PRODUCTION};
 use socialpub_ports::{AuthorizationRequest, PlatformClient, PlatformErrorKind};
 use time::Duration;
 use url::Url;
@@ -70,7 +70,7 @@ async fn mount_permissions(server: &MockServer, token: &str) {
 
 #[test]
 fn authorization_url_carries_the_documented_parameters() {
-    let client = FacebookClient::new(FacebookConfig::new(APP_ID, secret(APP_SECRET)), http());
+    let client = FacebookClient::new(PRODUCTION.config(APP_ID, secret(APP_SECRET)), http());
     let state = SecretString::new("state-0123456789abcdef");
     let url = client.authorization_url(&AuthorizationRequest {
         state: &state,
@@ -108,12 +108,13 @@ fn authorization_url_carries_the_documented_parameters() {
 
 #[test]
 fn authorization_url_follows_configured_version_scopes_and_base_path() {
-    let config = FacebookConfig::new(APP_ID, secret(APP_SECRET))
+    let config = PRODUCTION
+        .config(APP_ID, secret(APP_SECRET))
         .with_base_urls(
             Url::parse("https://graph.sim.test/facebook/").unwrap(),
             Url::parse("https://sim.test/facebook/").unwrap(),
         )
-        .with_graph_api_version("v26.0")
+        .with_api_version("v26.0")
         .with_scopes(["pages_show_list", "pages_manage_posts"]);
     let client = FacebookClient::new(config, http());
     let state = SecretString::new("s");
@@ -333,7 +334,7 @@ async fn revoke_with_a_dead_token_is_an_auth_error() {
 
 #[test]
 fn config_and_client_debug_redact_the_secret() {
-    let config = FacebookConfig::new(APP_ID, secret(APP_SECRET));
+    let config = PRODUCTION.config(APP_ID, secret(APP_SECRET));
     let shown = format!("{config:?}");
     assert!(shown.contains(APP_ID));
     assert!(!shown.contains(APP_SECRET));

@@ -1,7 +1,7 @@
 //! Shared fixtures: canary credentials, a client pointed at a mock server.
 
 use socialpub_domain::SecretString;
-use socialpub_facebook::{FacebookClient, FacebookConfig};
+use socialpub_facebook::{FacebookClient, PRODUCTION, PlatformConfig};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::PlatformError;
 use url::Url;
@@ -28,9 +28,10 @@ pub fn http() -> reqwest::Client {
     build_http_client(&HttpClientSettings::default()).unwrap()
 }
 
-pub fn config(server: &MockServer) -> FacebookConfig {
+pub fn config(server: &MockServer) -> PlatformConfig {
     let base = Url::parse(&server.uri()).unwrap();
-    FacebookConfig::new(APP_ID, SecretString::new(APP_SECRET))
+    PRODUCTION
+        .config(APP_ID, SecretString::new(APP_SECRET))
         .with_base_urls(base, Url::parse("https://www.facebook.com").unwrap())
 }
 

@@ -194,8 +194,10 @@ async fn connection_failures_are_transient_and_hide_the_url() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let base = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    let config = socialpub_instagram::InstagramConfig::new(APP_ID, secret(APP_SECRET))
-        .with_base_urls(base.clone(), base.clone(), base);
+    let config = socialpub_instagram::PRODUCTION
+        .config(APP_ID, secret(APP_SECRET))
+        .with_base_urls(base.clone(), base.clone())
+        .with_token_base_url(base);
     let client = InstagramClient::new(config, http());
     let error = client.refresh(&secret(LONG_TOKEN)).await.unwrap_err();
     assert_eq!(error.kind, Transient);

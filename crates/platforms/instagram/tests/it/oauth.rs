@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use socialpub_domain::{Platform, SecretString};
-use socialpub_instagram::{DEFAULT_SCOPES, InstagramClient, InstagramConfig};
+use socialpub_instagram::{DEFAULT_SCOPES, InstagramClient, PRODUCTION};
 use socialpub_ports::{AuthorizationRequest, PlatformClient, PlatformErrorKind};
 use time::Duration;
 use url::Url;
@@ -49,7 +49,7 @@ async fn mount_long_lived(server: &MockServer) {
 
 #[test]
 fn authorization_url_carries_the_documented_parameters() {
-    let client = InstagramClient::new(InstagramConfig::new(APP_ID, secret(APP_SECRET)), http());
+    let client = InstagramClient::new(PRODUCTION.config(APP_ID, secret(APP_SECRET)), http());
     let state = SecretString::new("state-0123456789abcdef");
     let url = client.authorization_url(&AuthorizationRequest {
         state: &state,
@@ -80,8 +80,11 @@ fn authorization_url_carries_the_documented_parameters() {
     assert_eq!(client.platform(), Platform::Instagram);
     let config = client.config();
     assert_eq!(config.api_base_url.host_str(), Some("graph.instagram.com"));
-    assert_eq!(config.token_base_url.host_str(), Some("api.instagram.com"));
-    assert_eq!(config.graph_api_version, "v25.0");
+    assert_eq!(
+        config.token_base_url().host_str(),
+        Some("api.instagram.com")
+    );
+    assert_eq!(config.api_version.as_deref(), Some("v25.0"));
 }
 
 #[tokio::test]
@@ -265,7 +268,7 @@ async fn revoke_is_a_documented_no_op() {
 
 #[test]
 fn config_and_client_debug_redact_the_secret() {
-    let config = InstagramConfig::new(APP_ID, secret(APP_SECRET));
+    let config = PRODUCTION.config(APP_ID, secret(APP_SECRET));
     assert!(!format!("{config:?}").contains(APP_SECRET));
     let client = InstagramClient::new(config, http());
     assert!(!format!("{client:?}").contains(APP_SECRET));

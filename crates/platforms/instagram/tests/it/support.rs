@@ -1,7 +1,7 @@
 //! Shared fixtures: canary credentials, a client whose three hosts are one mock server.
 
 use socialpub_domain::SecretString;
-use socialpub_instagram::{InstagramClient, InstagramConfig};
+use socialpub_instagram::{InstagramClient, PRODUCTION, PlatformConfig};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::PlatformError;
 use url::Url;
@@ -22,13 +22,12 @@ pub fn http() -> reqwest::Client {
 
 /// The three hosts as three path prefixes of one server, so a request to the wrong host
 /// misses its mock.
-pub fn config(server: &MockServer) -> InstagramConfig {
+pub fn config(server: &MockServer) -> PlatformConfig {
     let at = |prefix: &str| Url::parse(&format!("{}/{prefix}/", server.uri())).unwrap();
-    InstagramConfig::new(APP_ID, SecretString::new(APP_SECRET)).with_base_urls(
-        at("graph"),
-        at("www"),
-        at("api"),
-    )
+    PRODUCTION
+        .config(APP_ID, SecretString::new(APP_SECRET))
+        .with_base_urls(at("graph"), at("www"))
+        .with_token_base_url(at("api"))
 }
 
 pub fn client(server: &MockServer) -> InstagramClient {

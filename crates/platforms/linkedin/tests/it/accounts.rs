@@ -1,7 +1,7 @@
 //! Member and organization discovery.
 
 use serde_json::json;
-use socialpub_linkedin::{LinkedinClient, LinkedinConfig};
+use socialpub_linkedin::{LinkedinClient, MEMBER_SCOPES, PRODUCTION};
 use socialpub_ports::{AccountKind, PlatformClient, PlatformErrorKind};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -125,12 +125,13 @@ async fn no_organization_lookup_without_an_admin_scope() {
         .unwrap();
     assert_eq!(accounts.len(), 1);
 
-    let config = LinkedinConfig::new(CLIENT_ID, secret(CLIENT_SECRET))
+    let config = PRODUCTION
+        .config(CLIENT_ID, secret(CLIENT_SECRET))
         .with_base_urls(
             format!("{}/api/", server.uri()).parse().unwrap(),
             format!("{}/www/", server.uri()).parse().unwrap(),
         )
-        .with_organization_scopes(Vec::<String>::new());
+        .with_scopes(MEMBER_SCOPES.iter().copied());
     let accounts = LinkedinClient::new(config, http())
         .list_accounts(&grant(&[]))
         .await

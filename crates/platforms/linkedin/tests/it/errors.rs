@@ -2,7 +2,7 @@
 //! error.
 
 use serde_json::json;
-use socialpub_linkedin::{LinkedinClient, LinkedinConfig};
+use socialpub_linkedin::{LinkedinClient, PRODUCTION};
 use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::Duration;
 use wiremock::matchers::{method, path};
@@ -287,8 +287,9 @@ async fn connection_failures_are_transient_and_hide_the_url() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let base = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    let config =
-        LinkedinConfig::new(CLIENT_ID, secret(CLIENT_SECRET)).with_base_urls(base.clone(), base);
+    let config = PRODUCTION
+        .config(CLIENT_ID, secret(CLIENT_SECRET))
+        .with_base_urls(base.clone(), base);
     let client = LinkedinClient::new(config, http());
     let error = client
         .refresh_access_token(&secret(REFRESH_TOKEN))

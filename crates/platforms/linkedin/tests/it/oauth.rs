@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use socialpub_domain::{Platform, SecretString};
-use socialpub_linkedin::{LinkedinClient, LinkedinConfig, MEMBER_SCOPES, ORGANIZATION_SCOPES};
+use socialpub_linkedin::{LinkedinClient, MEMBER_SCOPES, ORGANIZATION_SCOPES, PRODUCTION};
 use socialpub_ports::{AuthorizationRequest, PlatformClient, PlatformErrorKind};
 use time::Duration;
 use url::Url;
@@ -28,10 +28,7 @@ fn consent(client: &LinkedinClient) -> Url {
 
 #[test]
 fn authorization_url_carries_space_delimited_scopes() {
-    let client = LinkedinClient::new(
-        LinkedinConfig::new(CLIENT_ID, secret(CLIENT_SECRET)),
-        http(),
-    );
+    let client = LinkedinClient::new(PRODUCTION.config(CLIENT_ID, secret(CLIENT_SECRET)), http());
     let url = consent(&client);
     assert_eq!(url.host_str(), Some("www.linkedin.com"));
     assert_eq!(url.path(), "/oauth/v2/authorization");
@@ -61,13 +58,13 @@ fn authorization_url_carries_space_delimited_scopes() {
     assert!(!url.as_str().contains(CLIENT_SECRET));
     assert!(!client.uses_pkce());
     assert_eq!(client.platform(), Platform::Linkedin);
-    assert_eq!(client.config().linkedin_version, "202609");
+    assert_eq!(client.config().api_version.as_deref(), Some("202609"));
 }
 
 #[test]
 fn organization_scopes_can_be_turned_off() {
-    let config = LinkedinConfig::new(CLIENT_ID, secret(CLIENT_SECRET))
-        .with_organization_scopes(Vec::<String>::new())
+    let config = PRODUCTION
+        .config(CLIENT_ID, secret(CLIENT_SECRET))
         .with_scopes(["openid", "profile", "w_member_social", "openid"]);
     let url = consent(&LinkedinClient::new(config, http()));
     assert_eq!(
@@ -261,7 +258,7 @@ async fn revoke_failures_are_classified_without_secrets() {
 
 #[test]
 fn config_and_client_debug_redact_the_secret() {
-    let config = LinkedinConfig::new(CLIENT_ID, secret(CLIENT_SECRET));
+    let config = PRODUCTION.config(CLIENT_ID, secret(CLIENT_SECRET));
     assert!(!format!("{config:?}").contains(CLIENT_SECRET));
     assert!(!format!("{:?}", LinkedinClient::new(config, http())).contains(CLIENT_SECRET));
 }

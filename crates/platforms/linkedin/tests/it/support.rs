@@ -1,7 +1,7 @@
 //! Shared fixtures: canary credentials, a client whose two hosts are one mock server.
 
 use socialpub_domain::SecretString;
-use socialpub_linkedin::{LinkedinClient, LinkedinConfig};
+use socialpub_linkedin::{LinkedinClient, PRODUCTION, PlatformConfig};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::{PlatformError, TokenGrant};
 use url::Url;
@@ -26,9 +26,10 @@ pub fn http() -> reqwest::Client {
     build_http_client(&HttpClientSettings::default()).unwrap()
 }
 
-pub fn config(server: &MockServer) -> LinkedinConfig {
+pub fn config(server: &MockServer) -> PlatformConfig {
     let at = |prefix: &str| Url::parse(&format!("{}/{prefix}/", server.uri())).unwrap();
-    LinkedinConfig::new(CLIENT_ID, SecretString::new(CLIENT_SECRET))
+    PRODUCTION
+        .config(CLIENT_ID, SecretString::new(CLIENT_SECRET))
         .with_base_urls(at("api"), at("www"))
 }
 

@@ -9,7 +9,7 @@ mod oauth;
 use std::collections::HashMap;
 
 use socialpub_domain::SecretString;
-use socialpub_pinterest::{PinterestClient, PinterestConfig};
+use socialpub_pinterest::{PRODUCTION, PinterestClient};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::{PlatformError, TokenGrant};
 use url::Url;
@@ -21,7 +21,7 @@ pub const CLIENT_SECRET: &str = "canary-app-secret";
 pub const BASIC: &str = "Basic MTIzNDU2NzpjYW5hcnktYXBwLXNlY3JldA==";
 
 pub fn client(server: &MockServer) -> PinterestClient {
-    let mut config = PinterestConfig::new(CLIENT_ID, SecretString::new(CLIENT_SECRET));
+    let mut config = PRODUCTION.config(CLIENT_ID, SecretString::new(CLIENT_SECRET));
     config.api_base_url = Url::parse(&server.uri()).unwrap();
     PinterestClient::new(
         config,

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 use socialpub_domain::SecretString;
-use socialpub_pinterest::PinterestConfig;
+use socialpub_pinterest::PRODUCTION;
 use socialpub_ports::{AuthorizationRequest, PlatformClient};
 use time::Duration;
 use url::Url;
@@ -149,6 +149,6 @@ async fn revoke_posts_token_and_tolerates_user_token_refusal() {
 
 #[tokio::test]
 async fn config_debug_redacts_the_secret() {
-    let config = PinterestConfig::new("id", SecretString::new("canary-secret"));
+    let config = PRODUCTION.config("id", SecretString::new("canary-secret"));
     assert!(!format!("{config:?}").contains("canary"));
 }

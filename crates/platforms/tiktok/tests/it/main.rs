@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use socialpub_domain::SecretString;
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::{PlatformError, TokenGrant};
-use socialpub_tiktok::{TiktokClient, TiktokConfig};
+use socialpub_tiktok::{PRODUCTION, TiktokClient};
 use url::Url;
 use wiremock::MockServer;
 
@@ -19,7 +19,7 @@ pub const CLIENT_KEY: &str = "awtiktokkey";
 pub const CLIENT_SECRET: &str = "canary-client-secret";
 
 pub fn client(server: &MockServer) -> TiktokClient {
-    let mut config = TiktokConfig::new(CLIENT_KEY, SecretString::new(CLIENT_SECRET));
+    let mut config = PRODUCTION.config(CLIENT_KEY, SecretString::new(CLIENT_SECRET));
     config.api_base_url = Url::parse(&server.uri()).unwrap();
     TiktokClient::new(
         config,

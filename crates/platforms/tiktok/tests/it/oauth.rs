@@ -4,7 +4,7 @@ use serde_json::json;
 use socialpub_domain::SecretString;
 use socialpub_platform_http::Pkce;
 use socialpub_ports::{AuthorizationRequest, PlatformClient};
-use socialpub_tiktok::TiktokConfig;
+use socialpub_tiktok::PRODUCTION;
 use time::Duration;
 use url::Url;
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -155,6 +155,6 @@ async fn revoke_posts_the_token() {
 
 #[tokio::test]
 async fn config_debug_redacts_the_secret() {
-    let config = TiktokConfig::new("key", SecretString::new("canary-secret"));
+    let config = PRODUCTION.config("key", SecretString::new("canary-secret"));
     assert!(!format!("{config:?}").contains("canary"));
 }

@@ -212,7 +212,7 @@ async fn malformed_bodies() {
 
 #[tokio::test]
 async fn transport_failure_is_transient() {
-    let mut config = socialpub_x::XConfig::new("id", SecretString::new("canary-secret"));
+    let mut config = socialpub_x::PRODUCTION.config("id", SecretString::new("canary-secret"));
     config.api_base_url = Url::parse("http://127.0.0.1:9").unwrap();
     let http = socialpub_platform_http::build_http_client(&Default::default()).unwrap();
     let error = socialpub_x::XClient::new(config, http)

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use socialpub_domain::SecretString;
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_ports::PlatformError;
-use socialpub_x::{XClient, XConfig};
+use socialpub_x::{PRODUCTION, XClient};
 use url::Url;
 use wiremock::MockServer;
 
@@ -20,7 +20,7 @@ pub const CLIENT_SECRET: &str = "canary-client-secret";
 pub const BASIC: &str = "Basic eC1jbGllbnQtaWQ6Y2FuYXJ5LWNsaWVudC1zZWNyZXQ=";
 
 pub fn client(server: &MockServer) -> XClient {
-    let mut config = XConfig::new(CLIENT_ID, SecretString::new(CLIENT_SECRET));
+    let mut config = PRODUCTION.config(CLIENT_ID, SecretString::new(CLIENT_SECRET));
     config.api_base_url = Url::parse(&server.uri()).unwrap();
     config.oauth_base_url = Url::parse("https://x.com").unwrap();
     XClient::new(

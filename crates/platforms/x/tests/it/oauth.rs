@@ -4,7 +4,7 @@ use serde_json::json;
 use socialpub_domain::SecretString;
 use socialpub_platform_http::Pkce;
 use socialpub_ports::{AuthorizationRequest, PlatformClient};
-use socialpub_x::{DEFAULT_SCOPES, XConfig};
+use socialpub_x::{DEFAULT_SCOPES, PRODUCTION};
 use time::Duration;
 use url::Url;
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -144,7 +144,7 @@ async fn revoke_posts_the_token() {
 
 #[tokio::test]
 async fn config_debug_redacts_the_secret() {
-    let config = XConfig::new("id", SecretString::new("canary-secret"));
+    let config = PRODUCTION.config("id", SecretString::new("canary-secret"));
     let printed = format!("{config:?}");
     assert!(!printed.contains("canary"));
     assert!(printed.contains("https://api.x.com/"));

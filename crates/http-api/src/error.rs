@@ -136,6 +136,16 @@ impl ApiError {
         }
     }
 
+    /// Logs a server-side failure (once, with its cause chain): called for every error
+    /// response, and by handlers that answer an error some other way (a redirect).
+    pub(crate) fn log(&self) {
+        match self {
+            ApiError::Internal { cause } => tracing::error!(error.cause = %cause, "request failed"),
+            ApiError::Unavailable { detail } => tracing::warn!(%detail, "dependency unavailable"),
+            _ => {}
+        }
+    }
+
     /// Wraps an unexpected failure, keeping its whole cause chain for the log.
     pub fn internal(error: &(dyn std::error::Error + 'static)) -> Self {
         let mut cause = error.to_string();
@@ -169,11 +179,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            ApiError::Internal { cause } => tracing::error!(error.cause = %cause, "request failed"),
-            ApiError::Unavailable { detail } => tracing::warn!(%detail, "dependency unavailable"),
-            _ => {}
-        }
+        self.log();
         let mut response = HttpResponse::build(self.status_code());
         match self {
             ApiError::Unauthorized { .. } => {
@@ -296,7 +302,7 @@ impl From<ConnectionError> for ApiError {
             }
             E::StateExpired => rejected(bad, "state_expired", &error, Some("state")),
             E::MissingCode => rejected(bad, "missing_code", &error, Some("code")),
-            E::AuthorizationDenied { .. } => {
+            E::AuthorizationDenied(_) => {
                 rejected(bad, "authorization_denied", &error, Some("error"))
             }
             E::NoAccounts(_) => rejected(

@@ -10,7 +10,7 @@ use socialpub_application::{
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
 use socialpub_domain::policy::PlatformPolicyValidator;
-use socialpub_http_api::{ApiState, ErrorBody, ReadinessCheck, build_app};
+use socialpub_http_api::{ApiState, ConnectCallback, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
     FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryJobRepository,
     InMemoryOAuthStateStore, ManualClock, SequentialSecrets, StaticAssetProbe, StaticAuthenticator,
@@ -41,7 +41,8 @@ pub struct World {
     pub x: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
-    pub connect_result_url: Option<url::Url>,
+    /// Development mode's direct completion unless a test says otherwise.
+    pub connect_callback: ConnectCallback,
 }
 
 impl Default for World {
@@ -54,7 +55,7 @@ impl Default for World {
             x: Arc::new(FakePlatformClient::new(Platform::X)),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
-            connect_result_url: None,
+            connect_callback: ConnectCallback::CompleteDirectly,
         }
     }
 }
@@ -92,7 +93,7 @@ impl World {
                 self.probe.clone(),
                 Arc::new(PlatformPolicyValidator::default()),
             ),
-            connect_result_url: self.connect_result_url.clone(),
+            connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),
         })

@@ -70,7 +70,8 @@ pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<D
         .as_ref()
         .map(SecretString::expose);
     if list.is_some() || single.is_some() {
-        let ring = KeyRing::from_config(list, single).context("invalid setting")?;
+        let ring = KeyRing::from_config(list, single)
+            .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         return Ok((ring, None));
     }
     let dev = file_secret(&settings.data_dir.join("dev-encryption.key"), || {
@@ -78,8 +79,9 @@ pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<D
             .context("generating a development encryption key")?
             .to_config_string())
     })?;
-    let ring = KeyRing::from_config(None, Some(dev.value.expose()))
-        .context("the dev key file is damaged; delete it to make a new one")?;
+    let ring = KeyRing::from_config(None, Some(dev.value.expose())).map_err(|e| {
+        anyhow::anyhow!("the dev key file is damaged ({e}); delete it to make a new one")
+    })?;
     Ok((ring, Some(dev)))
 }
 

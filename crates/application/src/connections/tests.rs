@@ -247,15 +247,20 @@ async fn access_denied_is_reported_and_consumes_the_state() {
     );
 }
 
+/// Starts connecting X for `user`; the state that went out.
+async fn start_x(w: &World, user: &UserId) -> String {
+    let start = w
+        .service
+        .start_authorization(user, Platform::X)
+        .await
+        .unwrap();
+    state_of(&start)
+}
+
 #[tokio::test]
 async fn another_user_cannot_complete_and_the_state_stays_for_its_owner() {
     let w = world();
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::X)
-        .await
-        .unwrap();
-    let state = state_of(&start);
+    let state = start_x(&w, &alice()).await;
     let bob = bob();
     let by_bob = w
         .service
@@ -296,16 +301,12 @@ async fn another_user_cannot_complete_and_the_state_stays_for_its_owner() {
 #[tokio::test]
 async fn the_state_holder_completion_connects_the_user_who_started() {
     let w = world();
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::X)
-        .await
-        .unwrap();
+    let state = start_x(&w, &alice()).await;
     let done = w
         .service
         .complete_authorization(
             Platform::X,
-            callback(&state_of(&start), "good-code"),
+            callback(&state, "good-code"),
             Completer::StateHolder,
         )
         .await
@@ -316,12 +317,8 @@ async fn the_state_holder_completion_connects_the_user_who_started() {
 #[tokio::test]
 async fn the_store_holds_the_digest_of_the_state_not_the_state() {
     let w = world();
-    let start = w
-        .service
-        .start_authorization(&alice(), Platform::X)
-        .await
-        .unwrap();
-    assert_eq!(state_of(&start), "secret-1");
+    let state = start_x(&w, &alice()).await;
+    assert_eq!(state, "secret-1");
     let raw = socialpub_ports::StateDigest::new("secret-1");
     assert_eq!(w.states.take(&raw, None).await.unwrap(), None);
     let digest = socialpub_ports::StateDigest::new("digest-of-secret-1");
@@ -334,18 +331,10 @@ async fn starting_beyond_the_cap_drops_the_users_oldest_pending_authorization() 
     let cap = w.service.policy().max_pending_states;
     let mut states = Vec::new();
     for _ in 0..=cap {
-        let start = w
-            .service
-            .start_authorization(&alice(), Platform::X)
-            .await
-            .unwrap();
-        states.push(state_of(&start));
+        states.push(start_x(&w, &alice()).await);
         w.clock.advance(Duration::seconds(1));
     }
-    w.service
-        .start_authorization(&bob(), Platform::X)
-        .await
-        .unwrap();
+    start_x(&w, &bob()).await;
     assert_eq!(w.states.len(), cap + 1, "alice's cap, and bob's one");
 
     let oldest = w

@@ -108,12 +108,15 @@ pub async fn callback(
         }
         ConnectCallback::HandBack => {
             let approved = params?.approved(platform)?;
-            Ok(HttpResponse::Ok().json(serde_json::json!({
-                "status": "authorized",
-                "platform": platform,
-                "code": approved.code.expose(),
-                "state": approved.state,
-            })))
+            // The code is a credential until exchanged: no cache keeps it.
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(serde_json::json!({
+                    "status": "authorized",
+                    "platform": platform,
+                    "code": approved.code.expose(),
+                    "state": approved.state,
+                })))
         }
         ConnectCallback::HandToWebApp(url) => {
             match params.and_then(|p| p.approved(platform).map_err(ApiError::from)) {
@@ -184,5 +187,6 @@ fn redirect_to(base: &Url, params: &[(&str, &str)]) -> HttpResponse {
     url.query_pairs_mut().extend_pairs(params);
     HttpResponse::Found()
         .insert_header((header::LOCATION, url.as_str()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
 }

@@ -273,7 +273,7 @@ async fn without_a_web_app_outside_development_the_callback_hands_back_code_and_
     };
     let app = world.app().await;
     let state = start_x(&app).await;
-    let (status, _, body) = send(
+    let (status, headers, body) = send(
         &app,
         TestRequest::get().uri(&format!(
             "/api/v1/connect/x/callback?code=good-code&state={state}"
@@ -281,6 +281,11 @@ async fn without_a_web_app_outside_development_the_callback_hands_back_code_and_
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        headers.get("cache-control").unwrap(),
+        "no-store",
+        "the code is not cached"
+    );
     assert_eq!(
         body,
         serde_json::json!({

@@ -19,7 +19,7 @@ use socialpub_ports::{
 };
 
 pub use authorize::AuthorizationStart;
-pub use callback::{CallbackParams, ConnectedAccounts};
+pub use callback::{ApprovedAuthorization, CallbackParams, Completer, ConnectedAccounts};
 pub use disconnect::Disconnected;
 pub use error::ConnectionError;
 pub use policy::ConnectionPolicy;

@@ -7,8 +7,9 @@ mod maintenance;
 mod validation;
 
 pub use connections::{
-    AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
-    ConnectionPorts, ConnectionService, Disconnected, ResealReport, SweepReport,
+    ApprovedAuthorization, AuthorizationStart, CallbackParams, Completer, ConnectedAccounts,
+    ConnectionError, ConnectionPolicy, ConnectionPorts, ConnectionService, Disconnected,
+    ResealReport, SweepReport,
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};

@@ -10,7 +10,7 @@ use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
-use socialpub_http_api::{ApiState, build_app};
+use socialpub_http_api::{ApiState, ConnectCallback, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
 use tokio::sync::watch;
@@ -94,7 +94,23 @@ pub fn auth_settings(settings: &Settings) -> anyhow::Result<AuthSettings> {
 /// The minter behind `socialpub token`: signs with the same secret the server verifies with.
 pub fn dev_token_minter(settings: &Settings) -> anyhow::Result<DevTokenMinter> {
     let auth = auth_settings(settings)?;
-    DevTokenMinter::from_settings(&auth).map_err(|e| anyhow::anyhow!("{e}"))
+    DevTokenMinter::from_settings(&auth).context("the development token minter")
+}
+
+/// What the OAuth callback may do. Completing on the `state` alone (so `curl -L` connects
+/// offline) is not bound to the user whose browser comes back, so only development mode does it.
+fn connect_callback(settings: &Settings) -> ConnectCallback {
+    match (&settings.web_app_connections_url, settings.development_mode) {
+        (Some(url), _) => ConnectCallback::HandToWebApp(url.clone()),
+        (None, true) => ConnectCallback::CompleteDirectly,
+        (None, false) => {
+            tracing::warn!(
+                "WEB_APP_CONNECTIONS_URL is not set: the OAuth callback answers the code and \
+                 state as JSON, to be completed through POST /api/v1/connect/{{platform}}/complete"
+            );
+            ConnectCallback::HandBack
+        }
+    }
 }
 
 impl Application {
@@ -108,6 +124,7 @@ impl Application {
                 .context("applying database migrations")?;
         }
         let (keys, dev_key) = encryption_keys(&settings)?;
+        let connect_callback = connect_callback(&settings);
         if let Some(dev) = dev_key {
             tracing::warn!(
                 file = %dev.file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
@@ -119,8 +136,8 @@ impl Application {
         }
         let cipher = Arc::new(AesGcmTokenCipher::new(keys));
         let auth = auth_settings(&settings)?;
-        let http = auth_http_client(&auth).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let http = auth_http_client(&auth).context("the auth service HTTP client")?;
+        let authenticator = build_authenticator(&auth, http).context("the authenticator")?;
 
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let simulator = if crate::simulator::wanted(&settings) {
@@ -162,7 +179,7 @@ impl Application {
             connections,
             jobs: JobService::new(database.jobs(), clock.clone()),
             validation,
-            connect_result_url: settings.web_app_connections_url.clone(),
+            connect_callback,
             metrics: Arc::default(),
             metrics_sources: vec![Arc::new(PoolMetrics(database.clone()))],
         };

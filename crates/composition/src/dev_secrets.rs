@@ -99,7 +99,7 @@ pub fn encryption_keys(settings: &Settings) -> anyhow::Result<(KeyRing, Option<D
     }
     let dev = file_secret(&settings.data_dir.join("dev-encryption.key"), || {
         Ok(TokenKey::generate(1)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .context("generating a development encryption key")?
             .to_config_string())
     })?;
     let ring = KeyRing::from_config(None, Some(dev.value.expose())).map_err(|e| {

@@ -3,7 +3,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 use socialpub_domain::SecretString;
-use socialpub_ports::{CipherError, SecretGenerator};
+use socialpub_ports::{CipherError, SecretGenerator, StateDigest};
 
 /// OAuth `state` values and PKCE verifiers from the system's CSPRNG.
 #[derive(Debug, Clone)]
@@ -38,7 +38,19 @@ impl SecretGenerator for RingSecretGenerator {
     fn pkce_challenge(&self, verifier: &SecretString) -> String {
         URL_SAFE_NO_PAD.encode(digest(&SHA256, verifier.expose().as_bytes()))
     }
+
+    fn state_digest(&self, state: &SecretString) -> StateDigest {
+        let hash = digest(&SHA256, state.expose().as_bytes());
+        let mut hex = String::with_capacity(64);
+        for byte in hash.as_ref() {
+            hex.push(char::from(HEX[usize::from(byte >> 4)]));
+            hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        StateDigest::new(hex)
+    }
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 #[cfg(test)]
 mod tests {
@@ -51,6 +63,15 @@ mod tests {
         assert_eq!(
             generator.pkce_challenge(&verifier),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn the_state_digest_is_the_hex_sha256_of_the_state() {
+        let generator = RingSecretGenerator::new();
+        assert_eq!(
+            generator.state_digest(&SecretString::new("abc")).as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 

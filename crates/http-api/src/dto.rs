@@ -4,5 +4,5 @@
 mod connection;
 mod job;
 
-pub use connection::ConnectionResponse;
+pub use connection::{CompleteRequest, ConnectionResponse};
 pub use job::{AttemptResponse, JobResponse, RescheduleRequest};

@@ -142,6 +142,16 @@ impl ApiError {
         }
     }
 
+    /// Logs a server-side failure (once, with its cause chain): called for every error
+    /// response, and by handlers that answer an error some other way (a redirect).
+    pub(crate) fn log(&self) {
+        match self {
+            ApiError::Internal { cause } => tracing::error!(error.cause = %cause, "request failed"),
+            ApiError::Unavailable { detail } => tracing::warn!(%detail, "dependency unavailable"),
+            _ => {}
+        }
+    }
+
     /// Wraps an unexpected failure, keeping its whole cause chain for the log.
     pub fn internal(error: &(dyn std::error::Error + 'static)) -> Self {
         let mut cause = error.to_string();
@@ -166,11 +176,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            ApiError::Internal { cause } => tracing::error!(error.cause = %cause, "request failed"),
-            ApiError::Unavailable { detail } => tracing::warn!(%detail, "dependency unavailable"),
-            _ => {}
-        }
+        self.log();
         let mut response = HttpResponse::build(self.status_code());
         match self {
             // The rest of a stalled body would be read as the next request: drop the connection.
@@ -285,7 +291,7 @@ impl From<ConnectionError> for ApiError {
             }
             E::StateExpired => rejected(ErrorCode::StateExpired, &error, Some("state")),
             E::MissingCode => rejected(ErrorCode::MissingCode, &error, Some("code")),
-            E::AuthorizationDenied { .. } => {
+            E::AuthorizationDenied(_) => {
                 rejected(ErrorCode::AuthorizationDenied, &error, Some("error"))
             }
             E::NoAccounts(_) => rejected(ErrorCode::NoPublishableAccounts, &error, None),

@@ -101,6 +101,15 @@ pub fn envelope_everything<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
         }
         let status = res.status();
+        if status.is_server_error() {
+            // Our own failures come as `ApiError`, logged where they answer; this is one actix
+            // produced, whose cause only this response still has.
+            tracing::error!(
+                %status,
+                error.cause = res.response().error().map(ToString::to_string),
+                "request failed"
+            );
+        }
         let detail = status
             .canonical_reason()
             .unwrap_or("request failed")

@@ -29,4 +29,4 @@ pub use metrics::{HttpMetrics, MetricsSource};
 pub use readiness::ReadinessCheck;
 pub use request_id::REQUEST_ID_HEADER;
 pub use routes::OPENAPI_JSON;
-pub use state::ApiState;
+pub use state::{ApiState, ConnectCallback};

@@ -38,6 +38,10 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/connect/{platform}/callback", "GET").route(web::get().to(connect::callback)),
         )
+        .service(
+            resource("/connect/{platform}/complete", "POST")
+                .route(web::post().to(connect::complete)),
+        )
         .service(resource("/connections", "GET").route(web::get().to(connections::list)))
         .service(
             resource("/connections/{id}", "GET, DELETE")

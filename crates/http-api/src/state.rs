@@ -15,11 +15,29 @@ pub struct ApiState {
     pub connections: ConnectionService,
     pub jobs: JobService,
     pub validation: ValidationService,
-    /// Where the OAuth callback sends the browser afterwards (the web app's connections page),
-    /// with the outcome in the query. `None`: the callback answers JSON.
-    pub connect_result_url: Option<Url>,
+    /// What the OAuth callback does with the code and state the browser brings.
+    pub connect_callback: ConnectCallback,
     /// Traffic counters, shared by every worker.
     pub metrics: Arc<HttpMetrics>,
     /// Further gauges for `/metrics` (the database pool).
     pub metrics_sources: Vec<Arc<dyn MetricsSource>>,
+}
+
+/// What `GET /connect/{platform}/callback` does. The callback carries no bearer token, so it
+/// cannot tell whose browser brought the code: completing there would let the `state` alone
+/// decide whose connection the approved account becomes, and a user who approves another
+/// user's authorization link would connect their account to that other user.
+#[derive(Debug, Clone)]
+pub enum ConnectCallback {
+    /// The browser goes on to the web app's page (`WEB_APP_CONNECTIONS_URL`) with
+    /// `?status=authorized&platform=&code=&state=`; the page completes through
+    /// `POST /connect/{platform}/complete` with the user's bearer token, and only the user who
+    /// started the authorization can.
+    HandToWebApp(Url),
+    /// No web app outside development mode: the callback answers the code and state as JSON,
+    /// to be completed the same way.
+    HandBack,
+    /// Development mode only: the callback completes on the state alone and answers the
+    /// connections, so that `curl -L` connects offline.
+    CompleteDirectly,
 }

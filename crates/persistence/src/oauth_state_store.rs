@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
-use socialpub_ports::{OAuthState, OAuthStateStore, RepositoryError};
+use socialpub_domain::UserId;
+use socialpub_ports::{OAuthState, OAuthStateStore, RepositoryError, StateDigest};
 use time::OffsetDateTime;
 
 use crate::rows::OAuthStateRow;
@@ -24,8 +25,10 @@ impl DieselOAuthStateStore {
 
 #[async_trait]
 impl OAuthStateStore for DieselOAuthStateStore {
-    async fn put(&self, state: &OAuthState) -> Result<(), RepositoryError> {
+    async fn put(&self, state: &OAuthState, keep_per_user: usize) -> Result<(), RepositoryError> {
         let row = OAuthStateRow::from(state);
+        let user = state.user_id.as_str();
+        let keep = i64::try_from(keep_per_user.max(1)).unwrap_or(i64::MAX);
         with_connection!(&self.store, |conn| {
             diesel::insert_into(os::table)
                 .values(&row)
@@ -34,17 +37,55 @@ impl OAuthStateStore for DieselOAuthStateStore {
             Ok(())
         })
         .map_err(|error| error.unique_violation_means(|| "state already stored".to_owned()))?;
+        // Trimming after the insert (not in one transaction) still bounds the user's rows:
+        // whichever of two concurrent calls trims last sees both rows.
+        with_connection!(&self.store, |conn| {
+            let beyond_cap: Vec<String> = os::table
+                .select(os::state_hash)
+                .filter(os::user_id.eq(user))
+                .order((os::created_at.desc(), os::state_hash.desc()))
+                .limit(i64::MAX)
+                .offset(keep)
+                .load(conn)
+                .await?;
+            if !beyond_cap.is_empty() {
+                diesel::delete(os::table.filter(os::state_hash.eq_any(&beyond_cap)))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 
-    async fn take(&self, state: &str) -> Result<Option<OAuthState>, RepositoryError> {
-        // DELETE ... RETURNING: of two concurrent callbacks, exactly one gets the row.
+    async fn take(
+        &self,
+        digest: &StateDigest,
+        user: Option<&UserId>,
+    ) -> Result<Option<OAuthState>, RepositoryError> {
+        let digest = digest.as_str();
+        // DELETE ... RETURNING: of two concurrent completions, exactly one gets the row; with
+        // a user, another user's row does not match and stays.
         let row = with_connection!(&self.store, |conn| {
-            Ok(diesel::delete(os::table.filter(os::state.eq(state)))
-                .returning(OAuthStateRow::as_returning())
-                .get_result(conn)
-                .await
-                .optional()?)
+            let found = match user {
+                Some(user) => {
+                    diesel::delete(
+                        os::table
+                            .filter(os::state_hash.eq(digest))
+                            .filter(os::user_id.eq(user.as_str())),
+                    )
+                    .returning(OAuthStateRow::as_returning())
+                    .get_result(conn)
+                    .await
+                }
+                None => {
+                    diesel::delete(os::table.filter(os::state_hash.eq(digest)))
+                        .returning(OAuthStateRow::as_returning())
+                        .get_result(conn)
+                        .await
+                }
+            };
+            Ok(found.optional()?)
         })?;
         row.map(OAuthState::try_from).transpose()
     }

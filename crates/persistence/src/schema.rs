@@ -32,8 +32,8 @@ diesel::table! {
     use diesel::sql_types::{Nullable, Text};
     use crate::sql_types::Instant;
 
-    oauth_states (state) {
-        state -> Text,
+    oauth_states (state_hash) {
+        state_hash -> Text,
         user_id -> Text,
         platform -> Text,
         code_verifier -> Nullable<Text>,

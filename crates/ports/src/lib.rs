@@ -28,7 +28,7 @@ pub use connection_repository::{ConnectionFilter, ConnectionRepository};
 pub use error::{BoxError, RepositoryError};
 pub use insights_cache::{CacheError, InsightsCache};
 pub use job_repository::{CreatedJob, JobFilter, JobRepository};
-pub use oauth_state_store::{OAuthState, OAuthStateStore};
+pub use oauth_state_store::{OAuthState, OAuthStateStore, StateDigest};
 pub use page::{Page, PageRequest};
 pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,

@@ -1,5 +1,7 @@
 use socialpub_domain::{ConnectionId, EncryptedToken, SecretString};
 
+use crate::StateDigest;
+
 /// Why a token could not be sealed or opened. Never carries key or token material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CipherError {
@@ -79,8 +81,8 @@ pub trait TokenCipher: Send + Sync {
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool;
 }
 
-/// Unguessable values for OAuth: `state` and PKCE verifiers, and the S256 challenge of a
-/// verifier. A port because the core has no randomness or hashing of its own.
+/// Unguessable values for OAuth: `state` and PKCE verifiers, the S256 challenge of a
+/// verifier, and the digest a `state` is stored under. A port because the core has no randomness or hashing of its own.
 pub trait SecretGenerator: Send + Sync {
     /// A URL-safe random secret of at least 256 bits.
     ///
@@ -90,4 +92,7 @@ pub trait SecretGenerator: Send + Sync {
 
     /// The PKCE S256 challenge of `verifier` (RFC 7636: BASE64URL(SHA256(verifier))).
     fn pkce_challenge(&self, verifier: &SecretString) -> String;
+
+    /// The digest pending authorizations are stored under: SHA-256 of `state`, lowercase hex.
+    fn state_digest(&self, state: &SecretString) -> StateDigest;
 }

@@ -7,6 +7,7 @@ mod telemetry;
 use std::net::TcpListener;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 use socialpub_composition::{
     Application, ConfigSources, Settings, TokenKey, dev_token_minter, load, open_database,
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
                 println!("{}", key.to_config_string().expose());
                 ExitCode::SUCCESS
             }
-            Err(error) => fail(&anyhow::anyhow!("{error}")),
+            Err(error) => fail(&anyhow::Error::new(error)),
         };
     }
     let settings = match load(&ConfigSources::from_process()) {
@@ -60,9 +61,8 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             if no_migrate {
                 settings.run_migrations = false;
             }
-            let listener = TcpListener::bind((settings.host, settings.port)).map_err(|e| {
-                anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
-            })?;
+            let listener = TcpListener::bind((settings.host, settings.port))
+                .with_context(|| format!("cannot listen on {}:{}", settings.host, settings.port))?;
             Application::build(settings).await?.serve(listener).await
         }
         Command::Worker => {
@@ -84,7 +84,7 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
                 address,
             )
             .await
-            .map_err(|e| anyhow::anyhow!("platform simulator: {e}"))
+            .context("platform simulator")
         }
         Command::RotateKeys => {
             let report = Application::build(settings).await?.rotate_keys().await?;
@@ -101,10 +101,10 @@ async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token { user } => {
-            let user = UserId::parse(user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
+            let user = UserId::parse(user).context("--user")?;
             let token = dev_token_minter(&settings)?
                 .mint(&user)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .context("minting a development token")?;
             println!("{}", token.expose());
             Ok(())
         }

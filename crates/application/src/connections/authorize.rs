@@ -14,8 +14,9 @@ pub struct AuthorizationStart {
 }
 
 impl ConnectionService {
-    /// Starts connecting `platform` for `user`: stores a fresh single-use `state` (bound to
-    /// user and platform, with the PKCE verifier where the platform uses PKCE) and returns the
+    /// Starts connecting `platform` for `user`: stores a fresh single-use `state` (by its
+    /// digest, bound to user and platform, with the PKCE verifier where the platform uses
+    /// PKCE), dropping the user's oldest pending ones beyond the cap, and returns the
     /// platform's authorization URL.
     pub async fn start_authorization(
         &self,
@@ -41,14 +42,17 @@ impl ConnectionService {
         let expires_at = now + self.policy.state_ttl;
         self.ports
             .oauth_states
-            .put(&OAuthState {
-                state: state.clone(),
-                user_id: user.clone(),
-                platform,
-                code_verifier,
-                created_at: now,
-                expires_at,
-            })
+            .put(
+                &OAuthState {
+                    digest: self.ports.secrets.state_digest(&state),
+                    user_id: user.clone(),
+                    platform,
+                    code_verifier,
+                    created_at: now,
+                    expires_at,
+                },
+                self.policy.max_pending_states,
+            )
             .await?;
         let authorization_url = client.authorization_url(&AuthorizationRequest {
             state: &state,

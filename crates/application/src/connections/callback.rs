@@ -6,6 +6,10 @@ use time::OffsetDateTime;
 
 use super::{ConnectionError, ConnectionService};
 
+/// How much of a platform's `error_description` reaches our log: it is the platform's (or
+/// whoever forged the redirect's) text, so it is bounded.
+const LOGGED_DESCRIPTION_CHARS: usize = 200;
+
 /// What the platform sent back to the callback URL, as the browser brought it.
 #[derive(Debug, Clone, Default)]
 pub struct CallbackParams {
@@ -13,6 +17,74 @@ pub struct CallbackParams {
     pub state: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+}
+
+/// The code and state of an approved authorization, to hand to whoever completes it.
+#[derive(Debug, Clone)]
+pub struct ApprovedAuthorization {
+    pub code: SecretString,
+    pub state: String,
+}
+
+impl CallbackParams {
+    /// Checks what the platform sent without touching the pending authorization (the callback
+    /// that hands the completion to the web app has no user to complete it for): the
+    /// platform's refusal, or the code and state to complete with.
+    ///
+    /// # Errors
+    /// [`ConnectionError::AuthorizationDenied`], [`ConnectionError::MissingState`],
+    /// [`ConnectionError::MissingCode`].
+    pub fn approved(self, platform: Platform) -> Result<ApprovedAuthorization, ConnectionError> {
+        if let Some(error) = self.error.filter(|e| !e.is_empty()) {
+            return Err(denied(
+                platform,
+                None,
+                &error,
+                self.error_description.as_deref(),
+            ));
+        }
+        let state = self
+            .state
+            .filter(|s| !s.is_empty())
+            .ok_or(ConnectionError::MissingState)?;
+        let code = self
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or(ConnectionError::MissingCode)?;
+        Ok(ApprovedAuthorization { code, state })
+    }
+}
+
+/// Who is completing an authorization.
+#[derive(Debug, Clone, Copy)]
+pub enum Completer<'a> {
+    /// A signed-in user (`POST /connect/{platform}/complete`). Only the user who started the
+    /// authorization can finish it: for anyone else its state is unknown, and stays pending,
+    /// so a victim who approves an attacker's link cannot connect their account to the
+    /// attacker's user, and no one can use up another user's pending authorization.
+    User(&'a UserId),
+    /// Whoever brings the `state` back: the callback in development mode, which has no bearer
+    /// token, so that `curl -L` connects offline. The state alone names the user, which is
+    /// why production never completes this way.
+    StateHolder,
+}
+
+/// The platform's refusal, in our words; its own (bounded) words go to the log only.
+fn denied(
+    platform: Platform,
+    user: Option<&UserId>,
+    error: &str,
+    description: Option<&str>,
+) -> ConnectionError {
+    let bounded = |text: &str| -> String { text.chars().take(LOGGED_DESCRIPTION_CHARS).collect() };
+    tracing::info!(
+        %platform,
+        user_id = user.map(tracing::field::display),
+        error = ?bounded(error),
+        error_description = description.map(|d| tracing::field::debug(bounded(d))),
+        "authorization refused at the platform"
+    );
+    ConnectionError::AuthorizationDenied(platform)
 }
 
 /// The accounts a completed authorization connected (one grant can reach several).
@@ -24,22 +96,37 @@ pub struct ConnectedAccounts {
 }
 
 impl ConnectionService {
-    /// Finishes an authorization: checks the `state` (consuming it), exchanges the code, and
-    /// stores one connection per publishable account, updating the user's existing connection
-    /// to the same account in place.
+    /// Finishes an authorization: checks the `state` (consuming it, if `completer` may),
+    /// exchanges the code, and stores one connection per publishable account, updating the
+    /// user's existing connection to the same account in place.
     pub async fn complete_authorization(
         &self,
         platform: Platform,
         params: CallbackParams,
+        completer: Completer<'_>,
     ) -> Result<ConnectedAccounts, ConnectionError> {
         let state_value = params
             .state
             .filter(|s| !s.is_empty())
             .ok_or(ConnectionError::MissingState)?;
+        let refusal = params.error.filter(|e| !e.is_empty());
+        let code = params.code.filter(|c| !c.is_empty());
+        // Checked before the state is taken: a malformed request does not use it up.
+        if refusal.is_none() && code.is_none() {
+            return Err(ConnectionError::MissingCode);
+        }
+        let digest = self
+            .ports
+            .secrets
+            .state_digest(&SecretString::new(state_value));
+        let user = match completer {
+            Completer::User(user) => Some(user),
+            Completer::StateHolder => None,
+        };
         let state = self
             .ports
             .oauth_states
-            .take(&state_value)
+            .take(&digest, user)
             .await?
             .ok_or(ConnectionError::UnknownState)?;
         let now = self.ports.clock.now();
@@ -49,19 +136,15 @@ impl ConnectionService {
         if state.expires_at <= now {
             return Err(ConnectionError::StateExpired);
         }
-        if let Some(code) = params.error.filter(|e| !e.is_empty()) {
-            let reason = params.error_description.unwrap_or_else(|| code.clone());
-            tracing::info!(%platform, user_id = %state.user_id, error = %code, "authorization refused");
-            return Err(ConnectionError::AuthorizationDenied {
+        if let Some(error) = refusal {
+            return Err(denied(
                 platform,
-                code,
-                reason,
-            });
+                Some(&state.user_id),
+                &error,
+                params.error_description.as_deref(),
+            ));
         }
-        let code = params
-            .code
-            .filter(|c| !c.is_empty())
-            .ok_or(ConnectionError::MissingCode)?;
+        let code = code.ok_or(ConnectionError::MissingCode)?;
         let client = self
             .ports
             .platforms

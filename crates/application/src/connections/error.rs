@@ -12,7 +12,8 @@ pub enum ConnectionError {
     PlatformNotEnabled(Platform),
     #[error("the callback has no `state` parameter")]
     MissingState,
-    /// Never issued, or already used: state values are single use.
+    /// Never issued, already used, or started by another user than the one completing it:
+    /// state values are single use and belong to the user who started.
     #[error("the `state` value is unknown or was already used; start the connection again")]
     UnknownState,
     #[error("the authorization took longer than allowed; start the connection again")]
@@ -22,13 +23,13 @@ pub enum ConnectionError {
     StateMismatch,
     #[error("the callback has no `code` parameter")]
     MissingCode,
-    /// The user (or the platform) refused the authorization.
-    #[error("{} refused the authorization: {reason}", platform.display_name())]
-    AuthorizationDenied {
-        platform: Platform,
-        code: String,
-        reason: String,
-    },
+    /// The user (or the platform) refused the authorization. In our words only: the
+    /// platform's `error_description` is logged, never echoed to the browser.
+    #[error(
+        "{} did not grant access (declined or refused); start the connection again to retry",
+        .0.display_name()
+    )]
+    AuthorizationDenied(Platform),
     #[error("the {} grant gives access to no account Socialpub can publish to", .0.display_name())]
     NoAccounts(Platform),
     /// The platform no longer accepts the tokens; the user must connect again.

@@ -12,6 +12,10 @@ pub struct ConnectionPolicy {
     pub callback_base: Url,
     /// How long an authorization may take before its `state` stops being accepted.
     pub state_ttl: Duration,
+    /// Pending authorizations kept per user; starting one more drops the user's oldest.
+    /// Bounds what one user can make us store, while a user who opened a few connect tabs
+    /// can still finish the latest of them.
+    pub max_pending_states: usize,
     /// Tokens expiring within this margin are refreshed before use.
     pub refresh_skew: Duration,
     /// How long one process may hold a connection's refresh lock.
@@ -27,6 +31,7 @@ impl ConnectionPolicy {
         Self {
             callback_base,
             state_ttl: Duration::minutes(10),
+            max_pending_states: 20,
             refresh_skew: Duration::minutes(5),
             refresh_lock_ttl: Duration::seconds(60),
             holder: holder.into(),

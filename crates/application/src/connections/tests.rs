@@ -14,6 +14,7 @@ use super::*;
 
 struct World {
     service: ConnectionService,
+    states: Arc<InMemoryOAuthStateStore>,
     clock: Arc<ManualClock>,
     repo: Arc<InMemoryConnectionRepository>,
     x: Arc<FakePlatformClient>,
@@ -22,6 +23,7 @@ struct World {
 fn world_with(x: FakePlatformClient, personal_linkedin: bool) -> World {
     let clock = Arc::new(ManualClock::new(datetime!(2026-04-01 08:00 UTC)));
     let repo = Arc::new(InMemoryConnectionRepository::default());
+    let states = Arc::new(InMemoryOAuthStateStore::default());
     let x = Arc::new(x);
     let linkedin = FakePlatformClient::new(Platform::Linkedin)
         .with_accounts(&[
@@ -40,7 +42,7 @@ fn world_with(x: FakePlatformClient, personal_linkedin: bool) -> World {
     let service = ConnectionService::new(
         ConnectionPorts {
             connections: repo.clone(),
-            oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
+            oauth_states: states.clone(),
             platforms: Arc::new(platforms),
             cipher: Arc::new(FakeTokenCipher::default()),
             secrets: Arc::new(SequentialSecrets::default()),
@@ -50,6 +52,7 @@ fn world_with(x: FakePlatformClient, personal_linkedin: bool) -> World {
     );
     World {
         service,
+        states,
         clock,
         repo,
         x,
@@ -62,6 +65,16 @@ fn world() -> World {
 
 fn alice() -> UserId {
     UserId::parse("alice").unwrap()
+}
+
+fn bob() -> UserId {
+    UserId::parse("bob").unwrap()
+}
+
+/// Completing as alice, signed in: a `Completer` that outlives the statement.
+fn as_alice() -> Completer<'static> {
+    static ALICE: std::sync::LazyLock<UserId> = std::sync::LazyLock::new(alice);
+    Completer::User(&ALICE)
 }
 
 fn callback(state: &str, code: &str) -> CallbackParams {
@@ -144,12 +157,12 @@ async fn a_state_is_single_use() {
         .unwrap();
     let state = state_of(&start);
     w.service
-        .complete_authorization(Platform::X, callback(&state, "good-code"))
+        .complete_authorization(Platform::X, callback(&state, "good-code"), as_alice())
         .await
         .unwrap();
     let replay = w
         .service
-        .complete_authorization(Platform::X, callback(&state, "good-code"))
+        .complete_authorization(Platform::X, callback(&state, "good-code"), as_alice())
         .await
         .unwrap_err();
     assert!(matches!(replay, ConnectionError::UnknownState));
@@ -160,7 +173,7 @@ async fn missing_expired_and_foreign_states_are_refused() {
     let w = world();
     let missing = w
         .service
-        .complete_authorization(Platform::X, CallbackParams::default())
+        .complete_authorization(Platform::X, CallbackParams::default(), as_alice())
         .await
         .unwrap_err();
     assert!(matches!(missing, ConnectionError::MissingState));
@@ -172,7 +185,11 @@ async fn missing_expired_and_foreign_states_are_refused() {
         .unwrap();
     let foreign = w
         .service
-        .complete_authorization(Platform::Linkedin, callback(&state_of(&start), "c"))
+        .complete_authorization(
+            Platform::Linkedin,
+            callback(&state_of(&start), "c"),
+            as_alice(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(foreign, ConnectionError::StateMismatch));
@@ -185,7 +202,11 @@ async fn missing_expired_and_foreign_states_are_refused() {
     w.clock.advance(Duration::minutes(11));
     let expired = w
         .service
-        .complete_authorization(Platform::X, callback(&state_of(&start), "good-code"))
+        .complete_authorization(
+            Platform::X,
+            callback(&state_of(&start), "good-code"),
+            as_alice(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(expired, ConnectionError::StateExpired));
@@ -207,11 +228,16 @@ async fn access_denied_is_reported_and_consumes_the_state() {
     };
     let err = w
         .service
-        .complete_authorization(Platform::X, params)
+        .complete_authorization(Platform::X, params, as_alice())
         .await
         .unwrap_err();
+    assert!(matches!(
+        err,
+        ConnectionError::AuthorizationDenied(Platform::X)
+    ));
     assert!(
-        matches!(err, ConnectionError::AuthorizationDenied { ref code, .. } if code == "access_denied")
+        !err.to_string().contains("The user denied"),
+        "our words, not the platform's: {err}"
     );
     assert_eq!(
         w.repo
@@ -221,6 +247,151 @@ async fn access_denied_is_reported_and_consumes_the_state() {
             .total,
         0
     );
+}
+
+/// Starts connecting X for `user`; the state that went out.
+async fn start_x(w: &World, user: &UserId) -> String {
+    let start = w
+        .service
+        .start_authorization(user, Platform::X)
+        .await
+        .unwrap();
+    state_of(&start)
+}
+
+#[tokio::test]
+async fn another_user_cannot_complete_and_the_state_stays_for_its_owner() {
+    let w = world();
+    let state = start_x(&w, &alice()).await;
+    let bob = bob();
+    let by_bob = w
+        .service
+        .complete_authorization(
+            Platform::X,
+            callback(&state, "good-code"),
+            Completer::User(&bob),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(by_bob, ConnectionError::UnknownState),
+        "{by_bob:?}"
+    );
+    assert_eq!(
+        w.repo
+            .list(&bob, &Default::default(), PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+
+    let done = w
+        .service
+        .complete_authorization(Platform::X, callback(&state, "good-code"), as_alice())
+        .await
+        .unwrap();
+    assert_eq!(done.user_id, alice());
+    let replay = w
+        .service
+        .complete_authorization(Platform::X, callback(&state, "good-code"), as_alice())
+        .await
+        .unwrap_err();
+    assert!(matches!(replay, ConnectionError::UnknownState));
+}
+
+#[tokio::test]
+async fn the_state_holder_completion_connects_the_user_who_started() {
+    let w = world();
+    let state = start_x(&w, &alice()).await;
+    let done = w
+        .service
+        .complete_authorization(
+            Platform::X,
+            callback(&state, "good-code"),
+            Completer::StateHolder,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.user_id, alice());
+}
+
+#[tokio::test]
+async fn the_store_holds_the_digest_of_the_state_not_the_state() {
+    let w = world();
+    let state = start_x(&w, &alice()).await;
+    assert_eq!(state, "secret-1");
+    let raw = socialpub_ports::StateDigest::new("secret-1");
+    assert_eq!(w.states.take(&raw, None).await.unwrap(), None);
+    let digest = socialpub_ports::StateDigest::new("digest-of-secret-1");
+    assert!(w.states.take(&digest, None).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn starting_beyond_the_cap_drops_the_users_oldest_pending_authorization() {
+    let w = world();
+    let cap = w.service.policy().max_pending_states;
+    let mut states = Vec::new();
+    for _ in 0..=cap {
+        states.push(start_x(&w, &alice()).await);
+        w.clock.advance(Duration::seconds(1));
+    }
+    start_x(&w, &bob()).await;
+    assert_eq!(w.states.len(), cap + 1, "alice's cap, and bob's one");
+
+    let oldest = w
+        .service
+        .complete_authorization(Platform::X, callback(&states[0], "good-code"), as_alice())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(oldest, ConnectionError::UnknownState),
+        "{oldest:?}"
+    );
+    for state in [&states[1], &states[cap]] {
+        w.service
+            .complete_authorization(Platform::X, callback(state, "good-code"), as_alice())
+            .await
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_hand_off_checks_the_callback_without_the_store() {
+    let approved = callback("s", "c").approved(Platform::X).unwrap();
+    assert_eq!(
+        (approved.state.as_str(), approved.code.expose()),
+        ("s", "c")
+    );
+    let refused = CallbackParams {
+        state: Some("s".into()),
+        error: Some("access_denied".into()),
+        error_description: Some("<script>".into()),
+        ..Default::default()
+    }
+    .approved(Platform::X)
+    .unwrap_err();
+    assert!(matches!(
+        refused,
+        ConnectionError::AuthorizationDenied(Platform::X)
+    ));
+    assert!(!refused.to_string().contains("<script>"));
+    let no_state = CallbackParams {
+        code: Some(SecretString::new("c")),
+        ..Default::default()
+    };
+    assert!(matches!(
+        no_state.approved(Platform::X),
+        Err(ConnectionError::MissingState)
+    ));
+    let no_code = CallbackParams {
+        state: Some("s".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        no_code.approved(Platform::X),
+        Err(ConnectionError::MissingCode)
+    ));
 }
 
 #[tokio::test]
@@ -261,7 +432,11 @@ async fn connect(w: &World, platform: Platform) -> ConnectedAccounts {
         .await
         .unwrap();
     w.service
-        .complete_authorization(platform, callback(&state_of(&start), "good-code"))
+        .complete_authorization(
+            platform,
+            callback(&state_of(&start), "good-code"),
+            as_alice(),
+        )
         .await
         .unwrap()
 }

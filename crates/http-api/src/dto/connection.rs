@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use socialpub_domain::{ConnectionId, ConnectionStatus, Platform, SocialConnection};
 use time::OffsetDateTime;
 
@@ -39,5 +39,23 @@ impl ConnectionResponse {
             created_at: connection.created_at,
             updated_at: connection.updated_at,
         }
+    }
+}
+
+/// `POST /connect/{platform}/complete`: what the callback handed on.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    /// The authorization code: a credential until exchanged, so never in Debug output.
+    pub code: String,
+    pub state: String,
+}
+
+impl std::fmt::Debug for CompleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompleteRequest")
+            .field("code", &"<redacted>")
+            .field("state", &"<redacted>")
+            .finish()
     }
 }

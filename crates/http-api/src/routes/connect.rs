@@ -1,13 +1,13 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use socialpub_application::CallbackParams;
+use socialpub_application::{CallbackParams, Completer, ConnectedAccounts};
 use socialpub_domain::{Platform, SecretString};
 use url::Url;
 
 use crate::current_user::CurrentUser;
-use crate::dto::ConnectionResponse;
-use crate::{ApiError, ApiState};
+use crate::dto::{CompleteRequest, ConnectionResponse};
+use crate::{ApiError, ApiState, ConnectCallback};
 
 /// OAuth values are short; anything longer is garbage or an attack on our logs.
 const MAX_PARAM_LEN: usize = 4096;
@@ -76,62 +76,110 @@ fn bounded(field: &'static str, value: Option<String>) -> Result<Option<String>,
     }
 }
 
+impl CallbackQuery {
+    fn params(self) -> Result<CallbackParams, ApiError> {
+        Ok(CallbackParams {
+            code: bounded("code", self.code)?.map(SecretString::new),
+            state: bounded("state", self.state)?,
+            error: bounded("error", self.error)?,
+            error_description: bounded("error_description", self.error_description)?,
+        })
+    }
+}
+
 /// `GET /connect/{platform}/callback`: reached by the user's browser, without our bearer
-/// token; the `state` names the user.
+/// token, so it cannot tell who is completing. Only in development mode does it complete on
+/// the `state` alone; otherwise it hands `code` and `state` on, to be completed by the signed-in
+/// user through [`complete`] (see [`ConnectCallback`]).
 pub async fn callback(
     state: web::Data<ApiState>,
     platform: web::Path<String>,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let platform = parse_platform(&platform)?;
-    let query = query.into_inner();
-    let outcome = async {
-        let params = CallbackParams {
-            code: bounded("code", query.code)?.map(SecretString::new),
-            state: bounded("state", query.state)?,
-            error: bounded("error", query.error)?,
-            error_description: bounded("error_description", query.error_description)?,
-        };
-        Ok::<_, ApiError>(
-            state
+    let params = query.into_inner().params();
+    match &state.connect_callback {
+        ConnectCallback::CompleteDirectly => {
+            let done = state
                 .connections
-                .complete_authorization(platform, params)
-                .await?,
-        )
-    }
-    .await;
-    let now = state.connections.clock().now();
-    match (outcome, &state.connect_result_url) {
-        (Ok(done), Some(url)) => {
-            let ids: Vec<String> = done.connections.iter().map(|c| c.id.to_string()).collect();
-            Ok(redirect_to(
-                url,
-                &[
-                    ("status", "connected"),
-                    ("platform", platform.as_str()),
-                    ("connection_ids", &ids.join(",")),
-                ],
-            ))
+                .complete_authorization(platform, params?, Completer::StateHolder)
+                .await?;
+            Ok(connected(&state, platform, done))
         }
-        (Ok(done), None) => {
-            let connections: Vec<_> = done
-                .connections
-                .into_iter()
-                .map(|c| ConnectionResponse::new(c, now))
-                .collect();
+        ConnectCallback::HandBack => {
+            let approved = params?.approved(platform)?;
+            // The code is a credential until exchanged: no cache keeps it.
             Ok(HttpResponse::Ok()
-                .json(serde_json::json!({ "platform": platform, "connections": connections })))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(serde_json::json!({
+                    "status": "authorized",
+                    "platform": platform,
+                    "code": approved.code.expose(),
+                    "state": approved.state,
+                })))
         }
-        (Err(error), Some(url)) => Ok(redirect_to(
-            url,
-            &[
-                ("status", "error"),
-                ("platform", platform.as_str()),
-                ("code", error.code().as_str()),
-            ],
-        )),
-        (Err(error), None) => Err(error),
+        ConnectCallback::HandToWebApp(url) => {
+            match params.and_then(|p| p.approved(platform).map_err(ApiError::from)) {
+                Ok(approved) => Ok(redirect_to(
+                    url,
+                    &[
+                        ("status", "authorized"),
+                        ("platform", platform.as_str()),
+                        ("code", approved.code.expose()),
+                        ("state", &approved.state),
+                    ],
+                )),
+                Err(error) => {
+                    // The browser gets a redirect, not the error response: log what the
+                    // error response would have.
+                    error.log();
+                    Ok(redirect_to(
+                        url,
+                        &[
+                            ("status", "error"),
+                            ("platform", platform.as_str()),
+                            ("error", error.code().as_str()),
+                        ],
+                    ))
+                }
+            }
+        }
     }
+}
+
+/// `POST /connect/{platform}/complete {"code", "state"}`: finishes an authorization for the
+/// signed-in caller, who must be the user who started it. Another user's state is answered
+/// like an unknown one (400 `invalid_state`) and stays pending for its owner.
+pub async fn complete(
+    state: web::Data<ApiState>,
+    CurrentUser(user): CurrentUser,
+    platform: web::Path<String>,
+    body: web::Json<CompleteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let platform = parse_platform(&platform)?;
+    let body = body.into_inner();
+    let params = CallbackQuery {
+        code: Some(body.code),
+        state: Some(body.state),
+        error: None,
+        error_description: None,
+    }
+    .params()?;
+    let done = state
+        .connections
+        .complete_authorization(platform, params, Completer::User(&user))
+        .await?;
+    Ok(connected(&state, platform, done))
+}
+
+fn connected(state: &ApiState, platform: Platform, done: ConnectedAccounts) -> HttpResponse {
+    let now = state.connections.clock().now();
+    let connections: Vec<_> = done
+        .connections
+        .into_iter()
+        .map(|c| ConnectionResponse::new(c, now))
+        .collect();
+    HttpResponse::Ok().json(serde_json::json!({ "platform": platform, "connections": connections }))
 }
 
 fn redirect_to(base: &Url, params: &[(&str, &str)]) -> HttpResponse {
@@ -139,5 +187,6 @@ fn redirect_to(base: &Url, params: &[(&str, &str)]) -> HttpResponse {
     url.query_pairs_mut().extend_pairs(params);
     HttpResponse::Found()
         .insert_header((header::LOCATION, url.as_str()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
 }

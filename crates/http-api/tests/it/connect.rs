@@ -1,5 +1,7 @@
 use actix_web::test::TestRequest;
 
+use socialpub_http_api::ConnectCallback;
+
 use crate::harness::*;
 
 async fn start_x(
@@ -76,7 +78,7 @@ async fn unknown_and_disabled_platforms_get_clear_errors() {
 }
 
 #[actix_web::test]
-async fn the_callback_needs_no_bearer_token_and_connects_the_states_user() {
+async fn in_development_mode_the_callback_completes_for_the_states_user() {
     let world = World::default();
     let app = world.app().await;
     let state = start_x(&app).await;
@@ -176,10 +178,134 @@ async fn an_expired_state_is_refused() {
     envelope(&body, "state_expired");
 }
 
+fn complete_request(token: &str, platform: &str, state: &str, code: &str) -> TestRequest {
+    TestRequest::post()
+        .uri(&format!("/api/v1/connect/{platform}/complete"))
+        .insert_header(bearer(token))
+        .set_json(serde_json::json!({ "code": code, "state": state }))
+}
+
+async fn connection_count(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    token: &str,
+) -> serde_json::Value {
+    let (_, _, list) = send(
+        app,
+        TestRequest::get()
+            .uri("/api/v1/connections")
+            .insert_header(bearer(token)),
+    )
+    .await;
+    list["total"].clone()
+}
+
 #[actix_web::test]
-async fn with_a_web_app_url_the_callback_redirects_with_the_outcome() {
+async fn a_state_completed_by_another_user_is_refused_and_stays_for_its_owner() {
     let world = World {
-        connect_result_url: Some(url::Url::parse("https://app.example/connections").unwrap()),
+        connect_callback: ConnectCallback::HandBack,
+        ..World::default()
+    };
+    let app = world.app().await;
+    let state = start_x(&app).await;
+
+    let (status, _, body) = send(&app, complete_request(BOB_TOKEN, "x", &state, "good-code")).await;
+    assert_eq!(status, 400, "{body}");
+    envelope(&body, "invalid_state");
+    assert_eq!(connection_count(&app, BOB_TOKEN).await, 0);
+
+    let (status, _, body) = send(
+        &app,
+        complete_request(ALICE_TOKEN, "x", &state, "good-code"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["platform"], "x");
+    assert_eq!(body["connections"][0]["platform"], "x");
+    assert_eq!(connection_count(&app, ALICE_TOKEN).await, 1);
+
+    let (status, _, body) = send(
+        &app,
+        complete_request(ALICE_TOKEN, "x", &state, "good-code"),
+    )
+    .await;
+    assert_eq!(status, 400, "a replayed state is refused");
+    envelope(&body, "invalid_state");
+}
+
+#[actix_web::test]
+async fn completing_needs_a_bearer_token_and_a_well_formed_body() {
+    let world = World::default();
+    let app = world.app().await;
+    let state = start_x(&app).await;
+    let (status, _, body) = send(
+        &app,
+        TestRequest::post()
+            .uri("/api/v1/connect/x/complete")
+            .set_json(serde_json::json!({ "code": "good-code", "state": state })),
+    )
+    .await;
+    assert_eq!(status, 401);
+    envelope(&body, "missing_token");
+
+    let (status, _, body) = send(
+        &app,
+        TestRequest::post()
+            .uri("/api/v1/connect/x/complete")
+            .insert_header(bearer(ALICE_TOKEN))
+            .set_json(serde_json::json!({ "state": state })),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _, body) = send(&app, complete_request(ALICE_TOKEN, "x", &state, "")).await;
+    assert_eq!(status, 400, "{body}");
+    envelope(&body, "missing_code");
+}
+
+#[actix_web::test]
+async fn without_a_web_app_outside_development_the_callback_hands_back_code_and_state() {
+    let world = World {
+        connect_callback: ConnectCallback::HandBack,
+        ..World::default()
+    };
+    let app = world.app().await;
+    let state = start_x(&app).await;
+    let (status, headers, body) = send(
+        &app,
+        TestRequest::get().uri(&format!(
+            "/api/v1/connect/x/callback?code=good-code&state={state}"
+        )),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        headers.get("cache-control").unwrap(),
+        "no-store",
+        "the code is not cached"
+    );
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "status": "authorized", "platform": "x", "code": "good-code", "state": state,
+        })
+    );
+    assert_eq!(
+        connection_count(&app, ALICE_TOKEN).await,
+        0,
+        "the callback did not complete"
+    );
+    assert_eq!(world.oauth_states.len(), 1, "nor use up the state");
+}
+
+#[actix_web::test]
+async fn with_a_web_app_url_the_callback_hands_code_and_state_to_it() {
+    let world = World {
+        connect_callback: ConnectCallback::HandToWebApp(
+            url::Url::parse("https://app.example/connections").unwrap(),
+        ),
         ..World::default()
     };
     let app = world.app().await;
@@ -194,31 +320,61 @@ async fn with_a_web_app_url_the_callback_redirects_with_the_outcome() {
     )
     .await;
     assert_eq!(ok.status(), 302);
-    let location = ok
-        .headers()
-        .get("location")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        location.starts_with(
-            "https://app.example/connections?status=connected&platform=x&connection_ids="
-        ),
-        "{location}"
+    assert_eq!(
+        ok.headers().get("location").unwrap().to_str().unwrap(),
+        format!(
+            "https://app.example/connections?status=authorized&platform=x&code=good-code&state={state}"
+        )
     );
+    let (status, _, body) = send(
+        &app,
+        complete_request(ALICE_TOKEN, "x", &state, "good-code"),
+    )
+    .await;
+    assert_eq!(status, 200, "the web app page completes: {body}");
 
     let denied = actix_web::test::call_service(
         &app,
         TestRequest::get()
-            .uri("/api/v1/connect/x/callback?state=nope&code=x")
+            .uri(&format!(
+                "/api/v1/connect/x/callback?state={}&error=access_denied&error_description=Go+to+evil.example",
+                start_x(&app).await
+            ))
             .to_request(),
     )
     .await;
     assert_eq!(denied.status(), 302);
     assert_eq!(
         denied.headers().get("location").unwrap(),
-        "https://app.example/connections?status=error&platform=x&code=invalid_state"
+        "https://app.example/connections?status=error&platform=x&error=authorization_denied"
+    );
+    let missing = actix_web::test::call_service(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/connect/x/callback?code=x")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(
+        missing.headers().get("location").unwrap(),
+        "https://app.example/connections?status=error&platform=x&error=missing_state"
+    );
+}
+
+#[actix_web::test]
+async fn the_platforms_error_description_is_not_echoed() {
+    let world = World::default();
+    let app = world.app().await;
+    let uri = format!(
+        "/api/v1/connect/x/callback?state={}&error=access_denied&error_description=Call+%2B1-555-0100+at+evil.example",
+        start_x(&app).await
+    );
+    let (status, _, body) = send(&app, TestRequest::get().uri(&uri)).await;
+    assert_eq!(status, 400);
+    let envelope = envelope(&body, "authorization_denied");
+    assert!(
+        !envelope.detail.contains("evil.example") && !envelope.detail.contains("555"),
+        "{body}"
     );
 }
 

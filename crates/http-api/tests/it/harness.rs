@@ -12,7 +12,7 @@ use socialpub_domain::Platform;
 use socialpub_domain::UserId;
 use socialpub_domain::policy::PlatformPolicyValidator;
 use socialpub_http_api::contract::check_every_response;
-use socialpub_http_api::{ApiState, ErrorBody, ReadinessCheck, build_app};
+use socialpub_http_api::{ApiState, ConnectCallback, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
     FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryJobRepository,
     InMemoryOAuthStateStore, ManualClock, SequentialSecrets, StaticAssetProbe, StaticAuthenticator,
@@ -43,7 +43,8 @@ pub struct World {
     pub x: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
-    pub connect_result_url: Option<url::Url>,
+    /// Development mode's direct completion unless a test says otherwise.
+    pub connect_callback: ConnectCallback,
 }
 
 impl Default for World {
@@ -56,7 +57,7 @@ impl Default for World {
             x: Arc::new(FakePlatformClient::new(Platform::X)),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
-            connect_result_url: None,
+            connect_callback: ConnectCallback::CompleteDirectly,
         }
     }
 }
@@ -95,7 +96,7 @@ impl World {
                 Arc::new(PlatformPolicyValidator::default()),
                 self.clock.clone(),
             ),
-            connect_result_url: self.connect_result_url.clone(),
+            connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),
         })

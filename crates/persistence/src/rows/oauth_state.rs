@@ -1,6 +1,6 @@
 use diesel::{Insertable, Queryable, Selectable};
 use socialpub_domain::SecretString;
-use socialpub_ports::{OAuthState, RepositoryError};
+use socialpub_ports::{OAuthState, RepositoryError, StateDigest};
 
 use super::{platform, user_id};
 use crate::schema::oauth_states;
@@ -8,13 +8,13 @@ use crate::values::DbTime;
 
 const TABLE: &str = "oauth_states";
 
-/// An `oauth_states` row. The state and the PKCE verifier live here only for the minutes
-/// between the authorization redirect and the callback.
+/// An `oauth_states` row: the digest of the state (never the state) and the PKCE verifier,
+/// kept only for the minutes between the authorization redirect and the completion.
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = oauth_states)]
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub(crate) struct OAuthStateRow {
-    state: String,
+    state_hash: String,
     user_id: String,
     platform: String,
     code_verifier: Option<String>,
@@ -25,7 +25,7 @@ pub(crate) struct OAuthStateRow {
 impl From<&OAuthState> for OAuthStateRow {
     fn from(state: &OAuthState) -> Self {
         Self {
-            state: state.state.expose().to_owned(),
+            state_hash: state.digest.as_str().to_owned(),
             user_id: state.user_id.as_str().to_owned(),
             platform: state.platform.as_str().to_owned(),
             code_verifier: state.code_verifier.as_ref().map(|v| v.expose().to_owned()),
@@ -39,12 +39,12 @@ impl TryFrom<OAuthStateRow> for OAuthState {
     type Error = RepositoryError;
 
     fn try_from(row: OAuthStateRow) -> Result<Self, Self::Error> {
-        // Rows are named by their expiry, never by the state value: it is a secret.
+        // Rows are named by their expiry: even the digest is better kept out of logs.
         let key = format_args!("expiring at {}", row.expires_at.0).to_string();
         Ok(Self {
             user_id: user_id(TABLE, &key, row.user_id)?,
             platform: platform(TABLE, &key, &row.platform)?,
-            state: SecretString::new(row.state),
+            digest: StateDigest::new(row.state_hash),
             code_verifier: row.code_verifier.map(SecretString::new),
             created_at: row.created_at.0,
             expires_at: row.expires_at.0,

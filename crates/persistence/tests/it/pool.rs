@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::Platform;
 use socialpub_persistence::{Database, PersistenceError, PoolSettings};
 use socialpub_ports::{OAuthState, RepositoryError};
 
-use crate::contract::fixtures::{T0, minutes, user};
+use crate::contract::fixtures::{T0, digest, minutes, user};
 use crate::harness::postgres::PostgresBackend;
 use crate::harness::sqlite::SqliteBackend;
 
@@ -25,7 +25,7 @@ fn one_connection() -> PoolSettings {
 
 fn state(value: &str) -> OAuthState {
     OAuthState {
-        state: SecretString::new(value),
+        digest: digest(value),
         user_id: user("alice"),
         platform: Platform::Linkedin,
         code_verifier: None,
@@ -41,11 +41,11 @@ async fn exhausted_pool_is_unavailable(database: &Database, release: impl AsyncF
     let states = database.oauth_states();
     let stuck = tokio::spawn({
         let states = states.clone();
-        async move { states.put(&state("stuck")).await }
+        async move { states.put(&state("stuck"), 20).await }
     });
     wait_until_in_use(database).await;
 
-    let error = states.take("other").await.unwrap_err();
+    let error = states.take(&digest("other"), None).await.unwrap_err();
     assert!(
         matches!(error, RepositoryError::Unavailable(_)),
         "{error:?}"
@@ -58,7 +58,7 @@ async fn exhausted_pool_is_unavailable(database: &Database, release: impl AsyncF
 
     release().await;
     stuck.await.unwrap().unwrap();
-    assert!(states.take("stuck").await.unwrap().is_some());
+    assert!(states.take(&digest("stuck"), None).await.unwrap().is_some());
 }
 
 /// Waits (bounded) until the spawned request holds the pool's only connection.

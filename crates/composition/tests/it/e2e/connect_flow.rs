@@ -171,7 +171,33 @@ async fn a_denied_consent_comes_back_as_authorization_denied() {
     assert_eq!(res.status(), 400);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "authorization_denied");
+    assert!(
+        !body.to_string().contains("The user denied"),
+        "our words, not the platform's: {body}"
+    );
     let _ = json_knobs(Platform::X, json!({}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_completed_by_another_user_is_refused() {
+    let server = start().await;
+    let authorized = server.authorize(Platform::X).await;
+
+    let (status, body) = server
+        .complete(&server.intruder_bearer, Platform::X, &authorized)
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "invalid_state");
+
+    let (status, body) = server
+        .complete(&server.bearer, Platform::X, &authorized)
+        .await;
+    assert_eq!(status, 200, "the user who started still can: {body}");
+    let (status, body) = server
+        .complete(&server.bearer, Platform::X, &authorized)
+        .await;
+    assert_eq!(status, 400, "a replayed state is refused: {body}");
+    assert_eq!(body["code"], "invalid_state");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,4 +210,24 @@ async fn on_postgresql_x_connects_lists_refreshes_and_disconnects() {
 async fn on_postgresql_facebook_connects_each_page() {
     let database = TestDatabase::create().await;
     full_lifecycle_on(Platform::Facebook, 2, Some(database.url.clone())).await;
+}
+
+/// `just run` and `just demo`: nothing configured, so the callback completes on its own and
+/// `curl -L` through the simulator connects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_development_mode_the_callback_completes_on_its_own() {
+    let server = start_with(None, |raw| raw.aes_encryption_keys = None).await;
+    let (_, body) = server.api(Method::GET, "/connect/x").await;
+    let authorize = body["authorization_url"].as_str().unwrap();
+    let consent = server.http.get(authorize).send().await.unwrap();
+    let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+    let done = server.http.get(&callback).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let body: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(body["platform"], "x", "{body}");
+    assert_eq!(
+        body["connections"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
 }

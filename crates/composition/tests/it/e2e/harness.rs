@@ -25,6 +25,8 @@ pub struct Server {
     pub http: reqwest::Client,
     pub bearer: String,
     pub user: UserId,
+    /// Another user's token, for checks that one user cannot act on another's behalf.
+    pub intruder_bearer: String,
     pub database_url: String,
     pub encryption_key: SecretString,
     _data: tempfile::TempDir,
@@ -74,6 +76,10 @@ pub async fn start_with(
         .unwrap()
         .mint(&UserId::parse("e2e-user").unwrap())
         .unwrap();
+    let intruder_bearer = dev_token_minter(&settings)
+        .unwrap()
+        .mint(&UserId::parse("e2e-intruder").unwrap())
+        .unwrap();
     let app = Application::build(settings).await.unwrap();
     let sim = app
         .simulator()
@@ -89,6 +95,7 @@ pub async fn start_with(
         sim,
         http,
         bearer: bearer.expose().to_owned(),
+        intruder_bearer: intruder_bearer.expose().to_owned(),
         user: UserId::parse("e2e-user").unwrap(),
         database_url,
         encryption_key,
@@ -112,9 +119,28 @@ impl Server {
         documented(&method, res).await
     }
 
+    /// Completes a handed-back authorization as the user holding `bearer`.
+    pub async fn complete(
+        &self,
+        bearer: &str,
+        platform: Platform,
+        authorized: &Value,
+    ) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/connect/{platform}/complete", self.base))
+            .bearer_auth(bearer)
+            .json(&json!({ "code": authorized["code"], "state": authorized["state"] }))
+            .send()
+            .await
+            .unwrap();
+        documented(&reqwest::Method::POST, res).await
+    }
+
     /// The browser's part of the connect flow: open the authorization URL (the simulator
-    /// approves at once and redirects), then follow the redirect to our callback.
-    pub async fn connect(&self, platform: Platform) -> Vec<Value> {
+    /// approves at once and redirects) and follow the redirect to our callback, which hands
+    /// back the code and state (no web app is configured, and this is not development mode).
+    pub async fn authorize(&self, platform: Platform) -> Value {
         let (status, body) = self
             .api(reqwest::Method::GET, &format!("/connect/{platform}"))
             .await;
@@ -135,8 +161,17 @@ impl Server {
             )),
             "{callback}"
         );
-        let done = self.http.get(&callback).send().await.unwrap();
-        let (status, body) = documented(&reqwest::Method::GET, done).await;
+        let handed = self.http.get(&callback).send().await.unwrap();
+        let (status, body) = documented(&reqwest::Method::GET, handed).await;
+        assert_eq!(status, 200, "{platform}: {body}");
+        assert_eq!(body["status"], "authorized", "{platform}: {body}");
+        body
+    }
+
+    /// The whole connect flow: authorize in the browser, then complete as the signed-in user.
+    pub async fn connect(&self, platform: Platform) -> Vec<Value> {
+        let authorized = self.authorize(platform).await;
+        let (status, body) = self.complete(&self.bearer, platform, &authorized).await;
         assert_eq!(status, 200, "{platform}: {body}");
         body["connections"].as_array().unwrap().clone()
     }

@@ -19,6 +19,12 @@ pub fn user(name: &str) -> UserId {
     UserId::parse(name).expect("valid user id")
 }
 
+/// A distinct, well-formed (64 lowercase hex) state digest per `name` of up to 32 bytes.
+pub fn digest(name: &str) -> socialpub_ports::StateDigest {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    socialpub_ports::StateDigest::new(format!("{hex:0>64}"))
+}
+
 pub fn worker(name: &str) -> WorkerId {
     WorkerId::new(name)
 }

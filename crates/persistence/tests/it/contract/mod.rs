@@ -40,7 +40,9 @@ macro_rules! contract_suite {
             }
             oauth_states {
                 a_state_can_be_taken_once,
+                only_the_user_who_started_can_take_the_state,
                 putting_the_same_state_twice_is_a_conflict,
+                a_user_keeps_only_the_newest_states_up_to_the_cap,
                 expired_states_are_taken_and_purged,
             }
         );

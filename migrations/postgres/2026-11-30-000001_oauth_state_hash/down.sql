@@ -1,0 +1,5 @@
+-- Back to the raw state as key; digests cannot be reversed, so pending rows are dropped.
+DROP INDEX oauth_states_user_id_created_at_idx;
+ALTER TABLE oauth_states DROP CONSTRAINT oauth_states_state_hash_is_a_digest;
+DELETE FROM oauth_states;
+ALTER TABLE oauth_states RENAME COLUMN state_hash TO state;

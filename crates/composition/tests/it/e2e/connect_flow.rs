@@ -216,7 +216,13 @@ async fn on_postgresql_facebook_connects_each_page() {
 /// `curl -L` through the simulator connects.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_development_mode_the_callback_completes_on_its_own() {
-    let server = start_with(None, |raw| raw.aes_encryption_keys = None).await;
+    // Development mode is zero configuration: no database URL, no keys, no secrets.
+    let server = start_with(None, |raw| {
+        raw.database_url = None;
+        raw.aes_encryption_keys = None;
+        raw.auth_jwt_secret = None;
+    })
+    .await;
     let (_, body) = server.api(Method::GET, "/connect/x").await;
     let authorize = body["authorization_url"].as_str().unwrap();
     let consent = server.http.get(authorize).send().await.unwrap();

@@ -9,6 +9,7 @@ mod ids;
 mod job;
 mod platform;
 pub mod policy;
+mod post;
 mod secret;
 pub mod twitter_text;
 
@@ -17,10 +18,14 @@ pub use attempt::{AttemptOutcome, JobAttempt};
 pub use connection::{
     ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
 };
-pub use ids::{AttemptId, ConnectionId, IdParseError, JobId, UserId, UserIdError, WorkerId};
+pub use ids::{
+    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WorkerId,
+};
 pub use job::{
-    IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus,
-    NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress,
+    IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus, MISSED,
+    NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress, RESOLVED_NOT_PUBLISHED,
+    UserAction,
 };
 pub use platform::{Platform, UnknownPlatform};
+pub use post::{Post, PostState};
 pub use secret::SecretString;

@@ -5,6 +5,7 @@ mod connections;
 mod engine;
 mod jobs;
 mod maintenance;
+mod publishing;
 #[cfg(test)]
 mod test_support;
 mod validation;
@@ -19,6 +20,11 @@ pub use engine::{
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
+pub use publishing::{
+    AMBIGUOUS_LOCAL_TIME_WARNING, Created, JobEdit, KnownCap, MAX_TARGETS, NewPost, PostTarget,
+    PostView, PublishError, PublishRequest, PublishingPorts, PublishingService, TargetViolations,
+    VOLUME_CAP_WARNING, Warning, known_cap,
+};
 pub use validation::{ContentToCheck, ValidationError, ValidationReport, ValidationService};
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

@@ -19,8 +19,8 @@ use time::{Duration, OffsetDateTime};
 use url::Url;
 
 use crate::{
-    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, Jitter, PublishEngine,
-    PublishSettings,
+    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, Jitter, JobService,
+    PublishEngine, PublishSettings, PublishingPorts, PublishingService, ValidationService,
 };
 
 pub const NOW: OffsetDateTime = datetime!(2026-06-01 09:00 UTC);
@@ -39,6 +39,8 @@ pub fn alice() -> UserId {
 }
 
 pub struct World {
+    /// X and LinkedIn are enabled; only X can publish.
+    pub platforms: StaticPlatformRegistry,
     pub clock: Arc<ManualClock>,
     pub jobs: Arc<InMemoryJobRepository>,
     pub connections: Arc<InMemoryConnectionRepository>,
@@ -61,11 +63,14 @@ impl World {
         let jobs = Arc::new(InMemoryJobRepository::with_wakeups(wakeups.clone()));
         let connections = Arc::new(InMemoryConnectionRepository::default());
         let x = Arc::new(FakePlatformClient::new(Platform::X));
+        let platforms = StaticPlatformRegistry::default()
+            .with(x.clone())
+            .with(Arc::new(FakePlatformClient::new(Platform::Linkedin)));
         let connection_service = ConnectionService::new(
             ConnectionPorts {
                 connections: connections.clone(),
                 oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
-                platforms: Arc::new(StaticPlatformRegistry::default().with(x.clone())),
+                platforms: Arc::new(platforms.clone()),
                 cipher: Arc::new(FakeTokenCipher::default()),
                 secrets: Arc::new(SequentialSecrets::default()),
                 clock: clock.clone(),
@@ -76,6 +81,7 @@ impl World {
             ),
         );
         let mut world = Self {
+            platforms,
             clock,
             jobs,
             connections,
@@ -162,6 +168,30 @@ impl World {
             WorkerId::new(worker),
         )
         .with_jitter(Arc::new(CeilingJitter))
+    }
+
+    pub fn publishing(&self) -> PublishingService {
+        PublishingService::new(
+            PublishingPorts {
+                jobs: self.jobs.clone(),
+                connections: self.connections.clone(),
+                platforms: Arc::new(self.platforms.clone()),
+                publishers: Arc::new(
+                    StaticPublisherRegistry::default().with(self.publisher.clone()),
+                ),
+                clock: self.clock.clone(),
+            },
+            ValidationService::new(
+                self.connections.clone(),
+                Arc::new(socialpub_ports::fakes::StaticAssetProbe::default()),
+                Arc::new(socialpub_domain::policy::PlatformPolicyValidator::default()),
+            ),
+            self.settings.clone(),
+        )
+    }
+
+    pub fn job_service(&self) -> JobService {
+        JobService::new(self.jobs.clone(), self.clock.clone())
     }
 
     /// Stores a job for the world's connection, due at `at` (now when `None`).

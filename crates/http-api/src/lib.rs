@@ -5,8 +5,10 @@
 mod app;
 mod current_user;
 mod dto;
+mod engine_metrics;
 mod error;
 mod error_handlers;
+mod idempotency;
 mod metrics;
 mod query;
 mod readiness;
@@ -16,6 +18,7 @@ mod state;
 
 pub use app::build_app;
 pub use error::{ApiError, ErrorBody};
+pub use idempotency::{IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER};
 pub use metrics::{HttpMetrics, MetricsSource};
 pub use readiness::ReadinessCheck;
 pub use request_id::REQUEST_ID_HEADER;

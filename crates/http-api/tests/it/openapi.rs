@@ -32,7 +32,7 @@ async fn every_documented_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 15);
+    assert_eq!(operations, 23);
 }
 
 #[actix_web::test]

@@ -214,13 +214,18 @@ impl PublishEngine {
             if claimed > 0 && claimed == free {
                 continue;
             }
-            let sleep = self.idle_sleep().await;
+            // Full: only a finished job makes room. Otherwise: a wake-up, the next due time,
+            // or the poll interval, whichever comes first.
             let has_room = tasks.len() < settings.worker_concurrency;
+            let sleep = if has_room {
+                self.idle_sleep().await
+            } else {
+                settings.idle_poll
+            };
             tokio::select! {
                 () = &mut shutdown => break,
                 () = self.inner.ports.wakeups.wait(sleep), if has_room => {}
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
-                () = tokio::time::sleep(to_std(sleep)), if !has_room => {}
             }
         }
         tracing::info!(in_flight = tasks.len(), "publish worker stopping");
@@ -296,7 +301,11 @@ impl PublishEngine {
     async fn idle_sleep(&self) -> time::Duration {
         let poll = self.inner.settings.idle_poll;
         match self.inner.ports.jobs.next_due_at().await {
-            Ok(Some(at)) => (at - self.inner.ports.clock.now()).clamp(time::Duration::ZERO, poll),
+            // A floor, so that a job due but taken by another worker meanwhile cannot make
+            // this loop spin.
+            Ok(Some(at)) => {
+                (at - self.inner.ports.clock.now()).clamp(MIN_IDLE_SLEEP, poll.max(MIN_IDLE_SLEEP))
+            }
             Ok(None) => poll,
             Err(error) => {
                 tracing::warn!(%error, "could not read the next due time");
@@ -331,6 +340,9 @@ impl PublishEngine {
         }
     }
 }
+
+/// The shortest an idle worker sleeps before looking at the queue again.
+const MIN_IDLE_SLEEP: time::Duration = time::Duration::milliseconds(20);
 
 fn to_std(d: time::Duration) -> std::time::Duration {
     std::time::Duration::try_from(d).unwrap_or_default()

@@ -13,6 +13,7 @@ mod jobs;
 mod oauth_states;
 mod platform;
 mod publisher;
+mod publisher_contract;
 mod secrets;
 mod wakeups;
 
@@ -31,6 +32,7 @@ pub use platform::{FakePlatformClient, StaticPlatformRegistry};
 pub use publisher::{
     FIND_PUBLISHED, FakeLookup, FakePost, FakePublisher, FakeStep, StaticPublisherRegistry,
 };
+pub use publisher_contract::{ContractReport, check_publisher};
 pub use secrets::SequentialSecrets;
 pub use wakeups::InMemoryQueueWakeups;
 

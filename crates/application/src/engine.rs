@@ -54,8 +54,6 @@ struct Inner {
     ports: EnginePorts,
     settings: PublishSettings,
     worker: WorkerId,
-    jitter: Arc<dyn Jitter>,
-    metrics: Arc<EngineMetrics>,
     limits: Limits,
     /// The last stored state of each job this worker holds, so that a shutdown can give back
     /// the ones it had to abandon.
@@ -66,6 +64,8 @@ struct Inner {
 #[derive(Clone)]
 pub struct PublishEngine {
     inner: Arc<Inner>,
+    jitter: Arc<dyn Jitter>,
+    metrics: Arc<EngineMetrics>,
 }
 
 impl PublishEngine {
@@ -80,56 +80,30 @@ impl PublishEngine {
                 ports,
                 settings,
                 worker,
-                jitter: Arc::new(FullJitter),
-                metrics: Arc::default(),
                 limits,
                 in_flight: Mutex::default(),
             }),
+            jitter: Arc::new(FullJitter),
+            metrics: Arc::default(),
         }
     }
 
     /// Replaces the random jitter (tests pick a fixed one).
     #[must_use]
-    pub fn with_jitter(self, jitter: Arc<dyn Jitter>) -> Self {
-        self.rebuild(|inner| inner.jitter = jitter)
+    pub fn with_jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
     }
 
     /// Counts into `metrics` (shared with `/metrics`).
     #[must_use]
-    pub fn with_metrics(self, metrics: Arc<EngineMetrics>) -> Self {
-        self.rebuild(|inner| inner.metrics = metrics)
-    }
-
-    fn rebuild(self, change: impl FnOnce(&mut Inner)) -> Self {
-        let inner = match Arc::try_unwrap(self.inner) {
-            Ok(mut inner) => {
-                change(&mut inner);
-                inner
-            }
-            Err(shared) => {
-                let mut inner = Inner {
-                    ports: shared.ports.clone(),
-                    settings: shared.settings.clone(),
-                    worker: shared.worker.clone(),
-                    jitter: Arc::clone(&shared.jitter),
-                    metrics: Arc::clone(&shared.metrics),
-                    limits: Limits::new(
-                        shared.settings.per_account_concurrency,
-                        shared.settings.per_platform_concurrency,
-                    ),
-                    in_flight: Mutex::default(),
-                };
-                change(&mut inner);
-                inner
-            }
-        };
-        Self {
-            inner: Arc::new(inner),
-        }
+    pub fn with_metrics(mut self, metrics: Arc<EngineMetrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     pub fn metrics(&self) -> Arc<EngineMetrics> {
-        Arc::clone(&self.inner.metrics)
+        Arc::clone(&self.metrics)
     }
 
     pub fn worker(&self) -> &WorkerId {
@@ -293,7 +267,7 @@ impl PublishEngine {
     async fn maintenance(&self) -> Result<(), RepositoryError> {
         self.recover().await?;
         let counts = self.inner.ports.jobs.count_by_status().await?;
-        self.inner.metrics.set_jobs_by_status(counts);
+        self.metrics.set_jobs_by_status(counts);
         Ok(())
     }
 

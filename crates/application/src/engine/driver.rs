@@ -145,13 +145,7 @@ impl PublishEngine {
         let inner = &self.inner;
         let now = inner.ports.clock.now();
         let Some(publisher) = inner.ports.publishers.publisher(job.platform) else {
-            let attempt = self.start_attempt(&job, now).await?;
-            let mut run = Run {
-                engine: self,
-                job,
-                attempt,
-                worker: inner.worker.clone(),
-            };
+            let mut run = self.start_run(job, now).await?;
             let message = format!(
                 "{} publishing is not available on this server",
                 run.job.platform.display_name()
@@ -168,13 +162,7 @@ impl PublishEngine {
             && !job.progress.needs_reconciliation();
         let late_by = now - due_at(&job);
         if never_tried && late_by > inner.settings.max_lateness {
-            let attempt = self.start_attempt(&job, now).await?;
-            let mut run = Run {
-                engine: self,
-                job,
-                attempt,
-                worker: inner.worker.clone(),
-            };
+            let mut run = self.start_run(job, now).await?;
             let message = format!(
                 "picked up {} minutes after its time, later than the {} minutes allowed; not published",
                 late_by.whole_minutes(),
@@ -191,17 +179,22 @@ impl PublishEngine {
             inner.ports.jobs.save_leased(&job, &inner.worker).await?;
             return Ok(());
         };
-        let attempt = self.start_attempt(&job, now).await?;
-        let mut run = Run {
-            engine: self,
-            job,
-            attempt,
-            worker: inner.worker.clone(),
-        };
+        let mut run = self.start_run(job, now).await?;
         let Some(account) = run.account().await? else {
             return Ok(());
         };
         run.drive(publisher.as_ref(), &account, stopping).await
+    }
+
+    /// Records the start of an attempt and holds what the run's steps share.
+    async fn start_run(&self, job: PublishJob, now: OffsetDateTime) -> Result<Run<'_>, Stop> {
+        let attempt = self.start_attempt(&job, now).await?;
+        Ok(Run {
+            engine: self,
+            job,
+            attempt,
+            worker: self.inner.worker.clone(),
+        })
     }
 
     async fn start_attempt(
@@ -280,12 +273,14 @@ impl Run<'_> {
             self.attempt.http_status = error.http_status;
             self.attempt.platform_error_code = error.code.clone();
         }
-        inner.metrics.attempt(self.job.platform, ending.outcome);
+        self.engine
+            .metrics
+            .attempt(self.job.platform, ending.outcome);
         if ending.outcome == AttemptOutcome::Published
             && let Some(published_at) = self.job.published_at
         {
             let due = self.job.scheduled_at.unwrap_or(self.job.created_at);
-            inner
+            self.engine
                 .metrics
                 .lateness(self.job.platform, (published_at - due).as_seconds_f64());
         }
@@ -384,7 +379,7 @@ impl Run<'_> {
             settings.retry_base,
             settings.retry_max,
             retry_after,
-            self.engine.inner.jitter.as_ref(),
+            self.engine.jitter.as_ref(),
         )
     }
 
@@ -432,17 +427,11 @@ impl Run<'_> {
             let now = self.now();
             match result {
                 Ok(StepOutcome::Continue(progress)) => {
-                    self.job.set_progress(&self.worker, progress, now)?;
-                    if planned.commits {
-                        self.job.mark_committed(&self.worker, now)?;
-                    }
+                    self.store_progress(progress, planned, now)?;
                     self.save().await?;
                 }
                 Ok(StepOutcome::WaitUntil { at, progress }) => {
-                    self.job.set_progress(&self.worker, progress, now)?;
-                    if planned.commits {
-                        self.job.mark_committed(&self.worker, now)?;
-                    }
+                    self.store_progress(progress, planned, now)?;
                     self.job.park(&self.worker, at, now)?;
                     return self
                         .finish(
@@ -473,6 +462,25 @@ impl Run<'_> {
         }
     }
 
+    /// Takes the adapter's progress, keeping the markers the engine owns: an adapter that
+    /// rebuilds its progress cannot make a committed job look uncommitted.
+    fn store_progress(
+        &mut self,
+        progress: socialpub_domain::PublishProgress,
+        planned: PlannedStep,
+        now: OffsetDateTime,
+    ) -> Result<(), Stop> {
+        let committed_at = self.job.progress.committed_at;
+        self.job.set_progress(&self.worker, progress, now)?;
+        if planned.commits {
+            self.job.mark_committed(&self.worker, now)?;
+        } else {
+            self.job.progress.committed_at = committed_at;
+            self.job.progress.final_call_started_at = None;
+        }
+        Ok(())
+    }
+
     async fn take_step(
         &mut self,
         publisher: &dyn Publisher,
@@ -495,7 +503,7 @@ impl Run<'_> {
                 tokio::time::timeout(timeout, publisher.advance(&ctx)),
             )
             .await;
-        inner.metrics.step(
+        self.engine.metrics.step(
             self.job.platform,
             planned.name,
             started.elapsed().as_secs_f64(),
@@ -539,7 +547,7 @@ impl Run<'_> {
                 tokio::time::timeout(timeout, publisher.find_published(&ctx)),
             )
             .await;
-        inner.metrics.step(
+        self.engine.metrics.step(
             self.job.platform,
             "find_published",
             started.elapsed().as_secs_f64(),

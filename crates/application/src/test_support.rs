@@ -80,7 +80,14 @@ impl World {
                 "test-process",
             ),
         );
-        let mut world = Self {
+        let connection = store_connection(
+            &connections,
+            alice(),
+            Platform::X,
+            Some(NOW + Duration::hours(2)),
+        )
+        .await;
+        Self {
             platforms,
             clock,
             jobs,
@@ -95,26 +102,8 @@ impl World {
                 job_max_attempts: 3,
                 ..PublishSettings::default()
             },
-            connection: SocialConnection::new(
-                NewConnection {
-                    id: ConnectionId::new(),
-                    user_id: alice(),
-                    platform: Platform::X,
-                    external_user_id: "x-1".into(),
-                    external_display_name: "alice_on_x".into(),
-                    access_token_encrypted: socialpub_domain::EncryptedToken::from_bytes(vec![]),
-                    refresh_token_encrypted: None,
-                    expires_at: None,
-                    refresh_expires_at: None,
-                    scopes: vec![],
-                },
-                NOW,
-            ),
-        };
-        world.connection = world
-            .connect(alice(), Platform::X, Some(NOW + Duration::hours(2)))
-            .await;
-        world
+            connection,
+        }
     }
 
     /// A stored, active connection whose tokens are the fake platform's first grant.
@@ -124,28 +113,7 @@ impl World {
         platform: Platform,
         expires_at: Option<OffsetDateTime>,
     ) -> SocialConnection {
-        let id = ConnectionId::new();
-        let cipher = FakeTokenCipher::default();
-        let aad = *id.as_uuid().as_bytes();
-        let connection = SocialConnection::new(
-            NewConnection {
-                id,
-                user_id: user,
-                platform,
-                external_user_id: format!("{}-{}", platform.as_str(), id),
-                external_display_name: "someone".into(),
-                access_token_encrypted: cipher.seal(&SecretString::new("access-0"), &aad).unwrap(),
-                refresh_token_encrypted: Some(
-                    cipher.seal(&SecretString::new("refresh-0"), &aad).unwrap(),
-                ),
-                expires_at,
-                refresh_expires_at: None,
-                scopes: vec!["publish".into()],
-            },
-            NOW,
-        );
-        self.connections.save(&connection).await.unwrap();
-        connection
+        store_connection(&self.connections, user, platform, expires_at).await
     }
 
     pub fn engine(&self) -> PublishEngine {
@@ -219,7 +187,7 @@ impl World {
                 metadata: Default::default(),
                 max_attempts: self.settings.job_max_attempts,
             },
-            self.clock.now_utc(),
+            socialpub_ports::Clock::now(self.clock.as_ref()),
         );
         self.jobs
             .create(None, std::slice::from_ref(&job))
@@ -233,13 +201,32 @@ impl World {
     }
 }
 
-/// The clock's reading, for code that holds the concrete fake.
-pub trait ClockExt {
-    fn now_utc(&self) -> OffsetDateTime;
-}
-
-impl ClockExt for ManualClock {
-    fn now_utc(&self) -> OffsetDateTime {
-        socialpub_ports::Clock::now(self)
-    }
+async fn store_connection(
+    connections: &InMemoryConnectionRepository,
+    user: UserId,
+    platform: Platform,
+    expires_at: Option<OffsetDateTime>,
+) -> SocialConnection {
+    let id = ConnectionId::new();
+    let cipher = FakeTokenCipher::default();
+    let aad = *id.as_uuid().as_bytes();
+    let connection = SocialConnection::new(
+        NewConnection {
+            id,
+            user_id: user,
+            platform,
+            external_user_id: format!("{}-{}", platform.as_str(), id),
+            external_display_name: "someone".into(),
+            access_token_encrypted: cipher.seal(&SecretString::new("access-0"), &aad).unwrap(),
+            refresh_token_encrypted: Some(
+                cipher.seal(&SecretString::new("refresh-0"), &aad).unwrap(),
+            ),
+            expires_at,
+            refresh_expires_at: None,
+            scopes: vec!["publish".into()],
+        },
+        NOW,
+    );
+    connections.save(&connection).await.unwrap();
+    connection
 }

@@ -503,15 +503,15 @@ async fn one_account_runs_one_job_at_a_time() {
         _ = engine.run_once() => panic!("the first job should hang"),
         () = world.publisher.hung() => {}
     }
-    // The second job found its account busy and went back to the queue.
-    let waiting = world.stored(second.id);
+    // Whichever was claimed first holds the account; the other went back to the queue.
+    let called = [first.id, second.id].map(|id| world.publisher.calls_of(id, "upload_media"));
+    assert_eq!(called.iter().sum::<usize>(), 1, "{called:?}");
+    let waiting = world.stored(if called[0] == 1 { second.id } else { first.id });
     assert_eq!(waiting.status, JobStatus::Pending);
     assert_eq!(
         waiting.next_attempt_at,
         Some(NOW + world.settings.busy_retry)
     );
-    assert_eq!(world.publisher.calls_of(second.id, "upload_media"), 0);
-    let _ = first;
 }
 
 #[tokio::test]
@@ -602,4 +602,98 @@ async fn on_shutdown_a_job_cut_short_goes_back_to_the_queue_unless_committing() 
             assert_eq!(stored.locked_by, None);
         }
     }
+}
+
+#[tokio::test]
+async fn on_shutdown_a_step_in_flight_finishes_and_the_job_goes_back_to_the_queue() {
+    let world = World::new().await;
+    world.publisher.script(
+        "upload_media",
+        FakeStep::Slow(std::time::Duration::from_millis(100)),
+    );
+    let engine = world.engine_with(
+        PublishSettings {
+            shutdown_grace: Duration::seconds(10),
+            ..world.settings.clone()
+        },
+        "draining-worker",
+    );
+    let job = world.job_at(None).await;
+    let slow = Arc::clone(&world.publisher);
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        engine.run(async move { slow.hung().await }),
+    )
+    .await
+    .expect("the worker stops once the step is done");
+    let stored = world.stored(job.id);
+    assert_eq!(stored.status, JobStatus::Pending);
+    assert_eq!(stored.locked_by, None);
+    assert!(
+        stored.progress.step("upload_media").is_some(),
+        "the finished step is kept"
+    );
+    assert_eq!(world.publisher.calls_of(job.id, "create_post"), 0);
+    assert_eq!(
+        world.jobs.attempts_of(job.id)[0].outcome,
+        AttemptOutcome::Released
+    );
+}
+
+#[tokio::test]
+async fn a_job_whose_connection_was_removed_fails() {
+    let world = World::new().await;
+    let job = world.job_at(None).await;
+    world
+        .connections
+        .delete(&alice(), world.connection.id)
+        .await
+        .unwrap();
+    world.engine().drain().await.unwrap();
+    let stored = world.stored(job.id);
+    assert_eq!(stored.status, JobStatus::Failed);
+    assert_eq!(
+        stored.error_code.as_deref(),
+        Some(crate::CONNECTION_NOT_FOUND)
+    );
+    assert_eq!(world.publisher.calls().len(), 0);
+}
+
+#[tokio::test]
+async fn a_platform_without_a_publisher_fails_its_jobs() {
+    let world = World::new().await;
+    let linkedin = world.connect(alice(), Platform::Linkedin, None).await;
+    let job = world.job_for(&linkedin, None).await;
+    world.engine().drain().await.unwrap();
+    let stored = world.stored(job.id);
+    assert_eq!(stored.status, JobStatus::Failed);
+    assert_eq!(
+        stored.error_code.as_deref(),
+        Some(crate::PLATFORM_NOT_PUBLISHABLE)
+    );
+}
+
+#[tokio::test]
+async fn one_platform_runs_at_most_its_limit_at_once() {
+    let world = World::new().await;
+    world.publisher.script("upload_media", FakeStep::Hang);
+    let other = world.connect(alice(), Platform::X, None).await;
+    let first = world.job_at(None).await;
+    let second = world.job_for(&other, None).await;
+    let engine = world.engine_with(
+        PublishSettings {
+            per_platform_concurrency: 1,
+            ..world.settings.clone()
+        },
+        "limited-worker",
+    );
+    tokio::select! {
+        _ = engine.run_once() => panic!("the first job should hang"),
+        () = world.publisher.hung() => {}
+    }
+    // Whichever was claimed first holds the platform; the other went back to the queue.
+    let called = [first.id, second.id].map(|id| world.publisher.calls_of(id, "upload_media"));
+    assert_eq!(called.iter().sum::<usize>(), 1, "{called:?}");
+    let waiting = if called[0] == 1 { second.id } else { first.id };
+    assert_eq!(world.stored(waiting).status, JobStatus::Pending);
 }

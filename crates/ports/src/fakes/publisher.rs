@@ -23,6 +23,9 @@ pub enum FakeStep {
     Wait(Duration),
     /// The call never answers (a worker killed mid-step, a hung connection).
     Hang,
+    /// The step works, but only after this long (a slow upload); it counts as hanging
+    /// meanwhile, for [`FakePublisher::hung`].
+    Slow(std::time::Duration),
     /// The commit makes the post, then the answer is lost (a timeout after the platform
     /// accepted it).
     LoseResponse,
@@ -124,7 +127,8 @@ impl FakePublisher {
             .count()
     }
 
-    /// Returns once a call hangs ([`FakeStep::Hang`], [`FakeStep::PostThenHang`]).
+    /// Returns once a call hangs ([`FakeStep::Hang`], [`FakeStep::PostThenHang`]) or starts
+    /// being slow ([`FakeStep::Slow`]).
     pub async fn hung(&self) {
         self.hung.notified().await;
     }
@@ -198,6 +202,10 @@ impl Publisher for FakePublisher {
             .get_mut(step)
             .and_then(VecDeque::pop_front)
             .unwrap_or(FakeStep::Succeed);
+        if let FakeStep::Slow(delay) = behaviour {
+            self.hung.notify_one();
+            tokio::time::sleep(delay).await;
+        }
         let mut progress = job.progress.clone();
         let is_last = self.steps.last().copied() == Some(step);
         match behaviour {
@@ -215,7 +223,7 @@ impl Publisher for FakePublisher {
                 self.post(job);
                 self.hang().await
             }
-            FakeStep::Succeed if step == self.commit => {
+            FakeStep::Succeed | FakeStep::Slow(_) if step == self.commit => {
                 let post = self.post(job);
                 if is_last {
                     Ok(StepOutcome::Published(post))
@@ -224,11 +232,11 @@ impl Publisher for FakePublisher {
                     Ok(StepOutcome::Continue(progress))
                 }
             }
-            FakeStep::Succeed if is_last => {
+            FakeStep::Succeed | FakeStep::Slow(_) if is_last => {
                 let external_id = progress.step(self.commit).unwrap_or_default().to_owned();
                 Ok(StepOutcome::Published(self.published(external_id)))
             }
-            FakeStep::Succeed => {
+            FakeStep::Succeed | FakeStep::Slow(_) => {
                 progress.set_step(step, format!("{step}-done"));
                 Ok(StepOutcome::Continue(progress))
             }

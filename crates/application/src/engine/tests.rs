@@ -697,3 +697,17 @@ async fn one_platform_runs_at_most_its_limit_at_once() {
     let waiting = if called[0] == 1 { second.id } else { first.id };
     assert_eq!(world.stored(waiting).status, JobStatus::Pending);
 }
+
+#[tokio::test]
+async fn a_missed_job_retried_by_its_user_is_published() {
+    let world = World::new().await;
+    let job = world.job_at(Some(NOW + Duration::minutes(1))).await;
+    world.clock.advance(Duration::hours(3));
+    let engine = world.engine();
+    engine.drain().await.unwrap();
+    assert_eq!(world.stored(job.id).status, JobStatus::Missed);
+    world.job_service().retry(&alice(), job.id).await.unwrap();
+    engine.drain().await.unwrap();
+    assert_eq!(world.stored(job.id).status, JobStatus::Published);
+    assert_eq!(world.publisher.posts_for(job.id), 1);
+}

@@ -81,8 +81,9 @@ impl JobService {
         change: impl FnOnce(&mut PublishJob) -> Result<(), JobError>,
     ) -> Result<PublishJob, JobServiceError> {
         let mut job = self.get(user, id).await?;
+        let expected = job.status;
         change(&mut job)?;
-        match self.jobs.save_unclaimed(&job).await {
+        match self.jobs.save_user_change(&job, expected).await {
             Ok(()) => Ok(job),
             Err(RepositoryError::Conflict(_)) => Err(JobServiceError::ClaimedMeanwhile(id)),
             Err(other) => Err(other.into()),

@@ -2,14 +2,29 @@
 //! nothing of HTTP, SQL or any platform's wire format, so it is tested with the fakes alone.
 
 mod connections;
+mod engine;
 mod jobs;
 mod maintenance;
+#[cfg(test)]
+mod test_support;
 mod validation;
 
 pub use connections::{
     AuthorizationStart, CallbackParams, ConnectedAccounts, ConnectionError, ConnectionPolicy,
     ConnectionPorts, ConnectionService, Disconnected, ResealReport, SweepReport,
 };
+pub use engine::{
+    CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, EngineMetrics, EnginePorts, FullJitter, Jitter,
+    PLATFORM_NOT_PUBLISHABLE, PublishEngine, PublishSettings, RunReport, retry_delay,
+};
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
 pub use validation::{ContentToCheck, ValidationError, ValidationReport, ValidationService};
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// A poisoned lock only means another thread panicked mid-update of plain counters or maps;
+/// the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

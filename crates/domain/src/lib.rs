@@ -10,6 +10,7 @@ mod job;
 mod platform;
 pub mod policy;
 mod post;
+mod schedule;
 mod secret;
 pub mod twitter_text;
 
@@ -28,4 +29,8 @@ pub use job::{
 };
 pub use platform::{Platform, UnknownPlatform};
 pub use post::{Post, PostState};
+pub use schedule::{
+    SCHEDULE_TIME_FIELD, ScheduleError, ScheduleTime, TIME_ZONE_FIELD, check_schedule_window,
+    parse_schedule_time,
+};
 pub use secret::SecretString;

@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn a_post_is_published_only_when_every_target_is() {
         assert_eq!(PostState::of(&[Published, Published]), PostState::Published);
-        assert_eq!(PostState::of(&[Published, Processing]), PostState::Publishing);
+        assert_eq!(
+            PostState::of(&[Published, Processing]),
+            PostState::Publishing
+        );
     }
 
     #[test]
@@ -105,8 +108,14 @@ mod tests {
 
     #[test]
     fn an_unknown_outcome_asks_for_attention_once_the_rest_ended() {
-        assert_eq!(PostState::of(&[Published, OutcomeUnknown]), PostState::NeedsAttention);
-        assert_eq!(PostState::of(&[Pending, OutcomeUnknown]), PostState::Publishing);
+        assert_eq!(
+            PostState::of(&[Published, OutcomeUnknown]),
+            PostState::NeedsAttention
+        );
+        assert_eq!(
+            PostState::of(&[Pending, OutcomeUnknown]),
+            PostState::Publishing
+        );
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub trait JobRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepositoryError::Conflict`] when a job or post with the same id exists.
-    async fn create(&self, post: Option<&Post>, jobs: &[PublishJob]) -> Result<(), RepositoryError>;
+    async fn create(&self, post: Option<&Post>, jobs: &[PublishJob])
+    -> Result<(), RepositoryError>;
 
     /// The user's post with this id and its targets' jobs (oldest first), if any.
     async fn get_post(

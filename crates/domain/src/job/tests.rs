@@ -259,19 +259,24 @@ fn a_worker_lost_during_the_final_call_requeues_the_job_to_be_reconciled_first()
 #[test]
 fn a_parked_job_continues_the_same_attempt() {
     let mut job = job_in(JobStatus::Processing);
-    job.park(&worker(), NOW + Duration::seconds(30), NOW).unwrap();
+    job.park(&worker(), NOW + Duration::seconds(30), NOW)
+        .unwrap();
     assert_eq!(job.status, JobStatus::Pending);
     assert_eq!(job.next_attempt_at, Some(NOW + Duration::seconds(30)));
     job.claim(worker(), NOW + Duration::seconds(30), Duration::minutes(5))
         .unwrap();
-    assert_eq!(job.attempts, 1, "waiting for the platform spends no attempt");
+    assert_eq!(
+        job.attempts, 1,
+        "waiting for the platform spends no attempt"
+    );
 }
 
 #[test]
 fn an_unknown_outcome_is_final_until_the_user_resolves_it() {
     let mut job = job_in(JobStatus::Processing);
     job.begin_final_call(&worker(), NOW).unwrap();
-    job.mark_outcome_unknown(&worker(), "timed out", NOW).unwrap();
+    job.mark_outcome_unknown(&worker(), "timed out", NOW)
+        .unwrap();
     assert_eq!(job.status, JobStatus::OutcomeUnknown);
     assert_eq!(job.next_attempt_at, None, "never retried by itself");
     assert_eq!(job.user_action, Some(UserAction::CheckAccount));
@@ -287,7 +292,8 @@ fn an_unknown_outcome_is_final_until_the_user_resolves_it() {
 #[test]
 fn resolving_as_published_keeps_the_url_the_user_gave() {
     let mut job = job_in(JobStatus::Processing);
-    job.mark_outcome_unknown(&worker(), "timed out", NOW).unwrap();
+    job.mark_outcome_unknown(&worker(), "timed out", NOW)
+        .unwrap();
     job.resolve(true, Some("https://x.com/a/status/1".into()), NOW)
         .unwrap();
     assert_eq!(job.status, JobStatus::Published);

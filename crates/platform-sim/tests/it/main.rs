@@ -12,6 +12,7 @@ mod knobs;
 mod linkedin;
 mod media;
 mod pinterest;
+mod publishers;
 mod robustness;
 mod tiktok;
 mod x;

@@ -22,6 +22,7 @@ mod connection_repository;
 mod database;
 mod database_url;
 mod error;
+mod idempotency_store;
 mod job_repository;
 mod migrations;
 mod oauth_state_store;
@@ -33,6 +34,7 @@ mod schema;
 mod sql_types;
 mod store;
 mod values;
+mod wakeups;
 
 pub use backend::Backend;
 pub use database::Database;

@@ -5,4 +5,6 @@ mod connect_flow;
 mod harness;
 mod logs;
 mod postgres;
+mod publish_flows;
+mod publish_world;
 mod token_lifecycle;

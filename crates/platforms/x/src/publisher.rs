@@ -191,6 +191,14 @@ fn media_type(asset: &Asset, served: Option<&str>) -> String {
         .map(essence)
         .or_else(|| served.map(essence))
         .filter(|t| t.contains('/') && t != "application/octet-stream")
+        // A common misspelling X does not accept.
+        .map(|t| {
+            if t == "image/jpg" {
+                "image/jpeg".to_owned()
+            } else {
+                t
+            }
+        })
         .unwrap_or_else(|| match asset.kind {
             AssetKind::Image => "image/jpeg".to_owned(),
             AssetKind::Video => "video/mp4".to_owned(),
@@ -594,6 +602,30 @@ mod tests {
             post_url("Not A Handle", "1"),
             "https://x.com/i/web/status/1"
         );
+    }
+
+    #[test]
+    fn media_types_come_from_metadata_then_the_server_then_the_kind() {
+        let mut asset = Asset {
+            url: socialpub_domain::AssetUrl::parse("https://cdn.example.com/a").unwrap(),
+            kind: AssetKind::Image,
+            metadata: socialpub_domain::AssetMetadata::default(),
+        };
+        assert_eq!(
+            media_type(&asset, Some("image/PNG; charset=x")),
+            "image/png"
+        );
+        assert_eq!(media_type(&asset, Some("image/jpg")), "image/jpeg");
+        assert_eq!(
+            media_type(&asset, Some("application/octet-stream")),
+            "image/jpeg"
+        );
+        asset.metadata.mime_type = Some("image/gif".into());
+        assert_eq!(media_type(&asset, Some("image/png")), "image/gif");
+        assert_eq!(category(&asset, "image/gif"), MediaCategory::TweetGif);
+        asset.kind = AssetKind::Video;
+        asset.metadata.mime_type = None;
+        assert_eq!(media_type(&asset, None), "video/mp4");
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub use authenticator::{AuthError, AuthenticatedUser, Authenticator};
 pub use clock::{Clock, SystemClock};
 pub use connection_repository::{ConnectionFilter, ConnectionRepository};
 pub use error::{BoxError, RepositoryError};
-pub use insights_cache::{CacheError, InsightsCache};
 pub use idempotency_store::{IdempotencyClaim, IdempotencyStore, StoredResponse};
+pub use insights_cache::{CacheError, InsightsCache};
 pub use job_repository::{JobFilter, JobRepository, QueueWakeups};
 pub use oauth_state_store::{OAuthState, OAuthStateStore};
 pub use page::{Page, PageRequest};
@@ -39,6 +39,6 @@ pub use platform_client::{
 };
 pub use publisher::{
     PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,
-    Reconciliation, StepOutcome,
+    Reconciliation, StepOutcome, VOLUME_CAP_REACHED,
 };
 pub use token_cipher::{CipherError, SecretGenerator, TokenCipher};

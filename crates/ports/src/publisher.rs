@@ -6,6 +6,12 @@ use time::OffsetDateTime;
 
 use crate::{AssetFetcher, PlatformError};
 
+/// [`PlatformError::code`](crate::PlatformError) of a `Quota` error meaning a volume cap is
+/// reached (Instagram's 24-hour publishing quota, X's daily cap, TikTok's pending shares), with
+/// `retry_after` set to when it frees. The engine defers the job until then without spending
+/// an attempt, since nothing failed; the platform's own code goes into the message.
+pub const VOLUME_CAP_REACHED: &str = "volume_cap_reached";
+
 /// The account a job publishes as, with a token that is valid now (the engine refreshed it if
 /// it was near expiry).
 #[derive(Debug, Clone)]

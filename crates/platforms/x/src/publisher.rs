@@ -81,6 +81,10 @@ impl XPublisher {
 /// One file's upload, stored as JSON under [`media_key`] in the job's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct MediaProgress {
+    /// The file this upload is of: a job whose assets were edited since must not post the
+    /// old file.
+    #[serde(default)]
+    url: String,
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
@@ -128,7 +132,11 @@ fn plan(job: &PublishJob) -> Plan {
     }
     let mut ready = Vec::with_capacity(job.assets.len());
     for index in 0..job.assets.len() {
-        let Some(media) = media_progress(&job.progress, index) else {
+        let Some(media) = media_progress(&job.progress, index).filter(|m| {
+            job.assets
+                .get(index)
+                .is_some_and(|a| a.url.as_str() == m.url)
+        }) else {
             return Plan::Initialize(index);
         };
         match media.state {
@@ -337,6 +345,7 @@ impl XPublisher {
             .media_initialize(&ctx.account.access_token, &upload)
             .await?;
         let media = MediaProgress {
+            url: asset.url.as_str().to_owned(),
             id: created.id,
             key: created.media_key,
             total,

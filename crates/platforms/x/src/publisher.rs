@@ -24,7 +24,11 @@ pub const STEP_MEDIA_INITIALIZE: &str = "media_initialize";
 pub const STEP_MEDIA_APPEND: &str = "media_append";
 pub const STEP_MEDIA_FINALIZE: &str = "media_finalize";
 pub const STEP_MEDIA_STATUS: &str = "media_status";
+pub const STEP_MEDIA_ALT_TEXT: &str = "media_alt_text";
 pub const STEP_CREATE_POST: &str = "create_post";
+/// Only reached when a commit was recorded as answered but its post was not stored: the post
+/// is looked up, never created again.
+pub const STEP_FIND_POST: &str = "find_post";
 
 /// X's append endpoint takes segments 0..=999.
 const MAX_SEGMENTS: u64 = 1000;
@@ -77,6 +81,10 @@ impl XPublisher {
 /// One file's upload, stored as JSON under [`media_key`] in the job's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct MediaProgress {
+    /// The file this upload is of: a job whose assets were edited since must not post the
+    /// old file.
+    #[serde(default)]
+    url: String,
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
@@ -84,6 +92,9 @@ struct MediaProgress {
     sent: u64,
     segment: u32,
     state: MediaState,
+    /// The `alt_text` option was attached (images only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    described: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,13 +121,22 @@ enum Plan {
     Append(usize, MediaProgress),
     Finalize(usize, MediaProgress),
     Status(usize, MediaProgress),
+    AltText(usize, MediaProgress, String),
     Commit(Vec<MediaProgress>),
+    Find(OffsetDateTime),
 }
 
 fn plan(job: &PublishJob) -> Plan {
+    if let Some(committed_at) = job.progress.committed_at {
+        return Plan::Find(committed_at);
+    }
     let mut ready = Vec::with_capacity(job.assets.len());
     for index in 0..job.assets.len() {
-        let Some(media) = media_progress(&job.progress, index) else {
+        let Some(media) = media_progress(&job.progress, index).filter(|m| {
+            job.assets
+                .get(index)
+                .is_some_and(|a| a.url.as_str() == m.url)
+        }) else {
             return Plan::Initialize(index);
         };
         match media.state {
@@ -125,7 +145,17 @@ fn plan(job: &PublishJob) -> Plan {
             }
             MediaState::Uploading => return Plan::Finalize(index, media),
             MediaState::Processing => return Plan::Status(index, media),
-            MediaState::Ready => ready.push(media),
+            MediaState::Ready => {
+                let image = job
+                    .assets
+                    .get(index)
+                    .is_some_and(|a| a.kind == AssetKind::Image);
+                if let Some(alt) = option_str(job, "alt_text").filter(|_| image && !media.described)
+                {
+                    return Plan::AltText(index, media, alt);
+                }
+                ready.push(media);
+            }
         }
     }
     Plan::Commit(ready)
@@ -169,6 +199,14 @@ fn media_type(asset: &Asset, served: Option<&str>) -> String {
         .map(essence)
         .or_else(|| served.map(essence))
         .filter(|t| t.contains('/') && t != "application/octet-stream")
+        // A common misspelling X does not accept.
+        .map(|t| {
+            if t == "image/jpg" {
+                "image/jpeg".to_owned()
+            } else {
+                t
+            }
+        })
         .unwrap_or_else(|| match asset.kind {
             AssetKind::Image => "image/jpeg".to_owned(),
             AssetKind::Video => "video/mp4".to_owned(),
@@ -307,12 +345,14 @@ impl XPublisher {
             .media_initialize(&ctx.account.access_token, &upload)
             .await?;
         let media = MediaProgress {
+            url: asset.url.as_str().to_owned(),
             id: created.id,
             key: created.media_key,
             total,
             sent: 0,
             segment: 0,
             state: MediaState::Uploading,
+            described: false,
         };
         Ok(StepOutcome::Continue(with_media(ctx, index, &media)))
     }
@@ -480,7 +520,9 @@ impl Publisher for XPublisher {
             Plan::Append(..) => (STEP_MEDIA_APPEND, false),
             Plan::Finalize(..) => (STEP_MEDIA_FINALIZE, false),
             Plan::Status(..) => (STEP_MEDIA_STATUS, false),
+            Plan::AltText(..) => (STEP_MEDIA_ALT_TEXT, false),
             Plan::Commit(_) => (STEP_CREATE_POST, true),
+            Plan::Find(_) => (STEP_FIND_POST, false),
         };
         PlannedStep { name, commits }
     }
@@ -503,7 +545,25 @@ impl Publisher for XPublisher {
                     .await?;
                 Self::processed(ctx, index, media, answer)
             }
+            Plan::AltText(index, mut media, alt) => {
+                self.client
+                    .media_alt_text(&ctx.account.access_token, &media.id, &alt)
+                    .await?;
+                media.described = true;
+                Ok(StepOutcome::Continue(with_media(ctx, index, &media)))
+            }
             Plan::Commit(media) => self.commit(ctx, media).await,
+            Plan::Find(committed_at) => match self.find(ctx, Some(committed_at)).await? {
+                Some(post) => Ok(StepOutcome::Published(post)),
+                None => Err(platform_error(
+                    Platform::X,
+                    PlatformErrorKind::Transient,
+                    Some("committed_post_not_found".to_owned()),
+                    "X accepted the post but it is not on the timeline yet",
+                    None,
+                    Some(self.settings.reconcile_settle.max(Duration::seconds(1))),
+                )),
+            },
         }
     }
 
@@ -551,6 +611,30 @@ mod tests {
             post_url("Not A Handle", "1"),
             "https://x.com/i/web/status/1"
         );
+    }
+
+    #[test]
+    fn media_types_come_from_metadata_then_the_server_then_the_kind() {
+        let mut asset = Asset {
+            url: socialpub_domain::AssetUrl::parse("https://cdn.example.com/a").unwrap(),
+            kind: AssetKind::Image,
+            metadata: socialpub_domain::AssetMetadata::default(),
+        };
+        assert_eq!(
+            media_type(&asset, Some("image/PNG; charset=x")),
+            "image/png"
+        );
+        assert_eq!(media_type(&asset, Some("image/jpg")), "image/jpeg");
+        assert_eq!(
+            media_type(&asset, Some("application/octet-stream")),
+            "image/jpeg"
+        );
+        asset.metadata.mime_type = Some("image/gif".into());
+        assert_eq!(media_type(&asset, Some("image/png")), "image/gif");
+        assert_eq!(category(&asset, "image/gif"), MediaCategory::TweetGif);
+        asset.kind = AssetKind::Video;
+        asset.metadata.mime_type = None;
+        assert_eq!(media_type(&asset, None), "video/mp4");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod connect_flow;
 mod harness;
 mod logs;
 mod postgres;
+mod publish_api;
 mod publish_flows;
 mod publish_world;
 mod token_lifecycle;

@@ -6,6 +6,7 @@ mod harness;
 mod logs;
 mod postgres;
 mod publish_api;
+mod publish_faults;
 mod publish_flows;
 mod publish_world;
 mod token_lifecycle;

@@ -1,6 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use socialpub_application::PublishEngine;
+use socialpub_auth::DevTokenMinter;
 use socialpub_composition::settings::RawSettings;
 use socialpub_composition::{Application, Settings, dev_token_minter};
 use socialpub_crypto::{AesGcmTokenCipher, KeyRing, TokenKey};
@@ -24,6 +25,8 @@ pub struct Server {
     pub bearer: String,
     /// Another user's token, for checking that one user cannot reach another's data.
     pub other_bearer: String,
+    /// Mints more users' tokens.
+    pub minter: Arc<DevTokenMinter>,
     pub user: UserId,
     pub database_url: String,
     pub encryption_key: SecretString,
@@ -91,6 +94,7 @@ async fn start_app(
         .unwrap()
         .mint(&UserId::parse("e2e-user").unwrap())
         .unwrap();
+    let settings_for_minter = settings.clone();
     let other_bearer = dev_token_minter(&settings)
         .unwrap()
         .mint(&UserId::parse("e2e-other-user").unwrap())
@@ -121,6 +125,7 @@ async fn start_app(
         http,
         bearer: bearer.expose().to_owned(),
         other_bearer: other_bearer.expose().to_owned(),
+        minter: Arc::new(dev_token_minter(&settings_for_minter).unwrap()),
         user: UserId::parse("e2e-user").unwrap(),
         database_url,
         encryption_key,
@@ -149,9 +154,20 @@ impl Server {
     /// The browser's part of the connect flow: open the authorization URL (the simulator
     /// approves at once and redirects), then follow the redirect to our callback.
     pub async fn connect(&self, platform: Platform) -> Vec<Value> {
-        let (status, body) = self
-            .api(reqwest::Method::GET, &format!("/connect/{platform}"))
-            .await;
+        self.connect_as(&self.bearer, platform).await
+    }
+
+    /// [`Server::connect`] for the user of `bearer`.
+    pub async fn connect_as(&self, bearer: &str, platform: Platform) -> Vec<Value> {
+        let res = self
+            .http
+            .get(format!("{}/api/v1/connect/{platform}", self.base))
+            .bearer_auth(bearer)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
         assert_eq!(status, 200, "{body}");
         let authorize = body["authorization_url"].as_str().unwrap().to_owned();
         let consent = self.http.get(&authorize).send().await.unwrap();

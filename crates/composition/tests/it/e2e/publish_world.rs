@@ -9,7 +9,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use socialpub_application::PublishEngine;
 use socialpub_composition::settings::RawSettings;
-use socialpub_domain::Platform;
+use socialpub_domain::{Platform, UserId};
+use socialpub_persistence::{Database, PoolSettings};
+use socialpub_ports::JobRepository;
 use socialpub_ports::fakes::ManualClock;
 use time::OffsetDateTime;
 
@@ -55,6 +57,8 @@ pub struct World {
     pub server: Server,
     pub engine: PublishEngine,
     pub clock: Arc<ManualClock>,
+    /// The queue, read directly: when the next job falls due, counts by state.
+    pub jobs: Arc<dyn JobRepository>,
     _database: Option<TestDatabase>,
 }
 
@@ -81,10 +85,14 @@ impl World {
             },
         )
         .await;
+        let jobs = Database::connect(&server.database_url, PoolSettings::default())
+            .unwrap()
+            .jobs();
         Self {
             server,
             engine,
             clock,
+            jobs,
             _database: database,
         }
     }
@@ -102,11 +110,29 @@ impl World {
         key: Option<&str>,
         body: Option<&Value>,
     ) -> (StatusCode, HeaderMap, Value) {
+        self.send_as(&self.server.bearer, method, path, key, body)
+            .await
+    }
+
+    /// A bearer token of another user, `user-{n}`.
+    pub fn user(&self, n: usize) -> String {
+        let user = UserId::parse(format!("e2e-user-{n}")).unwrap();
+        self.server.minter.mint(&user).unwrap().expose().to_owned()
+    }
+
+    pub async fn send_as(
+        &self,
+        bearer: &str,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
         let mut request = self
             .server
             .http
             .request(method, format!("{}/api/v1{path}", self.server.base))
-            .bearer_auth(&self.server.bearer);
+            .bearer_auth(bearer);
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
         }
@@ -135,15 +161,38 @@ impl World {
 
     /// `POST /publish`, expecting 202; returns the job.
     pub async fn publish(&self, body: Value) -> Value {
-        let (status, created) = self.post("/publish", body).await;
+        self.publish_as(&self.server.bearer, body).await
+    }
+
+    pub async fn publish_as(&self, bearer: &str, body: Value) -> Value {
+        let (status, _, created) = self
+            .send_as(bearer, Method::POST, "/publish", None, Some(&body))
+            .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{created}");
         created
     }
 
     pub async fn job(&self, id: &str) -> Value {
-        let (status, job) = self.get(&format!("/jobs/{id}")).await;
+        self.job_as(&self.server.bearer, id).await
+    }
+
+    pub async fn job_as(&self, bearer: &str, id: &str) -> Value {
+        let (status, _, job) = self
+            .send_as(bearer, Method::GET, &format!("/jobs/{id}"), None, None)
+            .await;
         assert_eq!(status, StatusCode::OK, "{job}");
         job
+    }
+
+    /// After a drain nothing is due: moves time to the next job's turn (at least `floor`
+    /// seconds on, so that busy accounts free up).
+    pub async fn skip_to_next_due(&self, floor: i64) {
+        let now = socialpub_ports::Clock::now(self.clock.as_ref());
+        let wait = match self.jobs.next_due_at().await.unwrap() {
+            Some(at) => (at - now).whole_seconds() + 1,
+            None => floor,
+        };
+        self.advance(wait.max(floor)).await;
     }
 
     /// Moves our clock and the simulator's by `seconds`.
@@ -173,7 +222,7 @@ impl World {
             {
                 return jobs;
             }
-            self.advance(5).await;
+            self.skip_to_next_due(5).await;
         }
         panic!("jobs did not settle");
     }

@@ -12,7 +12,6 @@ mod knobs;
 mod linkedin;
 mod media;
 mod pinterest;
-mod publishers;
 mod robustness;
 mod tiktok;
 mod x;

@@ -1,28 +1,122 @@
 //! The X and Facebook publisher adapters driven against the simulator: the two sides must
-//! agree on paths and shapes, and a lost commit answer must be reconciled, not repeated.
+//! agree on paths and shapes, and a lost commit answer must be reconciled, not repeated. Here
+//! rather than in the simulator's tests, which name no adapter: the tokens come from the
+//! adapters' own OAuth side, as in production.
 
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, RANGE};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RANGE};
+use reqwest::{Client, redirect};
 use serde_json::json;
 use socialpub_domain::{
     Asset, AssetKind, AssetMetadata, AssetUrl, ConnectionId, JobId, NewPublishJob, PublishJob,
     SecretString, UserId,
 };
-use socialpub_facebook::FacebookPublisher;
-use socialpub_platform_http::{HttpClientSettings, build_http_client};
+use socialpub_facebook::{FacebookClient, FacebookPublisher};
+use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
 use socialpub_platform_sim::{
-    AmbiguousMode, FaultSettings, KnobSettings, Platform, PublishEndpoint, SampleMedia, seed,
+    AmbiguousMode, FaultSettings, KnobSettings, Platform, PublishEndpoint, SampleMedia, Simulator,
+    SimulatorConfig, SimulatorHandle, seed,
 };
 use socialpub_ports::{
-    AssetFetchError, AssetFetcher, PlatformError, PublishAccount, PublishContext, PublishedPost,
-    Publisher, Reconciliation, RemoteAssetInfo, StepOutcome,
+    AssetFetchError, AssetFetcher, AuthorizationRequest, PlatformClient, PlatformError,
+    PublishAccount, PublishContext, PublishedPost, Publisher, Reconciliation, RemoteAssetInfo,
+    StepOutcome,
 };
 use socialpub_x::{XClient, XPublishSettings, XPublisher};
 use time::{Duration, OffsetDateTime};
+use url::Url;
 
-use crate::common::{Sim, client, facebook_page_token, start, x_publishing_token};
+const REDIRECT: &str = "https://app.example/oauth/callback";
+
+struct Sim {
+    handle: SimulatorHandle,
+}
+
+fn start(auto_approve: bool) -> Sim {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let config = SimulatorConfig::default().with_auto_approve(auto_approve);
+    Sim {
+        handle: Simulator::start(config, listener).unwrap(),
+    }
+}
+
+fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The platform's production config pointed at the simulator, with the simulator's app.
+fn sim_config(
+    sim: &Sim,
+    platform: Platform,
+    production: &socialpub_platform_http::PlatformDefaults,
+) -> PlatformConfig {
+    let urls = sim.handle.urls(platform);
+    let (client_id, secret) = sim.handle.client_credentials(platform);
+    production
+        .config(client_id, SecretString::new(secret))
+        .with_base_urls(urls.api_base, urls.oauth_base)
+}
+
+/// The auto-approved authorization through the adapter's own OAuth side: the grant.
+async fn grant(client: &dyn PlatformClient) -> socialpub_ports::TokenGrant {
+    let verifier = SecretString::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-socialpub-sim");
+    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.expose().as_bytes());
+    let challenge = URL_SAFE_NO_PAD.encode(digest.as_ref());
+    let redirect_uri = Url::parse(REDIRECT).unwrap();
+    let url = client.authorization_url(&AuthorizationRequest {
+        state: &SecretString::new("st-publish"),
+        redirect_uri: &redirect_uri,
+        code_challenge: client.uses_pkce().then_some(challenge.as_str()),
+    });
+    let consent = self::client().get(url).send().await.unwrap();
+    assert_eq!(consent.status(), reqwest::StatusCode::FOUND);
+    let back = Url::parse(consent.headers()[LOCATION].to_str().unwrap()).unwrap();
+    let code = back
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    client
+        .exchange_code(
+            &SecretString::new(code),
+            &redirect_uri,
+            client.uses_pkce().then_some(&verifier),
+        )
+        .await
+        .unwrap()
+}
+
+async fn x_publishing_token(sim: &Sim) -> String {
+    let x = XClient::new(
+        sim_config(sim, Platform::X, &socialpub_x::PRODUCTION),
+        build_http_client(&HttpClientSettings::default()).unwrap(),
+    );
+    grant(&x).await.access_token.expose().to_owned()
+}
+
+/// The token of the first seeded Page.
+async fn facebook_page_token(sim: &Sim) -> String {
+    let facebook = FacebookClient::new(
+        sim_config(sim, Platform::Facebook, &socialpub_facebook::PRODUCTION),
+        build_http_client(&HttpClientSettings::default()).unwrap(),
+    );
+    let grant = grant(&facebook).await;
+    let accounts = facebook.list_accounts(&grant).await.unwrap();
+    let page = accounts
+        .iter()
+        .find(|a| a.external_user_id == seed::facebook::PAGES[0].0)
+        .unwrap();
+    page.access_token.as_ref().unwrap().expose().to_owned()
+}
 
 /// Reads assets over HTTP with Range requests, as the real fetcher does, counting bytes.
 struct RangeFetcher {
@@ -146,13 +240,9 @@ async fn run(
 }
 
 fn x_publisher(sim: &Sim) -> XPublisher {
-    let urls = sim.handle.urls(Platform::X);
-    let config = socialpub_x::PRODUCTION
-        .config("sim-x-client", SecretString::new("sim-x-secret"))
-        .with_base_urls(urls.api_base, urls.oauth_base);
     XPublisher::with_settings(
         XClient::new(
-            config,
+            sim_config(sim, Platform::X, &socialpub_x::PRODUCTION),
             build_http_client(&HttpClientSettings::default()).unwrap(),
         ),
         XPublishSettings {
@@ -282,16 +372,9 @@ async fn a_lost_x_commit_answer_is_found_on_the_timeline_not_posted_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_facebook_publisher_posts_text_link_and_photos_on_the_simulator() {
     let sim = start(true);
-    let (_, page_token) = facebook_page_token(&sim).await;
-    let urls = sim.handle.urls(Platform::Facebook);
-    let config = socialpub_facebook::PRODUCTION
-        .config(
-            "sim-facebook-client",
-            SecretString::new("sim-facebook-secret"),
-        )
-        .with_base_urls(urls.api_base, urls.oauth_base);
-    let fb = FacebookPublisher::new(socialpub_facebook::FacebookClient::new(
-        config,
+    let page_token = facebook_page_token(&sim).await;
+    let fb = FacebookPublisher::new(FacebookClient::new(
+        sim_config(&sim, Platform::Facebook, &socialpub_facebook::PRODUCTION),
         build_http_client(&HttpClientSettings::default()).unwrap(),
     ));
     let account = PublishAccount {

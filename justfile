@@ -45,3 +45,9 @@ fmt:
 # runs only the cases whose name contains `x`).
 bench *FILTER:
     cargo bench -p socialpub-domain --bench content_rules -- {{FILTER}}
+
+# Kill -9 three workers at random under a platform storm with 2,000 jobs on a throwaway
+# PostgreSQL database; checks nothing is posted twice, lost or stuck (loopback, ~4 minutes).
+chaos:
+    cargo build -q -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/chaos.sh

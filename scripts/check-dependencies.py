@@ -82,11 +82,14 @@ CORE_FORBIDDEN = {
         "diesel", "diesel-async", "actix-web", "reqwest", "tokio", "tokio-postgres", "hyper",
         "async-trait",
     ],
+    # tokio is allowed from here out: the workers (application) are tasks, timers and a
+    # shutdown signal on the owner's chosen runtime, and the ports' in-memory fakes (feature
+    # `fakes`, tests only) wake and wait like the real adapters do. No I/O stack comes with it.
     "socialpub-ports": [
-        "diesel", "diesel-async", "actix-web", "reqwest", "tokio", "tokio-postgres", "hyper",
+        "diesel", "diesel-async", "actix-web", "reqwest", "tokio-postgres", "hyper",
     ],
     "socialpub-application": [
-        "diesel", "diesel-async", "actix-web", "reqwest", "tokio", "tokio-postgres", "hyper",
+        "diesel", "diesel-async", "actix-web", "reqwest", "tokio-postgres", "hyper",
     ],
     "socialpub-http-api": ["diesel", "diesel-async", "reqwest"],
 }

@@ -74,6 +74,27 @@ impl JobService {
             .await
     }
 
+    /// Sends a failed or missed job back to the queue with a fresh set of attempts.
+    pub async fn retry(&self, user: &UserId, id: JobId) -> Result<PublishJob, JobServiceError> {
+        let now = self.clock.now();
+        self.change_unclaimed(user, id, |job| job.retry_by_user(now))
+            .await
+    }
+
+    /// Records what the user found after an unknown outcome: published (with the post's URL
+    /// if they have it), or not, which makes the job retryable.
+    pub async fn resolve(
+        &self,
+        user: &UserId,
+        id: JobId,
+        published: bool,
+        post_url: Option<String>,
+    ) -> Result<PublishJob, JobServiceError> {
+        let now = self.clock.now();
+        self.change_unclaimed(user, id, |job| job.resolve(published, post_url, now))
+            .await
+    }
+
     async fn change_unclaimed(
         &self,
         user: &UserId,
@@ -81,8 +102,9 @@ impl JobService {
         change: impl FnOnce(&mut PublishJob) -> Result<(), JobError>,
     ) -> Result<PublishJob, JobServiceError> {
         let mut job = self.get(user, id).await?;
+        let expected = job.status;
         change(&mut job)?;
-        match self.jobs.save_unclaimed(&job).await {
+        match self.jobs.save_user_change(&job, expected).await {
             Ok(()) => Ok(job),
             Err(RepositoryError::Conflict(_)) => Err(JobServiceError::ClaimedMeanwhile(id)),
             Err(other) => Err(other.into()),

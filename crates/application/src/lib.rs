@@ -2,8 +2,12 @@
 //! nothing of HTTP, SQL or any platform's wire format, so it is tested with the fakes alone.
 
 mod connections;
+mod engine;
 mod jobs;
 mod maintenance;
+mod publishing;
+#[cfg(test)]
+mod test_support;
 mod validation;
 
 pub use connections::{
@@ -11,9 +15,26 @@ pub use connections::{
     ConnectionError, ConnectionPolicy, ConnectionPorts, ConnectionService, Disconnected,
     ResealReport, SweepReport,
 };
+pub use engine::{
+    CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, EngineMetrics, EnginePorts, FullJitter, Jitter,
+    PLATFORM_NOT_PUBLISHABLE, PublishEngine, PublishSettings, RunReport, retry_delay,
+};
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};
+pub use publishing::{
+    AMBIGUOUS_LOCAL_TIME_WARNING, Created, JobEdit, KnownCap, MAX_TARGETS, NewPost, PostTarget,
+    PostView, PublishError, PublishRequest, PublishingPorts, PublishingService, TargetViolations,
+    VOLUME_CAP_WARNING, Warning, known_cap,
+};
 pub use validation::{
     BudgetExceeded, ContentToCheck, ProbeQuota, ValidationError, ValidationReport,
     ValidationService,
 };
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// A poisoned lock only means another thread panicked mid-update of plain counters or maps;
+/// the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

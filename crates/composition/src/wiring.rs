@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
-use socialpub_ports::PlatformClient;
+use socialpub_ports::{PlatformClient, Publisher};
 
 use crate::Settings;
 use crate::platforms::ConfiguredPlatforms;
@@ -32,7 +32,11 @@ pub fn platform_registry(
             left_out.push(platform.platform.as_str());
             continue;
         };
-        registry.insert(client_for(platform.platform, config, http.clone()));
+        let (client, publisher) = client_for(platform.platform, config, http.clone());
+        registry.insert(client);
+        if let Some(publisher) = publisher {
+            registry.insert_publisher(platform.platform, publisher);
+        }
     }
     if !left_out.is_empty() {
         tracing::warn!(
@@ -45,17 +49,39 @@ pub fn platform_registry(
     Ok(registry)
 }
 
+/// A platform's client, and its publisher on the very same client where the platform's
+/// publish flow exists.
 fn client_for(
     platform: Platform,
     config: PlatformConfig,
     http: reqwest::Client,
-) -> Arc<dyn PlatformClient> {
+) -> (Arc<dyn PlatformClient>, Option<Arc<dyn Publisher>>) {
     match platform {
-        Platform::Facebook => Arc::new(socialpub_facebook::FacebookClient::new(config, http)),
-        Platform::Instagram => Arc::new(socialpub_instagram::InstagramClient::new(config, http)),
-        Platform::X => Arc::new(socialpub_x::XClient::new(config, http)),
-        Platform::Pinterest => Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
-        Platform::Linkedin => Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
-        Platform::Tiktok => Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
+        Platform::Facebook => {
+            let client = socialpub_facebook::FacebookClient::new(config, http);
+            let publisher = socialpub_facebook::FacebookPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
+        Platform::Instagram => (
+            Arc::new(socialpub_instagram::InstagramClient::new(config, http)),
+            None,
+        ),
+        Platform::X => {
+            let client = socialpub_x::XClient::new(config, http);
+            let publisher = socialpub_x::XPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
+        Platform::Pinterest => (
+            Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
+            None,
+        ),
+        Platform::Linkedin => (
+            Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
+            None,
+        ),
+        Platform::Tiktok => (
+            Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
+            None,
+        ),
     }
 }

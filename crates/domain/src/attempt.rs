@@ -17,10 +17,14 @@ pub enum AttemptOutcome {
     /// The worker gave the job back before finishing.
     Released,
     OutcomeUnknown,
+    /// The platform is processing; the job is parked and its next claim goes on.
+    Parked,
+    /// Picked up too late (see `JobStatus::Missed`).
+    Missed,
 }
 
 impl AttemptOutcome {
-    pub const ALL: [AttemptOutcome; 7] = [
+    pub const ALL: [AttemptOutcome; 9] = [
         AttemptOutcome::Running,
         AttemptOutcome::Published,
         AttemptOutcome::Retrying,
@@ -28,6 +32,8 @@ impl AttemptOutcome {
         AttemptOutcome::ContentRejected,
         AttemptOutcome::Released,
         AttemptOutcome::OutcomeUnknown,
+        AttemptOutcome::Parked,
+        AttemptOutcome::Missed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -39,6 +45,8 @@ impl AttemptOutcome {
             AttemptOutcome::ContentRejected => "content_rejected",
             AttemptOutcome::Released => "released",
             AttemptOutcome::OutcomeUnknown => "outcome_unknown",
+            AttemptOutcome::Parked => "parked",
+            AttemptOutcome::Missed => "missed",
         }
     }
 
@@ -57,6 +65,8 @@ pub struct JobAttempt {
     pub started_at: OffsetDateTime,
     pub finished_at: Option<OffsetDateTime>,
     pub outcome: AttemptOutcome,
+    /// The step the attempt was at when it ended (`upload_media`, `create_post`...).
+    pub step: Option<String>,
     pub http_status: Option<u16>,
     pub platform_error_code: Option<String>,
     pub message: Option<String>,

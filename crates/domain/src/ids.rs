@@ -70,6 +70,11 @@ uuid_id!(
     "job id"
 );
 uuid_id!(
+    /// Identifies one post: a piece of content sent to one or more connections, each a job.
+    PostId,
+    "post id"
+);
+uuid_id!(
     /// Identifies one attempt of a publish job.
     AttemptId,
     "attempt id"

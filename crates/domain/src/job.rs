@@ -4,7 +4,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Asset, ConnectionId, JobId, Platform, UserId, WorkerId};
+use crate::{Asset, ConnectionId, JobId, Platform, PostId, UserId, WorkerId};
 
 /// Error code of a job whose last platform call may or may not have gone through (the worker
 /// stopped mid-call). Retrying could post twice, so such a job is never retried by itself.
@@ -14,11 +14,14 @@ pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
 ///
 /// ```text
 ///  Scheduled ──due──▶ (claim) ──▶ Processing ──▶ Published
-///  Pending   ─────────(claim) ──▶ Processing ──▶ Failed | ContentRejected
-///  Processing ──retryable error / released──▶ Pending
+///  Pending   ─────────(claim) ──▶ Processing ──▶ Failed | ContentRejected | Missed | OutcomeUnknown
+///  Processing ──retryable error / released / parked──▶ Pending
 ///  Scheduled | Pending ──▶ Cancelled | ContentRejected | Scheduled (reschedule)
+///  Failed | Missed ──user retry──▶ Pending
+///  OutcomeUnknown ──user resolve──▶ Published | Failed
 /// ```
-/// Published, Failed, ContentRejected and Cancelled are final.
+/// Published, Failed, ContentRejected, Cancelled, Missed and OutcomeUnknown are final: no
+/// worker moves them. Only a user's decision (retry, resolve) moves the last three on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
@@ -29,10 +32,16 @@ pub enum JobStatus {
     Failed,
     ContentRejected,
     Cancelled,
+    /// Picked up too long after its time (the service was down): not published, so that a
+    /// stale post never surprises its author. Retryable by the user.
+    Missed,
+    /// The commit call may or may not have made the post public, and the platform could not
+    /// tell us which. Never retried by itself: the user checks and resolves it.
+    OutcomeUnknown,
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 7] = [
+    pub const ALL: [JobStatus; 9] = [
         JobStatus::Scheduled,
         JobStatus::Pending,
         JobStatus::Processing,
@@ -40,6 +49,8 @@ impl JobStatus {
         JobStatus::Failed,
         JobStatus::ContentRejected,
         JobStatus::Cancelled,
+        JobStatus::Missed,
+        JobStatus::OutcomeUnknown,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -51,6 +62,8 @@ impl JobStatus {
             JobStatus::Failed => "failed",
             JobStatus::ContentRejected => "content_rejected",
             JobStatus::Cancelled => "cancelled",
+            JobStatus::Missed => "missed",
+            JobStatus::OutcomeUnknown => "outcome_unknown",
         }
     }
 
@@ -66,7 +79,14 @@ impl JobStatus {
                 | JobStatus::Failed
                 | JobStatus::ContentRejected
                 | JobStatus::Cancelled
+                | JobStatus::Missed
+                | JobStatus::OutcomeUnknown
         )
+    }
+
+    /// The states a user may send back to the queue with a retry.
+    pub const fn is_retryable_by_user(self) -> bool {
+        matches!(self, JobStatus::Failed | JobStatus::Missed)
     }
 
     /// Waiting for a worker: the states a claim may take.
@@ -100,6 +120,69 @@ pub enum JobError {
     #[error("the scheduled time is not in the future")]
     ScheduleInPast,
 }
+
+/// What the user should do about a failed job, so the web app can offer the right button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserAction {
+    /// The platform no longer accepts our tokens: connect the account again.
+    Reconnect,
+    /// The account lacks a permission, role or product access: grant it, then reconnect.
+    GrantPermissions,
+    /// The platform refuses the text or options: edit the content.
+    EditContent,
+    /// The text is too long for the platform.
+    ShortenText,
+    /// The platform could not fetch or process a media file: use another file.
+    ChangeMedia,
+    /// A limit or an outage: nothing to change, try again later.
+    Wait,
+    /// We cannot tell whether the post went out: look at the account, then resolve the job.
+    CheckAccount,
+    /// The job can simply be retried.
+    Retry,
+}
+
+impl UserAction {
+    pub const ALL: [UserAction; 8] = [
+        UserAction::Reconnect,
+        UserAction::GrantPermissions,
+        UserAction::EditContent,
+        UserAction::ShortenText,
+        UserAction::ChangeMedia,
+        UserAction::Wait,
+        UserAction::CheckAccount,
+        UserAction::Retry,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UserAction::Reconnect => "reconnect",
+            UserAction::GrantPermissions => "grant_permissions",
+            UserAction::EditContent => "edit_content",
+            UserAction::ShortenText => "shorten_text",
+            UserAction::ChangeMedia => "change_media",
+            UserAction::Wait => "wait",
+            UserAction::CheckAccount => "check_account",
+            UserAction::Retry => "retry",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+impl fmt::Display for UserAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error code of a job the user resolved as "not published": it may be retried.
+pub const RESOLVED_NOT_PUBLISHED: &str = "resolved_not_published";
+/// Error code of a job picked up too late to publish (see [`JobStatus::Missed`]).
+pub const MISSED: &str = "missed";
 
 /// Client-chosen key that makes a retried publish request return the first job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -142,11 +225,35 @@ pub struct PublishProgress {
         with = "time::serde::rfc3339::option"
     )]
     pub final_call_started_at: Option<OffsetDateTime>,
+    /// The commit call answered: the post is public (or accepted for publication, as TikTok
+    /// and Instagram accept it before it is live). Steps after this only confirm and find the
+    /// post's URL; the commit is never sent again.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub committed_at: Option<OffsetDateTime>,
+    /// The job is parked while the platform processes something (a container, a video): its
+    /// next claim continues the same attempt instead of starting a new one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parked: bool,
 }
 
 impl PublishProgress {
     pub fn step(&self, name: &str) -> Option<&str> {
         self.steps.get(name).map(String::as_str)
+    }
+
+    /// Records what a step produced (a media id, a container id), for the steps after it.
+    pub fn set_step(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.steps.insert(name.into(), value.into());
+    }
+
+    /// A commit call went out and no answer was stored: only the platform can tell whether
+    /// the post exists, so the next thing to do is to look for it, never to send it again.
+    pub fn needs_reconciliation(&self) -> bool {
+        self.final_call_started_at.is_some()
     }
 }
 
@@ -154,6 +261,8 @@ impl PublishProgress {
 #[derive(Debug, Clone)]
 pub struct NewPublishJob {
     pub id: JobId,
+    /// The multi-target post this job is one target of, if any.
+    pub post_id: Option<PostId>,
     pub user_id: UserId,
     pub social_connection_id: ConnectionId,
     pub platform: Platform,
@@ -162,8 +271,11 @@ pub struct NewPublishJob {
     pub platform_specific_options: serde_json::Map<String, serde_json::Value>,
     /// `None` publishes as soon as a worker is free.
     pub scheduled_at: Option<OffsetDateTime>,
+    /// The author's IANA time zone, kept for local-time views of `scheduled_at`.
+    pub time_zone: Option<String>,
+    /// The caller's own data (campaign ids...), stored and returned untouched.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
     pub max_attempts: u32,
-    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 /// One request to publish one piece of content to one connection, and everything that
@@ -171,6 +283,7 @@ pub struct NewPublishJob {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublishJob {
     pub id: JobId,
+    pub post_id: Option<PostId>,
     pub user_id: UserId,
     pub social_connection_id: ConnectionId,
     pub platform: Platform,
@@ -179,16 +292,18 @@ pub struct PublishJob {
     pub platform_specific_options: serde_json::Map<String, serde_json::Value>,
     pub status: JobStatus,
     pub scheduled_at: Option<OffsetDateTime>,
+    pub time_zone: Option<String>,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
     pub published_at: Option<OffsetDateTime>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    pub user_action: Option<UserAction>,
     pub attempts: u32,
     pub max_attempts: u32,
     /// When a worker may next pick the job up; `None` once no worker should.
     pub next_attempt_at: Option<OffsetDateTime>,
     pub external_post_id: Option<String>,
     pub post_url: Option<String>,
-    pub idempotency_key: Option<IdempotencyKey>,
     pub progress: PublishProgress,
     pub locked_by: Option<WorkerId>,
     pub locked_until: Option<OffsetDateTime>,
@@ -205,6 +320,7 @@ impl PublishJob {
         };
         Self {
             id: new.id,
+            post_id: new.post_id,
             user_id: new.user_id,
             social_connection_id: new.social_connection_id,
             platform: new.platform,
@@ -213,15 +329,17 @@ impl PublishJob {
             platform_specific_options: new.platform_specific_options,
             status,
             scheduled_at: new.scheduled_at,
+            time_zone: new.time_zone,
+            metadata: new.metadata,
             published_at: None,
             error_code: None,
             error_message: None,
+            user_action: None,
             attempts: 0,
             max_attempts: new.max_attempts.max(1),
             next_attempt_at: Some(next_attempt_at),
             external_post_id: None,
             post_url: None,
-            idempotency_key: new.idempotency_key,
             progress: PublishProgress::default(),
             locked_by: None,
             locked_until: None,
@@ -266,6 +384,14 @@ impl PublishJob {
         self.finish(status, now);
     }
 
+    fn lease_dropped_pending(&mut self, next_attempt_at: OffsetDateTime, now: OffsetDateTime) {
+        self.status = JobStatus::Pending;
+        self.locked_by = None;
+        self.locked_until = None;
+        self.next_attempt_at = Some(next_attempt_at);
+        self.updated_at = now;
+    }
+
     /// A worker takes the job for one attempt, holding it until `now + lease`.
     pub fn claim(
         &mut self,
@@ -275,7 +401,12 @@ impl PublishJob {
     ) -> Result<(), JobError> {
         self.require(&[JobStatus::Scheduled, JobStatus::Pending], "claimed")?;
         self.status = JobStatus::Processing;
-        self.attempts += 1;
+        // A parked job comes back to go on with the attempt that parked it.
+        if self.progress.parked {
+            self.progress.parked = false;
+        } else {
+            self.attempts += 1;
+        }
         self.locked_by = Some(worker);
         self.locked_until = Some(now + lease);
         self.updated_at = now;
@@ -324,6 +455,158 @@ impl PublishJob {
         Ok(())
     }
 
+    /// The commit call answered: the post exists at the platform. What remains only confirms it.
+    pub fn mark_committed(
+        &mut self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "committed")?;
+        self.require_lease(worker)?;
+        self.progress.final_call_started_at = None;
+        self.progress.committed_at = Some(now);
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Reconciliation found no post after an unanswered commit: sending it again is safe.
+    pub fn mark_commit_absent(
+        &mut self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "reconciled")?;
+        self.require_lease(worker)?;
+        self.progress.final_call_started_at = None;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Replaces the progress with what the adapter returned after a step.
+    pub fn set_progress(
+        &mut self,
+        worker: &WorkerId,
+        progress: PublishProgress,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "advanced")?;
+        self.require_lease(worker)?;
+        self.progress = progress;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// The platform is processing (a container, a video): park the job until `until` without
+    /// holding a worker. Its next claim continues this attempt.
+    pub fn park(
+        &mut self,
+        worker: &WorkerId,
+        until: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "parked")?;
+        self.require_lease(worker)?;
+        self.progress.parked = true;
+        self.lease_dropped_pending(until, now);
+        Ok(())
+    }
+
+    /// A volume cap (a daily quota) is reached: try again when it frees, without spending an
+    /// attempt, since nothing failed.
+    pub fn defer(
+        &mut self,
+        worker: &WorkerId,
+        until: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.park(worker, until, now)
+    }
+
+    /// Picked up more than the allowed lateness after its time: not published.
+    pub fn mark_missed(
+        &mut self,
+        worker: &WorkerId,
+        message: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "missed")?;
+        self.require_lease(worker)?;
+        self.user_action = Some(UserAction::Retry);
+        self.fail_with(JobStatus::Missed, MISSED, message, now);
+        Ok(())
+    }
+
+    /// The commit may have gone through and the platform cannot tell: a person decides.
+    pub fn mark_outcome_unknown(
+        &mut self,
+        worker: &WorkerId,
+        message: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "left undecided")?;
+        self.require_lease(worker)?;
+        self.user_action = Some(UserAction::CheckAccount);
+        self.fail_with(JobStatus::OutcomeUnknown, OUTCOME_UNKNOWN, message, now);
+        Ok(())
+    }
+
+    /// The user sends a failed or missed job back to the queue, with a fresh set of attempts.
+    /// Progress is kept: what was committed (an earlier part of a thread) is never redone.
+    pub fn retry_by_user(&mut self, now: OffsetDateTime) -> Result<(), JobError> {
+        self.require(&[JobStatus::Failed, JobStatus::Missed], "retried")?;
+        self.attempts = 0;
+        self.error_code = None;
+        self.error_message = None;
+        self.user_action = None;
+        self.progress.parked = false;
+        self.lease_dropped_pending(now, now);
+        Ok(())
+    }
+
+    /// The user looked at the account after an unknown outcome and says what happened.
+    pub fn resolve(
+        &mut self,
+        published: bool,
+        post_url: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::OutcomeUnknown], "resolved")?;
+        self.progress.final_call_started_at = None;
+        if published {
+            self.post_url = post_url;
+            self.published_at = Some(now);
+            self.error_code = None;
+            self.error_message = None;
+            self.user_action = None;
+            self.finish(JobStatus::Published, now);
+        } else {
+            self.user_action = Some(UserAction::Retry);
+            self.fail_with(
+                JobStatus::Failed,
+                RESOLVED_NOT_PUBLISHED,
+                "resolved by the user as not published; it can be retried",
+                now,
+            );
+        }
+        Ok(())
+    }
+
+    /// The user edits a job no worker has taken yet (validated by the caller).
+    pub fn edit_content(
+        &mut self,
+        content_text: String,
+        assets: Vec<Asset>,
+        platform_specific_options: serde_json::Map<String, serde_json::Value>,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Scheduled, JobStatus::Pending], "edited")?;
+        self.content_text = content_text;
+        self.assets = assets;
+        self.platform_specific_options = platform_specific_options;
+        self.updated_at = now;
+        Ok(())
+    }
+
     /// The post is live.
     pub fn mark_published(
         &mut self,
@@ -339,6 +622,8 @@ impl PublishJob {
         self.published_at = Some(now);
         self.error_code = None;
         self.error_message = None;
+        self.user_action = None;
+        self.progress.final_call_started_at = None;
         self.finish(JobStatus::Published, now);
         Ok(())
     }
@@ -359,13 +644,10 @@ impl PublishJob {
         self.error_message = Some(message.to_owned());
         self.progress.final_call_started_at = None;
         if self.attempts >= self.max_attempts {
+            self.user_action = Some(UserAction::Retry);
             self.finish(JobStatus::Failed, now);
         } else {
-            self.status = JobStatus::Pending;
-            self.locked_by = None;
-            self.locked_until = None;
-            self.next_attempt_at = Some(retry_at);
-            self.updated_at = now;
+            self.lease_dropped_pending(retry_at, now);
         }
         Ok(self.status)
     }
@@ -376,10 +658,12 @@ impl PublishJob {
         worker: &WorkerId,
         code: &str,
         message: &str,
+        user_action: Option<UserAction>,
         now: OffsetDateTime,
     ) -> Result<(), JobError> {
         self.require(&[JobStatus::Processing], "failed")?;
         self.require_lease(worker)?;
+        self.user_action = user_action;
         self.fail_with(JobStatus::Failed, code, message, now);
         Ok(())
     }
@@ -448,23 +732,10 @@ impl PublishJob {
         Ok(self.return_to_queue(now))
     }
 
-    /// Back to the queue, unless the final call may have gone out: then retrying could post
-    /// twice, so the job fails with `outcome_unknown` for a person to check.
+    /// Back to the queue. A commit marker stays: the next claim then looks for the post
+    /// before anything else, so a worker that died mid-commit never causes a second post.
     fn return_to_queue(&mut self, now: OffsetDateTime) -> JobStatus {
-        if self.progress.final_call_started_at.is_some() {
-            self.fail_with(
-                JobStatus::Failed,
-                OUTCOME_UNKNOWN,
-                "the worker stopped during the final platform call; check the account before retrying",
-                now,
-            );
-        } else {
-            self.status = JobStatus::Pending;
-            self.locked_by = None;
-            self.locked_until = None;
-            self.next_attempt_at = Some(now);
-            self.updated_at = now;
-        }
+        self.lease_dropped_pending(now, now);
         self.status
     }
 }

@@ -9,6 +9,8 @@ mod ids;
 mod job;
 mod platform;
 pub mod policy;
+mod post;
+mod schedule;
 mod secret;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
@@ -16,12 +18,20 @@ pub use attempt::{AttemptOutcome, JobAttempt};
 pub use connection::{
     ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
 };
-pub use ids::{AttemptId, ConnectionId, IdParseError, JobId, UserId, UserIdError, WorkerId};
+pub use ids::{
+    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WorkerId,
+};
 pub use job::{
-    IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus,
-    NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress,
+    IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus, MISSED,
+    NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress, RESOLVED_NOT_PUBLISHED,
+    UserAction,
 };
 pub use platform::{Platform, UnknownPlatform};
+pub use post::{Post, PostState};
+pub use schedule::{
+    SCHEDULE_TIME_FIELD, ScheduleError, ScheduleTime, TIME_ZONE_FIELD, check_schedule_window,
+    parse_schedule_time,
+};
 pub use secret::SecretString;
 /// X's weighted length and the entity extractors the content rules count with; a crate of its
 /// own so that platform crates can use it without the domain.

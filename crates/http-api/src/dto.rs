@@ -3,6 +3,11 @@
 
 mod connection;
 mod job;
+mod publish;
 
 pub use connection::{CompleteRequest, ConnectionResponse};
-pub use job::{AttemptResponse, JobResponse, RescheduleRequest};
+pub use job::{
+    AttemptResponse, CreatedJobResponse, JobPatchRequest, JobResponse, ResolveRequest,
+    WarningResponse,
+};
+pub use publish::{PostBody, PostResponse, PublishBody, TargetViolationsResponse};

@@ -346,8 +346,8 @@ impl From<JobServiceError> for ApiError {
             JobServiceError::NotFound(id) => ApiError::not_found(format_args!("job {id}")),
             JobServiceError::Refused(JobError::ScheduleInPast) => ApiError::Unprocessable {
                 code: ErrorCode::ScheduleInPast,
-                detail: "scheduled_at must be in the future".into(),
-                field: Some("scheduled_at".into()),
+                detail: "schedule_time must be in the future".into(),
+                field: Some("schedule_time".into()),
             },
             JobServiceError::Refused(refused) => ApiError::Conflict {
                 code: ErrorCode::InvalidJobState,

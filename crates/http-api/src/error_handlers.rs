@@ -42,7 +42,7 @@ pub fn path_config() -> web::PathConfig {
     })
 }
 
-fn json_error(err: &JsonPayloadError) -> ApiError {
+pub(crate) fn json_error(err: &JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             ApiError::PayloadTooLarge { limit: JSON_LIMIT }

@@ -3,6 +3,7 @@ mod connections;
 mod health;
 mod jobs;
 mod openapi;
+mod publish;
 mod validation;
 
 use actix_web::web;
@@ -52,14 +53,22 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
             resource("/connections/{id}/refresh", "POST")
                 .route(web::post().to(connections::refresh)),
         )
+        .service(resource("/publish", "POST").route(web::post().to(publish::publish)))
+        .service(resource("/schedule", "POST").route(web::post().to(publish::schedule)))
+        .service(resource("/posts", "POST").route(web::post().to(publish::create_post)))
+        .service(resource("/posts/{id}", "GET").route(web::get().to(publish::get_post)))
+        .service(resource("/posts/{id}/retry", "POST").route(web::post().to(publish::retry_post)))
         .service(resource("/jobs", "GET").route(web::get().to(jobs::list)))
         .service(
             resource("/jobs/{id}", "GET, PATCH")
                 .route(web::get().to(jobs::get))
-                .route(web::patch().to(jobs::reschedule)),
+                .route(web::patch().to(jobs::patch)),
         )
+        .service(resource("/jobs/{id}/status", "GET").route(web::get().to(jobs::get)))
         .service(resource("/jobs/{id}/attempts", "GET").route(web::get().to(jobs::attempts)))
         .service(resource("/jobs/{id}/cancel", "POST").route(web::post().to(jobs::cancel)))
+        .service(resource("/jobs/{id}/retry", "POST").route(web::post().to(jobs::retry)))
+        .service(resource("/jobs/{id}/resolve", "POST").route(web::post().to(jobs::resolve)))
         .service(resource("/validate", "POST").route(web::post().to(validation::validate)))
         .service(resource("/platforms", "GET").route(web::get().to(validation::platforms)))
         .service(

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use socialpub_application::{ConnectionService, JobService, ValidationService};
-use socialpub_ports::Authenticator;
+use socialpub_application::{ConnectionService, JobService, PublishingService, ValidationService};
+use socialpub_ports::{Authenticator, IdempotencyStore};
 use url::Url;
 
 use crate::{HttpMetrics, MetricsSource, ReadinessCheck};
@@ -14,6 +14,10 @@ pub struct ApiState {
     pub readiness: Arc<dyn ReadinessCheck>,
     pub connections: ConnectionService,
     pub jobs: JobService,
+    /// Creating jobs and posts.
+    pub publishing: PublishingService,
+    /// Remembers answers to requests sent with an `Idempotency-Key`.
+    pub idempotency: Arc<dyn IdempotencyStore>,
     pub validation: ValidationService,
     /// What the OAuth callback does with the code and state the browser brings.
     pub connect_callback: ConnectCallback,

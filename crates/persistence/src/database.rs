@@ -4,16 +4,21 @@ use std::path::Path;
 use std::sync::Arc;
 
 use diesel_async::RunQueryDsl;
-use socialpub_ports::{ConnectionRepository, JobRepository, OAuthStateStore, RepositoryError};
+use socialpub_ports::{
+    ConnectionRepository, IdempotencyStore, JobRepository, OAuthStateStore, QueueWakeups,
+    RepositoryError,
+};
 
 use crate::connection_repository::DieselConnectionRepository;
 use crate::database_url::{Target, redact};
+use crate::idempotency_store::DieselIdempotencyStore;
 use crate::job_repository::DieselJobRepository;
 use crate::migrations::{self, Direction};
 use crate::oauth_state_store::DieselOAuthStateStore;
 use crate::pool::{self, PoolSettings, PoolStatus};
 use crate::postgres_tls::{Connector, ConnectorError, PostgresUrl};
 use crate::store::{Store, with_connection};
+use crate::wakeups::{LocalWakeups, PostgresWakeups, Wake};
 use crate::{Backend, PersistenceError};
 
 /// A pooled connection to PostgreSQL or SQLite, and the repositories that use it.
@@ -25,6 +30,12 @@ pub struct Database {
     backend: Backend,
     /// The URL with its password masked, for error messages.
     url: String,
+    /// This process's idle workers, shared by every repository and wake-up source of this
+    /// database (and its clones).
+    wake: Arc<Wake>,
+    /// Opens the dedicated `LISTEN` connection (PostgreSQL only).
+    listener: Option<Arc<Connector>>,
+    connect_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for Database {
@@ -67,6 +78,7 @@ impl Database {
                 source: Box::new(source),
             }
         };
+        let mut listener = None;
         let store = match target {
             Target::Postgres(url) => {
                 let url =
@@ -90,6 +102,8 @@ impl Database {
                         source: Box::new(error),
                     },
                 })?;
+                let connector = Arc::new(connector);
+                listener = Some(Arc::clone(&connector));
                 Store::Postgres(pool::postgres(&url.url, connector, &settings).map_err(pool_error)?)
             }
             Target::SqliteFile(path) => {
@@ -109,6 +123,9 @@ impl Database {
             store,
             backend,
             url: redacted,
+            wake: Arc::default(),
+            listener,
+            connect_timeout: settings.connect_timeout,
         })
     }
 
@@ -174,7 +191,38 @@ impl Database {
 
     /// The job repository (and work queue) on this database.
     pub fn jobs(&self) -> Arc<dyn JobRepository> {
-        Arc::new(DieselJobRepository::new(self.store.clone()))
+        Arc::new(DieselJobRepository::new(
+            self.store.clone(),
+            Arc::clone(&self.wake),
+        ))
+    }
+
+    /// The store of requests made with an `Idempotency-Key` on this database.
+    pub fn idempotency(&self) -> Arc<dyn IdempotencyStore> {
+        Arc::new(DieselIdempotencyStore::new(self.store.clone()))
+    }
+
+    /// What idle workers wait on, woken when a job becomes claimable: through `LISTEN`/`NOTIFY`
+    /// on PostgreSQL, so a job stored by any process wakes the workers of all of them; on
+    /// SQLite, in-process, by jobs stored through this `Database` or its clones. Build one per
+    /// process and share it; dropping it stops listening.
+    ///
+    /// On PostgreSQL this opens one more connection (outside the pool) and returns once it
+    /// listens, or after the connect timeout if the server cannot be reached: the listener
+    /// keeps reconnecting in the background, and waiters wait for their timeout meanwhile.
+    /// Must be called inside a tokio runtime.
+    pub async fn queue_wakeups(&self) -> Arc<dyn QueueWakeups> {
+        match &self.listener {
+            Some(connector) => Arc::new(
+                PostgresWakeups::start(
+                    Arc::clone(connector),
+                    Arc::clone(&self.wake),
+                    self.connect_timeout,
+                )
+                .await,
+            ),
+            None => Arc::new(LocalWakeups::new(Arc::clone(&self.wake))),
+        }
     }
 
     /// The OAuth state store on this database.

@@ -95,10 +95,6 @@ impl DbError {
         matches!(self, DbError::Query(DieselError::DatabaseError(found, _)) if *found == kind)
     }
 
-    pub(crate) fn is_unique_violation(&self) -> bool {
-        self.violates(DatabaseErrorKind::UniqueViolation)
-    }
-
     /// Gives a violation of a `kind` constraint the caller's wording as a
     /// [`RepositoryError::Conflict`], leaving other errors alone.
     pub(crate) fn conflict_if(

@@ -1,60 +1,68 @@
-//! [`JobRepository`] on diesel: publish jobs, their attempts, and the work queue.
+//! [`JobRepository`] on diesel: publish jobs, the posts that group them, their attempts, and
+//! the work queue.
 //!
-//! Claiming and lease recovery lock the rows they change in one short transaction and move
-//! each job with the domain's own transitions ([`PublishJob::claim`],
-//! [`PublishJob::recover_expired_lease`]), so the state machine lives in one place. Writes by a
-//! worker or a user check, in the `UPDATE`'s own `WHERE` clause, that the row is still in the
-//! state they expect, so a check and its write can never be split by another process.
+//! Lease recovery (and claiming on SQLite) locks the rows it changes in one short transaction
+//! and moves each job with the domain's own transitions ([`PublishJob::claim`],
+//! [`PublishJob::recover_expired_lease`]). Claiming on PostgreSQL is the hot path of every
+//! worker, so it is one statement instead (see [`ClaimDue`]); the contract suite holds it to
+//! [`PublishJob::claim`]. Writes by a worker or a user check, in the `UPDATE`'s own `WHERE`
+//! clause, that the row is still in the state they expect, so a check and its write can never
+//! be split by another process.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::DatabaseErrorKind;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
-use diesel_async::{AsyncConnection, RunQueryDsl};
-use socialpub_domain::{
-    IdempotencyKey, JobAttempt, JobId, JobStatus, PublishJob, UserId, WorkerId,
+use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, QueryResult,
+    SelectableHelper,
 };
-use socialpub_ports::{CreatedJob, JobFilter, JobRepository, Page, PageRequest, RepositoryError};
+use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
+use socialpub_domain::{JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId};
+use socialpub_ports::{JobFilter, JobRepository, Page, PageRequest, RepositoryError};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::DbError;
 use crate::page::{limit, offset};
-use crate::rows::{AttemptRow, JobRow};
-use crate::schema::{job_attempts as ja, publish_jobs as pj};
+use crate::rows::{AttemptRow, JobRow, PostRow};
+use crate::schema::{job_attempts as ja, posts, publish_jobs as pj};
+use crate::sql_types::Instant;
 use crate::store::{Store, with_connection};
 use crate::values::{DbTime, DbUuid};
+use crate::wakeups::{CHANNEL_NOTIFY, Wake};
 
-/// Jobs in `publish_jobs`, attempts in `job_attempts`.
+/// Jobs in `publish_jobs`, posts in `posts`, attempts in `job_attempts`.
 pub(crate) struct DieselJobRepository {
     store: Store,
+    /// This process's idle workers, woken after a commit on SQLite (PostgreSQL notifies every
+    /// process through `NOTIFY` instead).
+    wake: Arc<Wake>,
 }
 
 impl DieselJobRepository {
-    pub(crate) fn new(store: Store) -> Self {
-        Self { store }
-    }
-
-    async fn find_by_key(
-        &self,
-        user: &UserId,
-        key: &IdempotencyKey,
-    ) -> Result<Option<PublishJob>, RepositoryError> {
-        let row = with_connection!(&self.store, |conn| {
-            Ok(pj::table
-                .filter(pj::user_id.eq(user.as_str()))
-                .filter(pj::idempotency_key.eq(key.as_str()))
-                .select(JobRow::as_select())
-                .first(conn)
-                .await
-                .optional()?)
-        })?;
-        row.map(PublishJob::try_from).transpose()
+    pub(crate) fn new(store: Store, wake: Arc<Wake>) -> Self {
+        Self { store, wake }
     }
 }
 
-const CLAIMABLE: [&str; 2] = [JobStatus::Scheduled.as_str(), JobStatus::Pending.as_str()];
+/// Waiting for a worker, spelled as the partial index `publish_jobs_due_idx` is, so that the
+/// query planner can use it (it cannot prove that a bound parameter matches the index's
+/// predicate). A macro, so that `concat!` can build whole statements with it.
+macro_rules! claimable {
+    () => {
+        "status IN ('scheduled', 'pending')"
+    };
+}
 const PROCESSING: &str = JobStatus::Processing.as_str();
 
 fn uuid(id: JobId) -> DbUuid {
+    DbUuid(*id.as_uuid())
+}
+
+fn post_uuid(id: PostId) -> DbUuid {
     DbUuid(*id.as_uuid())
 }
 
@@ -62,16 +70,42 @@ fn into_domain(rows: Vec<JobRow>) -> Result<Vec<PublishJob>, RepositoryError> {
     rows.into_iter().map(PublishJob::try_from).collect()
 }
 
+/// Whether idle workers should look at the queue again after `job` was stored. Any claimable
+/// job counts, not only one due now: a worker sleeping until the next due job must learn of
+/// one due sooner.
+fn wakes_workers(job: &PublishJob) -> bool {
+    job.status.is_claimable()
+}
+
 /// A transition refused by a row the query selected as eligible: the row contradicts itself.
 fn refused(id: JobId, error: socialpub_domain::JobError) -> RepositoryError {
     RepositoryError::Corrupt(format!("publish_jobs row {id}: {error}"))
+}
+
+/// Moves each of `$rows` with `$transition` and writes it back, on the transaction `$tx`;
+/// evaluates to the changed jobs.
+macro_rules! store_transitions {
+    ($tx:expr, $rows:expr, |$job:ident| $transition:expr) => {{
+        let mut changed = Vec::with_capacity($rows.len());
+        for row in $rows {
+            let mut $job = PublishJob::try_from(row)?;
+            let id = $job.id;
+            $transition.map_err(|error| refused(id, error))?;
+            diesel::update(pj::table.filter(pj::id.eq(uuid(id))))
+                .set(&JobRow::try_from(&$job)?)
+                .execute($tx)
+                .await?;
+            changed.push($job);
+        }
+        Ok::<_, DbError>(changed)
+    }};
 }
 
 /// Locks the rows `$select` finds, moves each job with `$transition` and writes it back, all
 /// in one short transaction, and evaluates to the changed jobs. On PostgreSQL the rows are
 /// locked `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each other's rows instead of
 /// waiting; on SQLite `BEGIN IMMEDIATE` takes the database's write lock up front, so
-/// concurrent claimers take turns and each sees the others' claims.
+/// concurrent callers take turns and each sees the others' changes.
 macro_rules! transition_rows {
     ($store:expr, $select:expr, |$job:ident| $transition:expr) => {
         with_connection!($store, |conn|
@@ -91,51 +125,170 @@ macro_rules! transition_rows {
     };
 }
 
-macro_rules! store_transitions {
-    ($tx:expr, $rows:expr, |$job:ident| $transition:expr) => {{
-        let mut changed = Vec::with_capacity($rows.len());
-        for row in $rows {
-            let mut $job = PublishJob::try_from(row)?;
-            let id = $job.id;
-            $transition.map_err(|error| refused(id, error))?;
-            diesel::update(pj::table.filter(pj::id.eq(uuid(id))))
-                .set(&JobRow::try_from(&$job)?)
-                .execute($tx)
-                .await?;
-            changed.push($job);
-        }
-        Ok::<_, DbError>(changed)
-    }};
+/// `claim_due` on PostgreSQL: one statement, so one round trip per batch. It does what
+/// [`PublishJob::claim`] does (a parked job goes on with the attempt that parked it; any other
+/// spends one more), in SQL. The statuses are literals so that the planner walks the partial
+/// index `publish_jobs_due_idx` in claim order. The statement is prepared once per connection
+/// (diesel caches it by its text, which `sql_query` would not allow).
+struct ClaimDue<'a> {
+    worker: &'a str,
+    now: DbTime,
+    until: DbTime,
+    limit: i64,
+}
+
+impl QueryId for ClaimDue<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for ClaimDue<'_> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl QueryFragment<Pg> for ClaimDue<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "UPDATE publish_jobs SET status = 'processing', \
+             attempts = CASE WHEN progress @> '{\"parked\": true}' \
+                 THEN attempts ELSE attempts + 1 END, \
+             progress = progress - 'parked', \
+             locked_by = ",
+        );
+        out.push_bind_param::<Text, _>(self.worker)?;
+        out.push_sql(", locked_until = ");
+        out.push_bind_param::<Instant, _>(&self.until)?;
+        out.push_sql(", updated_at = ");
+        out.push_bind_param::<Instant, _>(&self.now)?;
+        out.push_sql(concat!(
+            " WHERE id IN (SELECT id FROM publish_jobs WHERE ",
+            claimable!(),
+            " AND next_attempt_at <= "
+        ));
+        out.push_bind_param::<Instant, _>(&self.now)?;
+        out.push_sql(" ORDER BY next_attempt_at, id LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.limit)?;
+        out.push_sql(" FOR UPDATE SKIP LOCKED) RETURNING *");
+        Ok(())
+    }
+}
+
+/// When the earliest claimable job falls due; literals for the partial index, as above.
+struct NextDueAt;
+
+impl QueryId for NextDueAt {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for NextDueAt {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<DB: diesel::backend::Backend> QueryFragment<DB> for NextDueAt {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(concat!(
+            "SELECT next_attempt_at FROM publish_jobs WHERE ",
+            claimable!(),
+            " AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1"
+        ));
+        Ok(())
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct DueAt {
+    #[diesel(sql_type = Instant)]
+    next_attempt_at: DbTime,
+}
+
+/// Claim order: earliest due first, then by id, as the queue's query sorts them.
+fn in_claim_order(jobs: &mut [PublishJob]) {
+    jobs.sort_by_key(|job| (job.next_attempt_at, *job.id.as_uuid()));
 }
 
 #[async_trait]
 impl JobRepository for DieselJobRepository {
-    async fn create(&self, job: &PublishJob) -> Result<CreatedJob, RepositoryError> {
-        let row = JobRow::try_from(job)?;
-        let inserted = with_connection!(&self.store, |conn| {
-            diesel::insert_into(pj::table)
-                .values(&row)
-                .execute(conn)
-                .await?;
-            Ok(())
-        });
-        match inserted {
-            Ok(()) => Ok(CreatedJob::Created(job.clone())),
-            // Insert first and look the key up only on a violation: the unique index, not a
-            // read before the write, is what makes two concurrent retries race safely.
-            Err(error) if error.is_unique_violation() => {
-                if let Some(key) = &job.idempotency_key
-                    && let Some(earlier) = self.find_by_key(&job.user_id, key).await?
-                {
-                    return Ok(CreatedJob::Existing(earlier));
-                }
-                Err(RepositoryError::Conflict(format!(
-                    "job {} already exists",
-                    job.id
-                )))
-            }
-            Err(error) => Err(error.into()),
+    async fn create(
+        &self,
+        post: Option<&Post>,
+        jobs: &[PublishJob],
+    ) -> Result<(), RepositoryError> {
+        let post_row = post.map(PostRow::try_from).transpose()?;
+        let rows = jobs
+            .iter()
+            .map(JobRow::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let notify = jobs.iter().any(wakes_workers);
+        // The inserts, and on PostgreSQL the notification, commit together or not at all.
+        with_connection!(&self.store, |conn|
+            postgres => conn
+                .transaction(async |tx| {
+                    if let Some(row) = &post_row {
+                        diesel::insert_into(posts::table).values(row).execute(tx).await?;
+                    }
+                    if !rows.is_empty() {
+                        diesel::insert_into(pj::table).values(&rows).execute(tx).await?;
+                    }
+                    if notify {
+                        tx.batch_execute(CHANNEL_NOTIFY).await?;
+                    }
+                    Ok(())
+                })
+                .await,
+            // SQLite takes no multi-row insert with NULLs (it has no DEFAULT keyword).
+            sqlite => conn
+                .immediate_transaction(async |tx| {
+                    if let Some(row) = &post_row {
+                        diesel::insert_into(posts::table).values(row).execute(tx).await?;
+                    }
+                    for row in &rows {
+                        diesel::insert_into(pj::table).values(row).execute(tx).await?;
+                    }
+                    Ok(())
+                })
+                .await,
+        )
+        .map_err(|error| {
+            error.unique_violation_means(|| match post {
+                Some(post) => format!("post {} or one of its jobs already exists", post.id),
+                None => "a job with the same id already exists".to_owned(),
+            })
+        })?;
+        if notify {
+            self.wake.wake();
         }
+        Ok(())
+    }
+
+    async fn get_post(
+        &self,
+        user: &UserId,
+        id: PostId,
+    ) -> Result<Option<(Post, Vec<PublishJob>)>, RepositoryError> {
+        let found = with_connection!(&self.store, |conn| {
+            let post = posts::table
+                .filter(posts::id.eq(post_uuid(id)))
+                .filter(posts::user_id.eq(user.as_str()))
+                .select(PostRow::as_select())
+                .first(conn)
+                .await
+                .optional()?;
+            let Some(post) = post else {
+                return Ok(None);
+            };
+            let jobs = pj::table
+                .filter(pj::post_id.eq(post_uuid(id)))
+                .filter(pj::user_id.eq(user.as_str()))
+                .order((pj::created_at.asc(), pj::id.asc()))
+                .select(JobRow::as_select())
+                .load(conn)
+                .await?;
+            Ok(Some((post, jobs)))
+        })?;
+        found
+            .map(|(post, jobs)| Ok((Post::try_from(post)?, into_domain(jobs)?)))
+            .transpose()
     }
 
     async fn get(&self, user: &UserId, id: JobId) -> Result<Option<PublishJob>, RepositoryError> {
@@ -170,6 +323,25 @@ impl JobRepository for DieselJobRepository {
                     query =
                         query.filter(pj::social_connection_id.eq(DbUuid(*connection.as_uuid())));
                 }
+                if let Some(post) = filter.post_id {
+                    query = query.filter(pj::post_id.eq(post_uuid(post)));
+                }
+                // The job's time: when it is scheduled for, or when it was created if it
+                // was published at once.
+                if let Some(from) = filter.from {
+                    query = query.filter(
+                        pj::scheduled_at.ge(DbTime(from)).or(pj::scheduled_at
+                            .is_null()
+                            .and(pj::created_at.ge(DbTime(from)))),
+                    );
+                }
+                if let Some(until) = filter.until {
+                    query = query.filter(
+                        pj::scheduled_at.lt(DbTime(until)).or(pj::scheduled_at
+                            .is_null()
+                            .and(pj::created_at.lt(DbTime(until)))),
+                    );
+                }
                 query
             };
             let total: i64 = matching().count().get_result(conn).await?;
@@ -197,16 +369,33 @@ impl JobRepository for DieselJobRepository {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<PublishJob>, RepositoryError> {
-        Ok(transition_rows!(
-            &self.store,
-            pj::table
-                .filter(pj::status.eq_any(CLAIMABLE))
-                .filter(pj::next_attempt_at.le(DbTime(now)))
-                .order((pj::next_attempt_at.asc(), pj::id.asc()))
-                .limit(i64::from(limit))
-                .select(JobRow::as_select()),
-            |job| job.claim(worker.clone(), now, lease)
-        )?)
+        let mut claimed = with_connection!(&self.store, |conn|
+            postgres => {
+                let claim = ClaimDue {
+                    worker: worker.as_str(),
+                    now: DbTime(now),
+                    until: DbTime(now + lease),
+                    limit: i64::from(limit),
+                };
+                let rows: Vec<JobRow> = claim.load(conn).await?;
+                Ok(into_domain(rows)?)
+            },
+            sqlite => conn
+                .immediate_transaction(async |tx| {
+                    let rows: Vec<JobRow> = pj::table
+                        .filter(diesel::dsl::sql::<Bool>(claimable!()))
+                        .filter(pj::next_attempt_at.le(DbTime(now)))
+                        .order((pj::next_attempt_at.asc(), pj::id.asc()))
+                        .limit(i64::from(limit))
+                        .select(JobRow::as_select())
+                        .load(tx)
+                        .await?;
+                    store_transitions!(tx, rows, |job| job.claim(worker.clone(), now, lease))
+                })
+                .await,
+        )?;
+        in_claim_order(&mut claimed);
+        Ok(claimed)
     }
 
     async fn renew_lease(
@@ -238,6 +427,7 @@ impl JobRepository for DieselJobRepository {
         worker: &WorkerId,
     ) -> Result<(), RepositoryError> {
         let row = JobRow::try_from(job)?;
+        // One statement: the lease check is the UPDATE's own WHERE clause.
         let saved = with_connection!(&self.store, |conn| {
             Ok(diesel::update(
                 pj::table
@@ -255,26 +445,83 @@ impl JobRepository for DieselJobRepository {
         Ok(())
     }
 
-    async fn save_unclaimed(&self, job: &PublishJob) -> Result<(), RepositoryError> {
+    async fn save_user_change(
+        &self,
+        job: &PublishJob,
+        expected: JobStatus,
+    ) -> Result<(), RepositoryError> {
         let row = JobRow::try_from(job)?;
-        let saved = with_connection!(&self.store, |conn| {
-            Ok(diesel::update(
-                pj::table
-                    .filter(pj::id.eq(uuid(job.id)))
-                    .filter(pj::user_id.eq(job.user_id.as_str()))
-                    .filter(pj::status.eq_any(CLAIMABLE)),
-            )
-            .set(&row)
-            .execute(conn)
-            .await?)
-        })?;
-        if saved == 0 {
-            return Err(RepositoryError::Conflict(format!(
-                "job {} does not exist or is no longer scheduled or pending",
+        let notify = wakes_workers(job);
+        let conflict = || {
+            DbError::Repository(RepositoryError::Conflict(format!(
+                "job {} does not exist or is no longer {expected}",
                 job.id
-            )));
+            )))
+        };
+        macro_rules! update {
+            ($tx:expr) => {{
+                let saved = diesel::update(
+                    pj::table
+                        .filter(pj::id.eq(uuid(job.id)))
+                        .filter(pj::user_id.eq(job.user_id.as_str()))
+                        .filter(pj::status.eq(expected.as_str()))
+                        .filter(pj::locked_by.is_null()),
+                )
+                .set(&row)
+                .execute($tx)
+                .await?;
+                if saved == 0 {
+                    return Err(conflict());
+                }
+                Ok::<_, DbError>(())
+            }};
+        }
+        with_connection!(&self.store, |conn|
+            postgres => conn
+                .transaction(async |tx| {
+                    update!(tx)?;
+                    if notify {
+                        tx.batch_execute(CHANNEL_NOTIFY).await?;
+                    }
+                    Ok(())
+                })
+                .await,
+            sqlite => update!(conn),
+        )?;
+        if notify {
+            self.wake.wake();
         }
         Ok(())
+    }
+
+    async fn next_due_at(&self) -> Result<Option<OffsetDateTime>, RepositoryError> {
+        let due = with_connection!(&self.store, |conn| {
+            Ok(NextDueAt.get_result::<DueAt>(conn).await.optional()?)
+        })?;
+        Ok(due.map(|due| due.next_attempt_at.0))
+    }
+
+    async fn count_by_status(&self) -> Result<Vec<(JobStatus, u64)>, RepositoryError> {
+        let counted: Vec<(String, i64)> = with_connection!(&self.store, |conn| {
+            Ok(pj::table
+                .group_by(pj::status)
+                .select((pj::status, diesel::dsl::count_star()))
+                .load(conn)
+                .await?)
+        })?;
+        let mut counts: Vec<(JobStatus, u64)> = JobStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect();
+        for (raw, count) in counted {
+            let status = JobStatus::parse(&raw).ok_or_else(|| {
+                RepositoryError::Corrupt(format!("publish_jobs: unknown status `{raw}`"))
+            })?;
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| *s == status) {
+                entry.1 = u64::try_from(count).unwrap_or_default();
+            }
+        }
+        Ok(counts)
     }
 
     async fn recover_expired_leases(
@@ -282,7 +529,7 @@ impl JobRepository for DieselJobRepository {
         now: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<PublishJob>, RepositoryError> {
-        Ok(transition_rows!(
+        let recovered = transition_rows!(
             &self.store,
             pj::table
                 .filter(pj::status.eq(PROCESSING))
@@ -291,7 +538,11 @@ impl JobRepository for DieselJobRepository {
                 .limit(i64::from(limit))
                 .select(JobRow::as_select()),
             |job| job.recover_expired_lease(now)
-        )?)
+        )?;
+        if !recovered.is_empty() {
+            self.wake.wake();
+        }
+        Ok(recovered)
     }
 
     async fn record_attempt(&self, attempt: &JobAttempt) -> Result<(), RepositoryError> {

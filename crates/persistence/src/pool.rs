@@ -7,7 +7,9 @@ use std::time::Duration;
 use deadpool::Runtime;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::{BuildError, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
@@ -79,7 +81,7 @@ impl From<deadpool::Status> for PoolStatus {
 /// connector holds the parsed settings.
 pub(crate) fn postgres(
     url: &str,
-    connector: Connector,
+    connector: Arc<Connector>,
     settings: &PoolSettings,
 ) -> Result<Pool<AsyncPgConnection>, BuildError> {
     let mut setup = String::from("SET application_name = 'socialpub';");
@@ -89,8 +91,12 @@ pub(crate) fn postgres(
             timeout.as_millis()
         ));
     }
-    let connector = Arc::new(connector);
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    // A connection taken from the pool is not pinged first: that would double the round trips
+    // of the workers' one-statement queue operations. A connection that died is reported by
+    // its driver task, which the pool checks for free, and otherwise fails its next query as
+    // unavailable, which callers retry.
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |_url| {
         let setup = setup.clone();
         let connector = Arc::clone(&connector);

@@ -64,12 +64,15 @@ diesel::table! {
         next_attempt_at -> Nullable<Instant>,
         external_post_id -> Nullable<Text>,
         post_url -> Nullable<Text>,
-        idempotency_key -> Nullable<Text>,
         progress -> Document,
         locked_by -> Nullable<Text>,
         locked_until -> Nullable<Instant>,
         created_at -> Instant,
         updated_at -> Instant,
+        post_id -> Nullable<Id>,
+        time_zone -> Nullable<Text>,
+        metadata -> Document,
+        user_action -> Nullable<Text>,
     }
 }
 
@@ -88,8 +91,40 @@ diesel::table! {
         http_status -> Nullable<Integer>,
         platform_error_code -> Nullable<Text>,
         message -> Nullable<Text>,
+        step -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Nullable, Text};
+    use crate::sql_types::{Document, Id, Instant};
+
+    posts (id) {
+        id -> Id,
+        user_id -> Text,
+        scheduled_at -> Nullable<Instant>,
+        time_zone -> Nullable<Text>,
+        metadata -> Document,
+        created_at -> Instant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Nullable, Text};
+    use crate::sql_types::Instant;
+
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        locked_until -> Nullable<Instant>,
+        expires_at -> Instant,
+        created_at -> Instant,
     }
 }
 
 diesel::joinable!(job_attempts -> publish_jobs (job_id));
-diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs);
+diesel::joinable!(publish_jobs -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs, posts);

@@ -1,13 +1,17 @@
 //! The simulator's own admin API under `/_sim/`: knobs, reset, state, consent answers, index.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use std::str::FromStr as _;
+
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 use socialpub_domain::Platform;
 
 use crate::consent;
 use crate::knobs::KnobSettings;
+use crate::oauth::Params;
 use crate::platforms::json;
+use crate::posts::duplicate_count;
 use crate::seed;
 use crate::server::platform_urls;
 use crate::state::Shared;
@@ -16,6 +20,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/_sim/knobs", web::post().to(set_knobs))
         .route("/_sim/reset", web::post().to(reset))
         .route("/_sim/state", web::get().to(state))
+        .route("/_sim/posts", web::get().to(posts))
+        .route("/_sim/faults", web::get().to(faults))
         .route("/_sim/consent/{id}", web::post().to(consent::decide))
         .route("/_sim", web::get().to(index))
         .route("/_sim/", web::get().to(index))
@@ -57,6 +63,34 @@ async fn state(shared: web::Data<Shared>) -> HttpResponse {
     snapshot(&shared)
 }
 
+/// `GET /_sim/posts[?platform=x]`: every accepted post, with the count and how many repeat
+/// an earlier one exactly.
+async fn posts(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    let platform = match Params::from_query(&req).get("platform") {
+        Some(raw) => match Platform::from_str(raw) {
+            Ok(platform) => Some(platform),
+            Err(_) => {
+                return json(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "invalid_platform", "message": format!("unknown platform `{raw}`")}),
+                );
+            }
+        },
+        None => None,
+    };
+    let posts = shared.lock().posts_of(platform);
+    HttpResponse::Ok().json(json!({
+        "count": posts.len(),
+        "duplicates": duplicate_count(&posts),
+        "posts": posts,
+    }))
+}
+
+/// `GET /_sim/faults`: the fault knobs of the publishing endpoints.
+async fn faults(shared: web::Data<Shared>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.lock().faults.snapshot())
+}
+
 /// What a person (or a script) needs to point Socialpub at the simulator.
 async fn index(shared: web::Data<Shared>) -> HttpResponse {
     let config = shared.lock().config.clone();
@@ -84,8 +118,11 @@ async fn index(shared: web::Data<Shared>) -> HttpResponse {
             "knobs": "POST /_sim/knobs",
             "reset": "POST /_sim/reset",
             "state": "GET /_sim/state",
+            "posts": "GET /_sim/posts",
+            "faults": "GET /_sim/faults",
         },
         "platforms": platforms,
+        "sample_media": crate::media::SampleMedia::ALL.iter().map(|m| shared.url_for(m.path()).to_string()).collect::<Vec<_>>(),
         "accounts": {
             "x": {"id": seed::x::USER_ID, "username": seed::x::USERNAME},
             "pinterest": {"id": seed::pinterest::USER_ID, "username": seed::pinterest::USERNAME},

@@ -1,5 +1,7 @@
 //! Fault-injection knobs (latency, 5xx, rate limits, token lifetimes) and the middleware that
-//! applies them to every token and API request of a platform.
+//! applies them to every token and API request of a platform. The publishing endpoints'
+//! own faults (timeouts, ambiguous answers, storms) are in `faults`, set through
+//! [`KnobSettings::faults`].
 
 use std::time::Duration as StdDuration;
 
@@ -12,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use socialpub_domain::Platform;
 use time::Duration;
 
+use crate::faults::FaultSettings;
 use crate::oauth::{Flavor, Params, bearer};
 use crate::platforms;
 use crate::state::{Shared, SimState};
@@ -55,7 +58,7 @@ impl Default for Knobs {
 
 /// Body of `POST /_sim/knobs` (and argument of [`crate::SimulatorHandle::set_knobs`]). Every
 /// field is optional; `platform` absent means every platform.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct KnobSettings {
     /// Platform to change (`x`, `pinterest`, `tiktok`, `facebook`, `instagram`, `linkedin`).
@@ -88,6 +91,10 @@ pub struct KnobSettings {
     pub auto_approve: Option<bool>,
     /// Global: move the simulator's clock forward (or back) by this many seconds.
     pub advance_clock_seconds: Option<i64>,
+    /// Faults of the publishing endpoints (of `platform`, or one `faults.endpoint`).
+    pub faults: Option<FaultSettings>,
+    /// Global: refuse a post identical to one already public, as X and Facebook do.
+    pub reject_duplicate_posts: Option<bool>,
 }
 
 /// A knob value that cannot be applied.
@@ -107,6 +114,12 @@ impl SimState {
             {
                 return Err(KnobError(format!("{name} must be between 400 and 599")));
             }
+        }
+        if let Some(faults) = &settings.faults {
+            self.faults.apply(faults, settings.platform)?;
+        }
+        if let Some(reject) = settings.reject_duplicate_posts {
+            self.reject_duplicate_posts = reject;
         }
         if let Some(auto) = settings.auto_approve {
             self.auto_approve = auto;

@@ -14,7 +14,15 @@
 //! | Instagram | `/instagram/oauth/`    | `/instagram/api/`    | `/instagram/token/`   |
 //! | LinkedIn  | `/linkedin/oauth/`     | `/linkedin/api/`     |                       |
 //!
-//! The admin API lives under `/_sim/` (`POST /_sim/knobs`, `POST /_sim/reset`, `GET /_sim/state`).
+//! The admin API lives under `/_sim/` (`POST /_sim/knobs`, `POST /_sim/reset`, `GET /_sim/state`,
+//! `GET /_sim/posts`, `GET /_sim/faults`).
+//!
+//! Publishing: X (`POST /2/tweets`, the chunked media upload v2 with video processing states,
+//! `GET /2/users/{id}/tweets`) and Facebook Pages (`/{page-id}/feed`, `/{page-id}/photos`,
+//! `/{page-id}/published_posts`, `permalink_url`) store every post they accept per account;
+//! [`KnobSettings::faults`] injects latency, 5xx, 429, timeouts, ambiguous answers (the post is
+//! stored, the answer lost) and seeded random storms per endpoint. Sample media are served at
+//! `/media/sample.jpg`, `/media/sample.png` and `/media/sample.mp4` with `Range` support.
 //! All state is in memory.
 //!
 //! ```no_run
@@ -31,15 +39,23 @@
 mod admin;
 mod config;
 mod consent;
+mod faults;
 mod knobs;
+mod media;
 mod oauth;
 mod platforms;
+mod posts;
 pub mod seed;
 mod server;
 mod state;
 
 pub use config::{AUTO_APPROVE_ENV, AppCredentials, SimulatorConfig, TokenLifetimes};
+pub use faults::{AmbiguousMode, EndpointFaults, FaultSettings, PublishEndpoint, Storm};
 pub use knobs::{KnobError, KnobSettings, Knobs};
+pub use media::{
+    MAX_GENERATED_VIDEO_BYTES, SAMPLE_VIDEO_SECONDS, SampleMedia, generated_video_path,
+};
+pub use posts::{SimPost, duplicate_count};
 pub use server::{PlatformUrls, SimError, Simulator, SimulatorHandle, run_standalone};
 pub use socialpub_domain::Platform;
 pub use state::{PlatformSnapshot, PlatformStats, StateSnapshot};

@@ -40,6 +40,11 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every pair, in order.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// Append every pair of `other` (body parameters after query parameters, say).
     pub(crate) fn merged(mut self, other: Params) -> Self {
         self.0.extend(other.0);

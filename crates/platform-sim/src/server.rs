@@ -15,7 +15,9 @@ use url::Url;
 use crate::admin;
 use crate::config::SimulatorConfig;
 use crate::knobs::{self, KnobError, KnobSettings};
+use crate::media::{self, SampleMedia};
 use crate::platforms;
+use crate::posts::SimPost;
 use crate::state::{Shared, StateSnapshot};
 
 /// Why the simulator could not start.
@@ -96,6 +98,7 @@ impl Simulator {
                 .app_data(web::PayloadConfig::new(1 << 20))
                 .configure(platforms::configure)
                 .configure(admin::configure)
+                .configure(media::configure)
                 .default_service(web::to(platforms::not_found))
                 .wrap(from_fn(knobs::gate))
                 .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
@@ -160,7 +163,20 @@ impl SimulatorHandle {
         self.shared.lock().apply_knobs(settings)
     }
 
-    /// The same as `POST /_sim/reset`: forget codes, tokens, knobs and counters.
+    /// Every post the simulated platforms made public (of `platform`, or all), oldest first:
+    /// the same as `GET /_sim/posts`.
+    pub fn posts(&self, platform: Option<Platform>) -> Vec<SimPost> {
+        self.shared.lock().posts_of(platform)
+    }
+
+    /// The stable URL of a sample file (`<base>/media/sample.mp4`...).
+    pub fn sample_media_url(&self, media: SampleMedia) -> Url {
+        self.base_url
+            .join(media.path())
+            .unwrap_or_else(|_| self.base_url.clone())
+    }
+
+    /// The same as `POST /_sim/reset`: forget codes, tokens, knobs, counters and posts.
     pub fn reset(&self) {
         self.shared.lock().reset();
     }

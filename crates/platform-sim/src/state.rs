@@ -9,8 +9,10 @@ use time::{Duration, OffsetDateTime};
 use url::Url;
 
 use crate::config::SimulatorConfig;
+use crate::faults::Faults;
 use crate::knobs::Knobs;
 use crate::oauth::{AuthCode, Grant, PendingAuthorization, TokenKind, TokenRecord};
+use crate::posts::PostStore;
 
 /// What every request handler reaches through `web::Data`.
 pub(crate) struct Shared {
@@ -63,6 +65,12 @@ pub struct PlatformStats {
     pub injected_failures: u64,
     /// Requests answered with an injected rate limit (`rate_limit_next`).
     pub injected_rate_limits: u64,
+    /// Publishing requests left unanswered (fault `timeout_next` or a storm).
+    pub injected_timeouts: u64,
+    /// Publishing requests whose work was done and whose answer was lost.
+    pub injected_ambiguous: u64,
+    /// Posts made public.
+    pub posts_published: u64,
 }
 
 /// One platform's entry in [`StateSnapshot`].
@@ -103,6 +111,13 @@ pub(crate) struct SimState {
     pub(crate) next_grant: u64,
     /// Facebook Page tokens already handed out, per (grant, page id).
     pub(crate) page_tokens: HashMap<(u64, String), String>,
+    /// Fault knobs of the publishing endpoints.
+    pub(crate) faults: Faults,
+    /// Posts, uploads and photos the platforms accepted.
+    pub(crate) posts: PostStore,
+    /// Refuse a post identical to one already public (X's 403 duplicate content, Graph's
+    /// 506), as the real platforms do. Off by default so that tests see every duplicate.
+    pub(crate) reject_duplicate_posts: bool,
 }
 
 impl SimState {
@@ -126,6 +141,9 @@ impl SimState {
             grants: HashMap::new(),
             next_grant: 1,
             page_tokens: HashMap::new(),
+            faults: Faults::default(),
+            posts: PostStore::default(),
+            reject_duplicate_posts: false,
         }
     }
 

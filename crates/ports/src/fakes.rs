@@ -8,10 +8,14 @@ mod cache;
 mod cipher;
 mod clock;
 mod connections;
+mod idempotency;
 mod jobs;
 mod oauth_states;
 mod platform;
+mod publisher;
+mod publisher_contract;
 mod secrets;
+mod wakeups;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -21,10 +25,16 @@ pub use cache::InMemoryInsightsCache;
 pub use cipher::FakeTokenCipher;
 pub use clock::ManualClock;
 pub use connections::InMemoryConnectionRepository;
+pub use idempotency::InMemoryIdempotencyStore;
 pub use jobs::InMemoryJobRepository;
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+pub use publisher::{
+    FIND_PUBLISHED, FakeLookup, FakePost, FakePublisher, FakeStep, StaticPublisherRegistry,
+};
+pub use publisher_contract::{ContractReport, check_publisher};
 pub use secrets::SequentialSecrets;
+pub use wakeups::InMemoryQueueWakeups;
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

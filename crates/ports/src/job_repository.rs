@@ -1,39 +1,24 @@
 use async_trait::async_trait;
 use socialpub_domain::{
-    ConnectionId, JobAttempt, JobId, JobStatus, Platform, PublishJob, UserId, WorkerId,
+    ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob, UserId,
+    WorkerId,
 };
 use time::{Duration, OffsetDateTime};
 
 use crate::{Page, PageRequest, RepositoryError};
 
-/// Narrows a job listing.
+/// Narrows a job listing. Time bounds apply to the job's scheduled time, or its creation time
+/// when it was published at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobFilter {
     pub platform: Option<Platform>,
     pub status: Option<JobStatus>,
     pub connection_id: Option<ConnectionId>,
-}
-
-/// The result of creating a job: a new one, or the job an earlier request with the same
-/// idempotency key already created.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreatedJob {
-    Created(PublishJob),
-    Existing(PublishJob),
-}
-
-impl CreatedJob {
-    pub fn job(&self) -> &PublishJob {
-        match self {
-            CreatedJob::Created(job) | CreatedJob::Existing(job) => job,
-        }
-    }
-
-    pub fn into_job(self) -> PublishJob {
-        match self {
-            CreatedJob::Created(job) | CreatedJob::Existing(job) => job,
-        }
-    }
+    pub post_id: Option<PostId>,
+    /// Inclusive lower bound.
+    pub from: Option<OffsetDateTime>,
+    /// Exclusive upper bound.
+    pub until: Option<OffsetDateTime>,
 }
 
 /// Stores publish jobs and serves as the work queue.
@@ -46,12 +31,20 @@ impl CreatedJob {
 /// [`RepositoryError::Corrupt`] when a stored row is not a valid job.
 #[async_trait]
 pub trait JobRepository: Send + Sync {
-    /// Stores a new job. When the job carries an idempotency key that the same user already
-    /// used, nothing is stored and the earlier job is returned as [`CreatedJob::Existing`].
+    /// Stores new jobs, and the post they are the targets of, in one transaction: all or
+    /// nothing. Wakes idle workers when a job is due now.
     ///
     /// # Errors
-    /// [`RepositoryError::Conflict`] when a job with the same id exists.
-    async fn create(&self, job: &PublishJob) -> Result<CreatedJob, RepositoryError>;
+    /// [`RepositoryError::Conflict`] when a job or post with the same id exists.
+    async fn create(&self, post: Option<&Post>, jobs: &[PublishJob])
+    -> Result<(), RepositoryError>;
+
+    /// The user's post with this id and its targets' jobs (oldest first), if any.
+    async fn get_post(
+        &self,
+        user: &UserId,
+        id: PostId,
+    ) -> Result<Option<(Post, Vec<PublishJob>)>, RepositoryError>;
 
     /// The user's job with this id, if any.
     async fn get(&self, user: &UserId, id: JobId) -> Result<Option<PublishJob>, RepositoryError>;
@@ -97,13 +90,25 @@ pub trait JobRepository: Send + Sync {
     async fn save_leased(&self, job: &PublishJob, worker: &WorkerId)
     -> Result<(), RepositoryError>;
 
-    /// Stores a change the user made to a job no worker holds (cancel, reschedule, content
-    /// rejection before the first claim).
+    /// Stores a change the user made (cancel, reschedule, edit, retry, resolve) to a job whose
+    /// stored status is still `expected` and that no worker holds. Wakes idle workers when the
+    /// job is due now.
     ///
     /// # Errors
-    /// [`RepositoryError::Conflict`] when the stored job is no longer Scheduled or Pending (a
+    /// [`RepositoryError::Conflict`] when the stored job is no longer in `expected` status (a
     /// worker claimed it meanwhile); nothing is written.
-    async fn save_unclaimed(&self, job: &PublishJob) -> Result<(), RepositoryError>;
+    async fn save_user_change(
+        &self,
+        job: &PublishJob,
+        expected: JobStatus,
+    ) -> Result<(), RepositoryError>;
+
+    /// When the earliest Scheduled or Pending job falls due, so that an idle worker can sleep
+    /// exactly until then.
+    async fn next_due_at(&self) -> Result<Option<OffsetDateTime>, RepositoryError>;
+
+    /// How many jobs are in each status (all users), for metrics.
+    async fn count_by_status(&self) -> Result<Vec<(JobStatus, u64)>, RepositoryError>;
 
     /// Processing jobs whose lease ended at or before `now` (their worker died), up to `limit`, moved
     /// on by [`PublishJob::recover_expired_lease`] and stored. Returns the recovered jobs.
@@ -122,4 +127,13 @@ pub trait JobRepository: Send + Sync {
         user: &UserId,
         job: JobId,
     ) -> Result<Vec<JobAttempt>, RepositoryError>;
+}
+
+/// Wakes idle workers when work arrives (LISTEN/NOTIFY on PostgreSQL, in-process on SQLite),
+/// so that a job published "now" starts at once instead of at the next poll.
+#[async_trait]
+pub trait QueueWakeups: Send + Sync {
+    /// Returns when a job may have become due (created, retried, rescheduled), or once
+    /// `timeout` has passed, whichever comes first. Spurious wake-ups are allowed.
+    async fn wait(&self, timeout: Duration);
 }

@@ -11,11 +11,13 @@ mod authenticator;
 mod clock;
 mod connection_repository;
 mod error;
+mod idempotency_store;
 mod insights_cache;
 mod job_repository;
 mod oauth_state_store;
 mod page;
 mod platform_client;
+mod publisher;
 mod token_cipher;
 
 #[cfg(feature = "fakes")]
@@ -26,12 +28,17 @@ pub use authenticator::{AuthError, AuthenticatedUser, Authenticator};
 pub use clock::{Clock, SystemClock};
 pub use connection_repository::{ConnectionFilter, ConnectionRepository};
 pub use error::{BoxError, RepositoryError};
+pub use idempotency_store::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 pub use insights_cache::{CacheError, InsightsCache};
-pub use job_repository::{CreatedJob, JobFilter, JobRepository};
+pub use job_repository::{JobFilter, JobRepository, QueueWakeups};
 pub use oauth_state_store::{OAuthState, OAuthStateStore, StateDigest};
 pub use page::{Page, PageRequest};
 pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
     PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
+};
+pub use publisher::{
+    PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,
+    Reconciliation, StepOutcome, VOLUME_CAP_REACHED,
 };
 pub use token_cipher::{CipherError, SecretGenerator, TokenCipher, TokenField, TokenSlot};

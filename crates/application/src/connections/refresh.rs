@@ -45,6 +45,22 @@ impl ConnectionService {
         Ok((connection, token))
     }
 
+    /// The platform refused the connection's token during a publish: the user must connect
+    /// again. Jobs of the connection fail with a clear code until then.
+    pub async fn mark_needs_reauth(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+    ) -> Result<(), ConnectionError> {
+        let mut connection = self.get(user, id).await?;
+        if connection.status != socialpub_domain::ConnectionStatus::NeedsReauth {
+            connection.mark_needs_reauth(self.ports.clock.now());
+            self.ports.connections.save(&connection).await?;
+            tracing::warn!(connection_id = %id, platform = %connection.platform, "the platform refused the token: connection needs reauth");
+        }
+        Ok(())
+    }
+
     /// Refreshes every active connection whose token expires within `window`, oldest expiry
     /// first, at most `batch` of them. Failures are counted, never fatal to the pass.
     pub async fn refresh_expiring(

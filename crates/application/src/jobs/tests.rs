@@ -20,6 +20,7 @@ async fn setup() -> (JobService, Arc<InMemoryJobRepository>, PublishJob) {
     let job = PublishJob::new(
         NewPublishJob {
             id: JobId::new(),
+            post_id: None,
             user_id: user("alice"),
             social_connection_id: ConnectionId::new(),
             platform: Platform::X,
@@ -27,12 +28,13 @@ async fn setup() -> (JobService, Arc<InMemoryJobRepository>, PublishJob) {
             assets: vec![],
             platform_specific_options: Default::default(),
             scheduled_at: Some(now + Duration::hours(1)),
+            time_zone: None,
+            metadata: Default::default(),
             max_attempts: 3,
-            idempotency_key: None,
         },
         now,
     );
-    repo.create(&job).await.unwrap();
+    repo.create(None, std::slice::from_ref(&job)).await.unwrap();
     (JobService::new(repo.clone(), clock), repo, job)
 }
 

@@ -100,6 +100,15 @@ pub struct Settings {
     /// The simulator approves consent at once, so `curl -L` completes a connect flow.
     pub simulator_auto_approve: bool,
     pub worker_poll_interval: Duration,
+    pub job_lease: Duration,
+    pub job_max_attempts: u32,
+    /// Jobs one process publishes at once (WORKER_CONCURRENCY).
+    pub worker_concurrency: usize,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub max_lateness: Duration,
+    pub shutdown_grace: Duration,
+    pub schedule_horizon: Duration,
     pub platforms: Vec<PlatformSettings>,
     /// The zero-configuration mode of a fresh `just run`: no `DATABASE_URL`, no encryption
     /// key and no way of verifying users' tokens configured, so SQLite and secrets generated
@@ -256,6 +265,34 @@ impl Settings {
         .into_iter()
         .all(|value| non_empty(value).is_none())
             && auth_mode == AuthMode::Jwt;
+        let job_max_attempts: u32 =
+            parse_or("job_max_attempts", &raw.job_max_attempts, 5, "a number")?;
+        if !(1..=50).contains(&job_max_attempts) {
+            return Err(SettingsError::new(
+                "job_max_attempts",
+                "must be between 1 and 50",
+            ));
+        }
+        let worker_concurrency: usize =
+            parse_or("worker_concurrency", &raw.worker_concurrency, 8, "a number")?;
+        if !(1..=1024).contains(&worker_concurrency) {
+            return Err(SettingsError::new(
+                "worker_concurrency",
+                "must be between 1 and 1024",
+            ));
+        }
+        let schedule_horizon_days: i64 = parse_or(
+            "schedule_horizon_days",
+            &raw.schedule_horizon_days,
+            365,
+            "a whole number of days",
+        )?;
+        if !(1..=3650).contains(&schedule_horizon_days) {
+            return Err(SettingsError::new(
+                "schedule_horizon_days",
+                "must be between 1 and 3650",
+            ));
+        }
         Ok(Self {
             development_mode,
             host,
@@ -339,6 +376,14 @@ impl Settings {
                 5,
                 1,
             )?,
+            job_lease: seconds("job_lease_seconds", &raw.job_lease_seconds, 300, 10)?,
+            job_max_attempts,
+            worker_concurrency,
+            retry_base: seconds("retry_base_seconds", &raw.retry_base_seconds, 30, 1)?,
+            retry_max: seconds("retry_max_seconds", &raw.retry_max_seconds, 3600, 1)?,
+            max_lateness: seconds("max_lateness_seconds", &raw.max_lateness_seconds, 3600, 1)?,
+            shutdown_grace: seconds("shutdown_grace_seconds", &raw.shutdown_grace_seconds, 30, 0)?,
+            schedule_horizon: Duration::days(schedule_horizon_days),
             platforms: Platform::ALL
                 .into_iter()
                 .map(|p| platform(raw, p))

@@ -3,4 +3,5 @@
 
 mod dev_secrets;
 mod e2e;
+mod publishers_on_simulator;
 mod settings;

@@ -266,8 +266,6 @@ fn settings_nothing_reads_are_not_accepted() {
         "redis_url",
         "insights_cache_ttl_seconds",
         "enable_advanced_insights_fetching",
-        "job_lease_seconds",
-        "job_max_attempts",
     ] {
         assert!(!RawSettings::VARIABLES.contains(&gone), "{gone}");
     }

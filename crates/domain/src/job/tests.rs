@@ -21,7 +21,9 @@ fn new_job(scheduled_at: Option<OffsetDateTime>) -> PublishJob {
             platform_specific_options: serde_json::Map::new(),
             scheduled_at,
             max_attempts: 3,
-            idempotency_key: None,
+            post_id: None,
+            time_zone: None,
+            metadata: serde_json::Map::new(),
         },
         NOW,
     )
@@ -80,7 +82,7 @@ fn actions() -> Vec<(&'static str, Action, Vec<JobStatus>)> {
         ),
         (
             "fail",
-            |j| j.fail(&worker(), "permission", "no", NOW),
+            |j| j.fail(&worker(), "permission", "no", None, NOW),
             vec![Processing],
         ),
         (
@@ -182,7 +184,7 @@ fn another_worker_cannot_finish_a_job_it_does_not_hold() {
         job.mark_published(&intruder, "p".into(), None, NOW),
         expected
     );
-    assert_eq!(job.fail(&intruder, "x", "y", NOW), expected);
+    assert_eq!(job.fail(&intruder, "x", "y", None, NOW), expected);
     assert_eq!(
         job.release(&intruder, NOW),
         expected.clone().map(|()| JobStatus::Pending)
@@ -244,15 +246,78 @@ fn a_release_before_the_final_call_requeues_the_job() {
 }
 
 #[test]
-fn a_worker_lost_during_the_final_call_leaves_the_outcome_unknown() {
+fn a_worker_lost_during_the_final_call_requeues_the_job_to_be_reconciled_first() {
     let mut job = job_in(JobStatus::Processing);
     job.begin_final_call(&worker(), NOW).unwrap();
-    assert_eq!(job.recover_expired_lease(NOW), Ok(JobStatus::Failed));
-    assert_eq!(job.error_code.as_deref(), Some(OUTCOME_UNKNOWN));
-    assert_eq!(
-        job.next_attempt_at, None,
-        "an unknown outcome is never retried by itself"
+    assert_eq!(job.recover_expired_lease(NOW), Ok(JobStatus::Pending));
+    assert!(
+        job.progress.needs_reconciliation(),
+        "the commit marker survives, so the next claim looks for the post before anything else"
     );
+}
+
+#[test]
+fn a_parked_job_continues_the_same_attempt() {
+    let mut job = job_in(JobStatus::Processing);
+    job.park(&worker(), NOW + Duration::seconds(30), NOW)
+        .unwrap();
+    assert_eq!(job.status, JobStatus::Pending);
+    assert_eq!(job.next_attempt_at, Some(NOW + Duration::seconds(30)));
+    job.claim(worker(), NOW + Duration::seconds(30), Duration::minutes(5))
+        .unwrap();
+    assert_eq!(
+        job.attempts, 1,
+        "waiting for the platform spends no attempt"
+    );
+}
+
+#[test]
+fn an_unknown_outcome_is_final_until_the_user_resolves_it() {
+    let mut job = job_in(JobStatus::Processing);
+    job.begin_final_call(&worker(), NOW).unwrap();
+    job.mark_outcome_unknown(&worker(), "timed out", NOW)
+        .unwrap();
+    assert_eq!(job.status, JobStatus::OutcomeUnknown);
+    assert_eq!(job.next_attempt_at, None, "never retried by itself");
+    assert_eq!(job.user_action, Some(UserAction::CheckAccount));
+    assert!(job.retry_by_user(NOW).is_err(), "resolve first");
+    job.resolve(false, None, NOW).unwrap();
+    assert_eq!(job.status, JobStatus::Failed);
+    assert!(!job.progress.needs_reconciliation());
+    job.retry_by_user(NOW).unwrap();
+    assert_eq!(job.status, JobStatus::Pending);
+    assert_eq!(job.attempts, 0);
+}
+
+#[test]
+fn resolving_as_published_keeps_the_url_the_user_gave() {
+    let mut job = job_in(JobStatus::Processing);
+    job.mark_outcome_unknown(&worker(), "timed out", NOW)
+        .unwrap();
+    job.resolve(true, Some("https://x.com/a/status/1".into()), NOW)
+        .unwrap();
+    assert_eq!(job.status, JobStatus::Published);
+    assert_eq!(job.post_url.as_deref(), Some("https://x.com/a/status/1"));
+}
+
+#[test]
+fn a_committed_job_is_not_sent_again() {
+    let mut job = job_in(JobStatus::Processing);
+    job.begin_final_call(&worker(), NOW).unwrap();
+    job.mark_committed(&worker(), NOW).unwrap();
+    assert!(!job.progress.needs_reconciliation());
+    assert_eq!(job.progress.committed_at, Some(NOW));
+}
+
+#[test]
+fn a_missed_job_can_be_retried_by_the_user() {
+    let mut job = job_in(JobStatus::Processing);
+    job.mark_missed(&worker(), "picked up 2 hours late", NOW)
+        .unwrap();
+    assert_eq!(job.status, JobStatus::Missed);
+    assert!(job.status.is_final());
+    job.retry_by_user(NOW).unwrap();
+    assert_eq!(job.status, JobStatus::Pending);
 }
 
 #[test]

@@ -81,14 +81,14 @@ async fn malformed_json_is_400_in_the_envelope() {
 async fn wrong_types_and_missing_fields_are_400_naming_the_field() {
     let world = World::default();
     let app = world.app().await;
-    let req = TestRequest::patch()
-        .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")
+    let req = TestRequest::post()
+        .uri("/api/v1/publish")
         .insert_header(bearer(ALICE_TOKEN))
         .set_json(serde_json::json!({}));
     let (status, _, body) = send(&app, req).await;
     assert_eq!(status, 400);
     let error = envelope(&body, "invalid_body");
-    assert_eq!(error.field.as_deref(), Some("scheduled_at"));
+    assert_eq!(error.field.as_deref(), Some("connection_id"));
 
     let req = TestRequest::patch()
         .uri("/api/v1/jobs/0190c0de-0000-7000-8000-000000000000")

@@ -6,19 +6,22 @@ use actix_web::middleware::from_fn;
 use actix_web::{test, web};
 use async_trait::async_trait;
 use socialpub_application::{
-    ConnectionPolicy, ConnectionPorts, ConnectionService, JobService, ValidationService,
+    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, JobService, PublishEngine,
+    PublishSettings, PublishingPorts, PublishingService, ValidationService,
 };
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
 use socialpub_domain::policy::PlatformPolicyValidator;
+use socialpub_domain::{ConnectionId, NewConnection, SecretString, SocialConnection, WorkerId};
 use socialpub_http_api::contract::check_every_response;
 use socialpub_http_api::{ApiState, ConnectCallback, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
-    FakePlatformClient, FakeTokenCipher, InMemoryConnectionRepository, InMemoryJobRepository,
-    InMemoryOAuthStateStore, ManualClock, SequentialSecrets, StaticAssetProbe, StaticAuthenticator,
-    StaticPlatformRegistry,
+    FakePlatformClient, FakePublisher, FakeTokenCipher, InMemoryAssetFetcher,
+    InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
+    InMemoryOAuthStateStore, InMemoryQueueWakeups, ManualClock, SequentialSecrets,
+    StaticAssetProbe, StaticAuthenticator, StaticPlatformRegistry, StaticPublisherRegistry,
 };
-use socialpub_ports::{ConnectionRepository, JobRepository};
+use socialpub_ports::{ConnectionRepository, JobRepository, TokenCipher, TokenSlot};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -38,6 +41,9 @@ impl ReadinessCheck for Ready {
 pub struct World {
     pub connections: Arc<dyn ConnectionRepository>,
     pub jobs: Arc<dyn JobRepository>,
+    pub idempotency: Arc<InMemoryIdempotencyStore>,
+    /// X's publisher; X is the one platform that publishes here.
+    pub publisher: Arc<FakePublisher>,
     pub readiness: Result<(), String>,
     pub oauth_states: Arc<InMemoryOAuthStateStore>,
     pub x: Arc<FakePlatformClient>,
@@ -52,6 +58,8 @@ impl Default for World {
         Self {
             connections: Arc::new(InMemoryConnectionRepository::default()),
             jobs: Arc::new(InMemoryJobRepository::default()),
+            idempotency: Arc::new(InMemoryIdempotencyStore::default()),
+            publisher: Arc::new(FakePublisher::new(Platform::X)),
             readiness: Ok(()),
             oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
             x: Arc::new(FakePlatformClient::new(Platform::X)),
@@ -66,36 +74,109 @@ pub fn alice() -> UserId {
     UserId::parse("alice").unwrap()
 }
 
+pub fn bob() -> UserId {
+    UserId::parse("bob").unwrap()
+}
+
 impl World {
+    fn platforms(&self) -> StaticPlatformRegistry {
+        StaticPlatformRegistry::default().with(self.x.clone())
+    }
+
+    fn connection_service(&self) -> ConnectionService {
+        ConnectionService::new(
+            ConnectionPorts {
+                connections: self.connections.clone(),
+                oauth_states: self.oauth_states.clone(),
+                platforms: Arc::new(self.platforms()),
+                cipher: Arc::new(FakeTokenCipher::default()),
+                secrets: Arc::new(SequentialSecrets::default()),
+                clock: self.clock.clone(),
+            },
+            ConnectionPolicy::new(
+                url::Url::parse("http://sp.test/api/v1/connect/").unwrap(),
+                "test-process",
+            ),
+        )
+    }
+
+    fn validation(&self) -> ValidationService {
+        ValidationService::new(
+            self.connections.clone(),
+            self.probe.clone(),
+            Arc::new(PlatformPolicyValidator::default()),
+            self.clock.clone(),
+        )
+    }
+
+    /// A worker on the same fakes, for tests that follow a job to its end.
+    pub fn engine(&self) -> PublishEngine {
+        PublishEngine::new(
+            EnginePorts {
+                jobs: self.jobs.clone(),
+                connections: self.connection_service(),
+                publishers: Arc::new(
+                    StaticPublisherRegistry::default().with(self.publisher.clone()),
+                ),
+                assets: Arc::new(InMemoryAssetFetcher::default()),
+                wakeups: Arc::new(InMemoryQueueWakeups::default()),
+                clock: self.clock.clone(),
+            },
+            PublishSettings::default(),
+            WorkerId::new("test-worker"),
+        )
+    }
+
+    /// A stored, active connection of `user` on `platform`.
+    pub async fn connect(&self, user: UserId, platform: Platform) -> SocialConnection {
+        let id = ConnectionId::new();
+        let sealed = FakeTokenCipher::default()
+            .seal(&SecretString::new("access-0"), TokenSlot::access(id))
+            .unwrap();
+        let connection = SocialConnection::new(
+            NewConnection {
+                id,
+                user_id: user,
+                platform,
+                external_user_id: format!("{}-{id}", platform.as_str()),
+                external_display_name: "someone".into(),
+                access_token_encrypted: sealed,
+                refresh_token_encrypted: None,
+                expires_at: None,
+                refresh_expires_at: None,
+                scopes: vec![],
+            },
+            NOW,
+        );
+        self.connections.save(&connection).await.unwrap();
+        connection
+    }
+
     pub fn state(&self) -> web::Data<ApiState> {
         let clock = self.clock.clone();
         let authenticator = StaticAuthenticator::default()
             .with_token(ALICE_TOKEN, alice())
-            .with_token(BOB_TOKEN, UserId::parse("bob").unwrap());
+            .with_token(BOB_TOKEN, bob());
         web::Data::new(ApiState {
             authenticator: Arc::new(authenticator),
             readiness: Arc::new(Ready(self.readiness.clone())),
-            connections: ConnectionService::new(
-                ConnectionPorts {
+            connections: self.connection_service(),
+            jobs: JobService::new(self.jobs.clone(), clock.clone()),
+            publishing: PublishingService::new(
+                PublishingPorts {
+                    jobs: self.jobs.clone(),
                     connections: self.connections.clone(),
-                    oauth_states: self.oauth_states.clone(),
-                    platforms: Arc::new(StaticPlatformRegistry::default().with(self.x.clone())),
-                    cipher: Arc::new(FakeTokenCipher::default()),
-                    secrets: Arc::new(SequentialSecrets::default()),
-                    clock: clock.clone(),
+                    platforms: Arc::new(self.platforms()),
+                    publishers: Arc::new(
+                        StaticPublisherRegistry::default().with(self.publisher.clone()),
+                    ),
+                    clock,
                 },
-                ConnectionPolicy::new(
-                    url::Url::parse("http://sp.test/api/v1/connect/").unwrap(),
-                    "test-process",
-                ),
+                self.validation(),
+                PublishSettings::default(),
             ),
-            jobs: JobService::new(self.jobs.clone(), clock),
-            validation: ValidationService::new(
-                self.connections.clone(),
-                self.probe.clone(),
-                Arc::new(PlatformPolicyValidator::default()),
-                self.clock.clone(),
-            ),
+            idempotency: self.idempotency.clone(),
+            validation: self.validation(),
             connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),

@@ -9,6 +9,7 @@ async fn seeded() -> (World, PublishJob) {
     let job = PublishJob::new(
         NewPublishJob {
             id: JobId::new(),
+            post_id: None,
             user_id: alice(),
             social_connection_id: ConnectionId::new(),
             platform: Platform::Linkedin,
@@ -16,12 +17,17 @@ async fn seeded() -> (World, PublishJob) {
             assets: vec![],
             platform_specific_options: Default::default(),
             scheduled_at: Some(NOW + Duration::days(1)),
+            time_zone: None,
+            metadata: Default::default(),
             max_attempts: 3,
-            idempotency_key: None,
         },
         NOW,
     );
-    world.jobs.create(&job).await.unwrap();
+    world
+        .jobs
+        .create(None, std::slice::from_ref(&job))
+        .await
+        .unwrap();
     (world, job)
 }
 
@@ -68,7 +74,7 @@ async fn the_owner_sees_the_job_and_others_get_404() {
     )
     .await;
     assert_eq!(list["total"], 1);
-    assert_eq!(list["items"][0]["id"], job.id.to_string());
+    assert_eq!(list["items"][0]["job_id"], job.id.to_string());
 }
 
 #[actix_web::test]
@@ -84,7 +90,7 @@ async fn rescheduling_into_the_past_is_422_and_changes_nothing() {
     assert_eq!(status, 422);
     assert_eq!(
         envelope(&body, "schedule_in_past").field.as_deref(),
-        Some("scheduled_at")
+        Some("schedule_time")
     );
     let stored = world.jobs.get(&alice(), job.id).await.unwrap().unwrap();
     assert_eq!(stored, job);

@@ -7,5 +7,6 @@ mod harness;
 mod health;
 mod jobs;
 mod openapi;
+mod publish;
 mod request_id;
 mod validation;

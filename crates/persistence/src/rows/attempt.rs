@@ -24,6 +24,7 @@ pub(crate) struct AttemptRow {
     http_status: Option<i32>,
     platform_error_code: Option<String>,
     message: Option<String>,
+    step: Option<String>,
 }
 
 impl TryFrom<&JobAttempt> for AttemptRow {
@@ -41,6 +42,7 @@ impl TryFrom<&JobAttempt> for AttemptRow {
             http_status: attempt.http_status.map(i32::from),
             platform_error_code: attempt.platform_error_code.clone(),
             message: attempt.message.clone(),
+            step: attempt.step.clone(),
         })
     }
 }
@@ -72,6 +74,7 @@ impl TryFrom<AttemptRow> for JobAttempt {
             started_at: row.started_at.0,
             finished_at: row.finished_at.map(|t| t.0),
             outcome,
+            step: row.step,
             http_status,
             platform_error_code: row.platform_error_code,
             message: row.message,

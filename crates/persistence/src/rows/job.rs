@@ -1,5 +1,5 @@
-use diesel::{AsChangeset, Insertable, Queryable, Selectable};
-use socialpub_domain::{ConnectionId, IdempotencyKey, JobId, JobStatus, PublishJob, WorkerId};
+use diesel::{AsChangeset, Insertable, Queryable, QueryableByName, Selectable};
+use socialpub_domain::{ConnectionId, JobId, JobStatus, PostId, PublishJob, UserAction, WorkerId};
 use socialpub_ports::RepositoryError;
 
 use super::{corrupt, from_integer, from_json, platform, to_integer, to_json, user_id};
@@ -8,8 +8,9 @@ use crate::values::{DbJson, DbTime, DbUuid};
 
 const TABLE: &str = "publish_jobs";
 
-/// A `publish_jobs` row: every field of a [`PublishJob`], lease included.
-#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+/// A `publish_jobs` row: every field of a [`PublishJob`], lease included. Also read by name,
+/// from the hand-written claim query's `RETURNING *`.
+#[derive(Debug, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = publish_jobs)]
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 #[diesel(treat_none_as_null = true)]
@@ -31,12 +32,15 @@ pub(crate) struct JobRow {
     next_attempt_at: Option<DbTime>,
     external_post_id: Option<String>,
     post_url: Option<String>,
-    idempotency_key: Option<String>,
     progress: DbJson,
     locked_by: Option<String>,
     locked_until: Option<DbTime>,
     created_at: DbTime,
     updated_at: DbTime,
+    post_id: Option<DbUuid>,
+    time_zone: Option<String>,
+    metadata: DbJson,
+    user_action: Option<String>,
 }
 
 impl TryFrom<&PublishJob> for JobRow {
@@ -61,12 +65,15 @@ impl TryFrom<&PublishJob> for JobRow {
             next_attempt_at: job.next_attempt_at.map(DbTime),
             external_post_id: job.external_post_id.clone(),
             post_url: job.post_url.clone(),
-            idempotency_key: job.idempotency_key.as_ref().map(|k| k.as_str().to_owned()),
             progress: to_json(&job.progress)?,
             locked_by: job.locked_by.as_ref().map(|w| w.as_str().to_owned()),
             locked_until: job.locked_until.map(DbTime),
             created_at: DbTime(job.created_at),
             updated_at: DbTime(job.updated_at),
+            post_id: job.post_id.map(|id| DbUuid(*id.as_uuid())),
+            time_zone: job.time_zone.clone(),
+            metadata: to_json(&job.metadata)?,
+            user_action: job.user_action.map(|action| action.as_str().to_owned()),
         })
     }
 }
@@ -78,12 +85,16 @@ impl TryFrom<JobRow> for PublishJob {
         let id = JobId::from_uuid(row.id.0);
         let status = JobStatus::parse(&row.status)
             .ok_or_else(|| corrupt(TABLE, &id, format_args!("unknown status `{}`", row.status)))?;
-        let idempotency_key = row
-            .idempotency_key
-            .map(|key| IdempotencyKey::parse(&key).map_err(|error| corrupt(TABLE, &id, error)))
+        let user_action = row
+            .user_action
+            .map(|raw| {
+                UserAction::parse(&raw)
+                    .ok_or_else(|| corrupt(TABLE, &id, format_args!("unknown user_action `{raw}`")))
+            })
             .transpose()?;
         Ok(Self {
             id,
+            post_id: row.post_id.map(|post| PostId::from_uuid(post.0)),
             user_id: user_id(TABLE, &id, row.user_id)?,
             social_connection_id: ConnectionId::from_uuid(row.social_connection_id.0),
             platform: platform(TABLE, &id, &row.platform)?,
@@ -97,15 +108,17 @@ impl TryFrom<JobRow> for PublishJob {
             )?,
             status,
             scheduled_at: row.scheduled_at.map(|t| t.0),
+            time_zone: row.time_zone,
+            metadata: from_json(TABLE, &id, "metadata", row.metadata)?,
             published_at: row.published_at.map(|t| t.0),
             error_code: row.error_code,
             error_message: row.error_message,
+            user_action,
             attempts: from_integer(TABLE, &id, "attempts", row.attempts)?,
             max_attempts: from_integer(TABLE, &id, "max_attempts", row.max_attempts)?,
             next_attempt_at: row.next_attempt_at.map(|t| t.0),
             external_post_id: row.external_post_id,
             post_url: row.post_url,
-            idempotency_key,
             progress: from_json(TABLE, &id, "progress", row.progress)?,
             locked_by: row.locked_by.map(WorkerId::new),
             locked_until: row.locked_until.map(|t| t.0),

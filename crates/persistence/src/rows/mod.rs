@@ -4,13 +4,17 @@
 
 mod attempt;
 mod connection;
+mod idempotency;
 mod job;
 mod oauth_state;
+mod post;
 
 pub(crate) use attempt::AttemptRow;
 pub(crate) use connection::ConnectionRow;
+pub(crate) use idempotency::IdempotencyRow;
 pub(crate) use job::JobRow;
 pub(crate) use oauth_state::OAuthStateRow;
+pub(crate) use post::PostRow;
 
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, UserId};

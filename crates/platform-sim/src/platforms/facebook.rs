@@ -15,7 +15,7 @@ use socialpub_domain::Platform;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
-use super::{field_names, json, select_fields, set_header};
+use super::{facebook_publish, field_names, json, select_fields, set_header};
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
 use crate::oauth::{
     AccessInfo, CodeError, Flavor, Params, TokenError, TokenKind, bearer, is_form, random_alnum,
@@ -298,6 +298,16 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
     match (method, segments.as_slice()) {
         (Method::GET, ["oauth", "access_token"]) => access_token(&params, &shared),
         (Method::GET, ["debug_token"]) => debug_token(&req, &params, &shared),
+        (Method::POST, [page, "feed"]) => facebook_publish::feed(&req, &body, &shared, page).await,
+        (Method::POST, [page, "photos"]) => {
+            facebook_publish::photos(&req, &body, &shared, page).await
+        }
+        (Method::GET, [page, "published_posts" | "feed"]) => {
+            facebook_publish::published_posts(&req, &shared, page).await
+        }
+        (Method::GET, [node]) if facebook_publish::is_post(&shared, node) => {
+            facebook_publish::post(&req, &shared, node).await
+        }
         (Method::GET, [node]) => node_fields(&req, &params, &shared, node),
         (Method::GET, [node, "accounts"]) => accounts(&req, &params, &shared, node, &version),
         (Method::GET, [node, "permissions"]) => permissions(&req, &params, &shared, node),

@@ -13,15 +13,18 @@ use socialpub_domain::Platform;
 use time::OffsetDateTime;
 
 pub(crate) mod facebook;
+pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
 pub(crate) mod linkedin;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
 pub(crate) mod x;
+pub(crate) mod x_publish;
 
 /// Register every platform's routes.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x::configure(cfg);
+    x_publish::configure(cfg);
     pinterest::configure(cfg);
     tiktok::configure(cfg);
     facebook::configure(cfg);

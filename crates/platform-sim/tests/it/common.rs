@@ -369,3 +369,65 @@ pub async fn probe(sim: &Sim, platform: Platform, token: &str) -> Response {
     };
     request.send().await.unwrap()
 }
+
+/// An X access token with the publishing scopes (`tweet.write`, `media.write`).
+pub async fn x_publishing_token(sim: &Sim) -> String {
+    let mut url = authorize_url(sim, Platform::X, "st-publish");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "scope" {
+                "tweet.read tweet.write users.read media.write offline.access".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    let params = authorize_redirect(sim, url).await;
+    let response = exchange(sim, Platform::X, params.get("code").unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// `(long-lived user token, token of the first seeded Page)`.
+pub async fn facebook_page_token(sim: &Sim) -> (String, String) {
+    let short = connect(sim, Platform::Facebook).await.access;
+    let (client_id, secret) = sim.creds(Platform::Facebook);
+    let long: Value = sim
+        .http
+        .get(sim.api(Platform::Facebook, "v25.0/oauth/access_token"))
+        .query(&[
+            ("grant_type", "fb_exchange_token"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", &secret),
+            ("fb_exchange_token", &short),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let long = long["access_token"].as_str().unwrap().to_owned();
+    let accounts: Value = sim
+        .http
+        .get(sim.api(Platform::Facebook, "v25.0/me/accounts"))
+        .query(&[
+            ("access_token", long.as_str()),
+            ("fields", "id,access_token"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page = accounts["data"][0]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (long, page)
+}

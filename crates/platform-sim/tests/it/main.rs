@@ -5,10 +5,14 @@
 mod admin;
 mod common;
 mod facebook;
+mod facebook_publish;
+mod faults;
 mod instagram;
 mod knobs;
 mod linkedin;
+mod media;
 mod pinterest;
 mod robustness;
 mod tiktok;
 mod x;
+mod x_publish;

@@ -12,18 +12,30 @@
 //!   appears in an error, and request URLs (whose queries carry the app secret on token calls)
 //!   are never part of one.
 //!
+//! - [`FacebookPublisher`] implements the [`socialpub_ports::Publisher`] port with the Page
+//!   token: text/link posts on `/{page-id}/feed`, photos on `/{page-id}/photos` (Facebook
+//!   fetches the URL), `permalink_url` after the commit, reconciliation from
+//!   `published_posts`.
+//!
 //! Give it a `reqwest::Client` that does not follow redirects.
 
 mod accounts;
 mod client;
 mod config;
 mod oauth;
+mod posts;
+mod publisher;
 mod wire;
 
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, PRODUCTION};
 pub use oauth::UserToken;
+pub use posts::{AttachedMedia, CreatedPhoto, CreatedPost, NewFeedPost, NewPhoto, PagePost};
+pub use publisher::{
+    FacebookPublishSettings, FacebookPublisher, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
+    STEP_UPLOAD_PHOTO,
+};
 pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
 pub use wire::PageTask;

@@ -1,16 +1,20 @@
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use socialpub_domain::{AttemptId, JobAttempt, JobId, JobStatus, PublishJob, UserId, WorkerId};
+use socialpub_domain::{
+    AttemptId, JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId,
+};
 use time::{Duration, OffsetDateTime};
 
 use super::connections::paginate;
 use super::lock;
-use crate::{CreatedJob, JobFilter, JobRepository, Page, PageRequest, RepositoryError};
+use super::wakeups::InMemoryQueueWakeups;
+use crate::{JobFilter, JobRepository, Page, PageRequest, RepositoryError};
 
 #[derive(Debug, Default)]
 struct State {
+    posts: BTreeMap<PostId, Post>,
     jobs: BTreeMap<JobId, PublishJob>,
     attempts: BTreeMap<AttemptId, JobAttempt>,
 }
@@ -20,33 +24,124 @@ struct State {
 #[derive(Debug, Default)]
 pub struct InMemoryJobRepository {
     state: Mutex<State>,
+    wakeups: Option<Arc<InMemoryQueueWakeups>>,
+}
+
+impl InMemoryJobRepository {
+    /// A repository that wakes these idle workers when a job becomes due now, as the real
+    /// ones do through NOTIFY.
+    pub fn with_wakeups(wakeups: Arc<InMemoryQueueWakeups>) -> Self {
+        Self {
+            state: Mutex::default(),
+            wakeups: Some(wakeups),
+        }
+    }
+
+    /// Every stored job of every user, for tests that look at the whole queue.
+    pub fn all(&self) -> Vec<PublishJob> {
+        lock(&self.state).jobs.values().cloned().collect()
+    }
+
+    /// One job, whoever owns it.
+    pub fn job(&self, id: JobId) -> Option<PublishJob> {
+        lock(&self.state).jobs.get(&id).cloned()
+    }
+
+    /// Every attempt of a job, first first.
+    pub fn attempts_of(&self, id: JobId) -> Vec<JobAttempt> {
+        let mut attempts: Vec<_> = lock(&self.state)
+            .attempts
+            .values()
+            .filter(|a| a.job_id == id)
+            .cloned()
+            .collect();
+        attempts.sort_by_key(|a| (a.started_at, a.attempt_number));
+        attempts
+    }
+
+    /// Replaces a stored job as is, bypassing every rule: for tests that set up a state.
+    pub fn put(&self, job: PublishJob) {
+        lock(&self.state).jobs.insert(job.id, job);
+    }
+
+    fn wake_if_due(&self, jobs: &[&PublishJob], now: Option<OffsetDateTime>) {
+        let Some(wakeups) = &self.wakeups else {
+            return;
+        };
+        let due = jobs.iter().any(|j| {
+            j.status.is_claimable()
+                && j.next_attempt_at
+                    .is_some_and(|at| now.is_none_or(|now| at <= now))
+        });
+        if due {
+            wakeups.notify();
+        }
+    }
 }
 
 fn holds_lease(job: &PublishJob, worker: &WorkerId) -> bool {
     job.status == JobStatus::Processing && job.locked_by.as_ref() == Some(worker)
 }
 
+/// The instant a listing's time bounds apply to.
+fn listed_time(job: &PublishJob) -> OffsetDateTime {
+    job.scheduled_at.unwrap_or(job.created_at)
+}
+
 #[async_trait]
 impl JobRepository for InMemoryJobRepository {
-    async fn create(&self, job: &PublishJob) -> Result<CreatedJob, RepositoryError> {
-        let mut state = lock(&self.state);
-        if let Some(key) = &job.idempotency_key {
-            let earlier = state
-                .jobs
-                .values()
-                .find(|j| j.user_id == job.user_id && j.idempotency_key.as_ref() == Some(key));
-            if let Some(earlier) = earlier {
-                return Ok(CreatedJob::Existing(earlier.clone()));
+    async fn create(
+        &self,
+        post: Option<&Post>,
+        jobs: &[PublishJob],
+    ) -> Result<(), RepositoryError> {
+        {
+            let mut state = lock(&self.state);
+            if let Some(post) = post
+                && state.posts.contains_key(&post.id)
+            {
+                return Err(RepositoryError::Conflict(format!(
+                    "post {} already exists",
+                    post.id
+                )));
+            }
+            if let Some(job) = jobs.iter().find(|j| state.jobs.contains_key(&j.id)) {
+                return Err(RepositoryError::Conflict(format!(
+                    "job {} already exists",
+                    job.id
+                )));
+            }
+            if let Some(post) = post {
+                state.posts.insert(post.id, post.clone());
+            }
+            for job in jobs {
+                state.jobs.insert(job.id, job.clone());
             }
         }
-        if state.jobs.contains_key(&job.id) {
-            return Err(RepositoryError::Conflict(format!(
-                "job {} already exists",
-                job.id
-            )));
-        }
-        state.jobs.insert(job.id, job.clone());
-        Ok(CreatedJob::Created(job.clone()))
+        // Created "now" jobs are due at their creation time.
+        let refs: Vec<&PublishJob> = jobs.iter().collect();
+        let now = jobs.iter().map(|j| j.created_at).max();
+        self.wake_if_due(&refs, now);
+        Ok(())
+    }
+
+    async fn get_post(
+        &self,
+        user: &UserId,
+        id: PostId,
+    ) -> Result<Option<(Post, Vec<PublishJob>)>, RepositoryError> {
+        let state = lock(&self.state);
+        let Some(post) = state.posts.get(&id).filter(|p| &p.user_id == user) else {
+            return Ok(None);
+        };
+        let mut jobs: Vec<_> = state
+            .jobs
+            .values()
+            .filter(|j| j.post_id == Some(id))
+            .cloned()
+            .collect();
+        jobs.sort_by_key(|j| (j.created_at, j.id));
+        Ok(Some((post.clone(), jobs)))
     }
 
     async fn get(&self, user: &UserId, id: JobId) -> Result<Option<PublishJob>, RepositoryError> {
@@ -75,6 +170,9 @@ impl JobRepository for InMemoryJobRepository {
                     .connection_id
                     .is_none_or(|c| j.social_connection_id == c)
             })
+            .filter(|j| filter.post_id.is_none_or(|p| j.post_id == Some(p)))
+            .filter(|j| filter.from.is_none_or(|from| listed_time(j) >= from))
+            .filter(|j| filter.until.is_none_or(|until| listed_time(j) < until))
             .cloned()
             .collect();
         matching.sort_by_key(|j| std::cmp::Reverse((j.created_at, j.id)));
@@ -128,32 +226,69 @@ impl JobRepository for InMemoryJobRepository {
         job: &PublishJob,
         worker: &WorkerId,
     ) -> Result<(), RepositoryError> {
-        let mut state = lock(&self.state);
-        match state.jobs.get_mut(&job.id) {
-            Some(stored) if holds_lease(stored, worker) => {
-                *stored = job.clone();
-                Ok(())
+        {
+            let mut state = lock(&self.state);
+            match state.jobs.get_mut(&job.id) {
+                Some(stored) if holds_lease(stored, worker) => *stored = job.clone(),
+                _ => return Err(RepositoryError::LeaseNotHeld(job.id)),
             }
-            _ => Err(RepositoryError::LeaseNotHeld(job.id)),
         }
+        self.wake_if_due(&[job], Some(job.updated_at));
+        Ok(())
     }
 
-    async fn save_unclaimed(&self, job: &PublishJob) -> Result<(), RepositoryError> {
-        let mut state = lock(&self.state);
-        match state.jobs.get_mut(&job.id) {
-            Some(stored) if stored.status.is_claimable() && stored.user_id == job.user_id => {
-                *stored = job.clone();
-                Ok(())
+    async fn save_user_change(
+        &self,
+        job: &PublishJob,
+        expected: JobStatus,
+    ) -> Result<(), RepositoryError> {
+        {
+            let mut state = lock(&self.state);
+            match state.jobs.get_mut(&job.id) {
+                Some(stored)
+                    if stored.status == expected
+                        && stored.locked_by.is_none()
+                        && stored.user_id == job.user_id =>
+                {
+                    *stored = job.clone();
+                }
+                Some(stored) => {
+                    return Err(RepositoryError::Conflict(format!(
+                        "job {} is {} and can no longer be changed",
+                        job.id, stored.status
+                    )));
+                }
+                None => {
+                    return Err(RepositoryError::Conflict(format!(
+                        "job {} does not exist",
+                        job.id
+                    )));
+                }
             }
-            Some(stored) => Err(RepositoryError::Conflict(format!(
-                "job {} is {} and can no longer be changed",
-                job.id, stored.status
-            ))),
-            None => Err(RepositoryError::Conflict(format!(
-                "job {} does not exist",
-                job.id
-            ))),
         }
+        self.wake_if_due(&[job], Some(job.updated_at));
+        Ok(())
+    }
+
+    async fn next_due_at(&self) -> Result<Option<OffsetDateTime>, RepositoryError> {
+        Ok(lock(&self.state)
+            .jobs
+            .values()
+            .filter(|j| j.status.is_claimable())
+            .filter_map(|j| j.next_attempt_at)
+            .min())
+    }
+
+    async fn count_by_status(&self) -> Result<Vec<(JobStatus, u64)>, RepositoryError> {
+        let state = lock(&self.state);
+        let mut counts: BTreeMap<&'static str, (JobStatus, u64)> = BTreeMap::new();
+        for job in state.jobs.values() {
+            counts
+                .entry(job.status.as_str())
+                .or_insert((job.status, 0))
+                .1 += 1;
+        }
+        Ok(counts.into_values().collect())
     }
 
     async fn recover_expired_leases(
@@ -161,24 +296,29 @@ impl JobRepository for InMemoryJobRepository {
         now: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<PublishJob>, RepositoryError> {
-        let mut state = lock(&self.state);
-        let mut expired: Vec<_> = state
-            .jobs
-            .values()
-            .filter(|j| {
-                j.status == JobStatus::Processing && j.locked_until.is_some_and(|u| u <= now)
-            })
-            .map(|j| (j.locked_until, j.id))
-            .collect();
-        expired.sort();
-        let mut recovered = Vec::new();
-        for (_, id) in expired.into_iter().take(limit as usize) {
-            if let Some(job) = state.jobs.get_mut(&id) {
-                job.recover_expired_lease(now)
-                    .map_err(|e| RepositoryError::Corrupt(e.to_string()))?;
-                recovered.push(job.clone());
+        let recovered = {
+            let mut state = lock(&self.state);
+            let mut expired: Vec<_> = state
+                .jobs
+                .values()
+                .filter(|j| {
+                    j.status == JobStatus::Processing && j.locked_until.is_some_and(|u| u <= now)
+                })
+                .map(|j| (j.locked_until, j.id))
+                .collect();
+            expired.sort();
+            let mut recovered = Vec::new();
+            for (_, id) in expired.into_iter().take(limit as usize) {
+                if let Some(job) = state.jobs.get_mut(&id) {
+                    job.recover_expired_lease(now)
+                        .map_err(|e| RepositoryError::Corrupt(e.to_string()))?;
+                    recovered.push(job.clone());
+                }
             }
-        }
+            recovered
+        };
+        let refs: Vec<&PublishJob> = recovered.iter().collect();
+        self.wake_if_due(&refs, Some(now));
         Ok(recovered)
     }
 
@@ -199,17 +339,13 @@ impl JobRepository for InMemoryJobRepository {
         user: &UserId,
         job: JobId,
     ) -> Result<Vec<JobAttempt>, RepositoryError> {
-        let state = lock(&self.state);
-        if state.jobs.get(&job).is_none_or(|j| &j.user_id != user) {
+        if lock(&self.state)
+            .jobs
+            .get(&job)
+            .is_none_or(|j| &j.user_id != user)
+        {
             return Ok(Vec::new());
         }
-        let mut attempts: Vec<_> = state
-            .attempts
-            .values()
-            .filter(|a| a.job_id == job)
-            .cloned()
-            .collect();
-        attempts.sort_by_key(|a| (a.attempt_number, a.started_at));
-        Ok(attempts)
+        Ok(self.attempts_of(job))
     }
 }

@@ -184,7 +184,7 @@ async fn a_state_completed_by_another_user_is_refused() {
     let authorized = server.authorize(Platform::X).await;
 
     let (status, body) = server
-        .complete(&server.intruder_bearer, Platform::X, &authorized)
+        .complete(&server.other_bearer, Platform::X, &authorized)
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["code"], "invalid_state");

@@ -4,6 +4,8 @@
 mod accounts;
 mod errors;
 mod oauth;
+mod publish;
+mod publisher_driver;
 
 use std::collections::HashMap;
 

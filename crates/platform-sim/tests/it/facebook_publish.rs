@@ -1,0 +1,202 @@
+//! Facebook Page publishing on the simulator: feed posts, photos (published, and unpublished
+//! then attached), `published_posts`, permalinks, and the Page-token rule.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use socialpub_platform_sim::{KnobSettings, Platform, SampleMedia, seed};
+
+use crate::common::{Sim, facebook_page_token, start};
+
+const F: Platform = Platform::Facebook;
+const PAGE: &str = seed::facebook::PAGES[0].0;
+
+async fn graph(
+    sim: &Sim,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = sim
+        .http
+        .request(method, sim.api(F, path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_and_photo_posts_are_listed_with_permalinks() {
+    let sim = start(true);
+    let (user, page) = facebook_page_token(&sim).await;
+    let photo_url = sim.handle.sample_media_url(SampleMedia::Jpeg).to_string();
+
+    let (code, created) = graph(
+        &sim,
+        &page,
+        reqwest::Method::POST,
+        &format!("v25.0/{PAGE}/feed"),
+        Some(json!({"message": "Fresh bread", "link": "https://bakery.example/today"})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{created}");
+    let feed_id = created["id"].as_str().unwrap().to_owned();
+    assert!(feed_id.starts_with(&format!("{PAGE}_")));
+
+    // Forms work too, as on Graph.
+    let response = sim
+        .http
+        .post(sim.api(F, &format!("v25.0/{PAGE}/photos")))
+        .form(&[
+            ("url", photo_url.as_str()),
+            ("caption", "Our loaf"),
+            ("access_token", &page),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let photo: Value = response.json().await.unwrap();
+    let photo_post = photo["post_id"].as_str().unwrap().to_owned();
+    assert!(photo["id"].as_str().is_some());
+
+    let (code, link) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{photo_post}?fields=permalink_url"),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let n = photo_post.split('_').nth(1).unwrap();
+    assert_eq!(
+        link,
+        json!({"id": photo_post, "permalink_url": format!("https://www.facebook.com/{PAGE}/posts/{n}")})
+    );
+
+    let (code, listed) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!(
+            "v25.0/{PAGE}/published_posts?fields=id,message,created_time,permalink_url&limit=10"
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let data = listed["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0]["id"], photo_post.as_str(), "newest first");
+    assert_eq!(data[0]["message"], "Our loaf");
+    assert_eq!(data[1]["id"], feed_id.as_str());
+    assert!(data[1]["created_time"].as_str().unwrap().ends_with("+0000"));
+
+    let (_, later) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{PAGE}/published_posts?since=32503680000"),
+        None,
+    )
+    .await;
+    assert_eq!(later["data"], json!([]));
+
+    // Posting as the Page needs the Page's token.
+    let (code, refused) = graph(
+        &sim,
+        &user,
+        reqwest::Method::POST,
+        &format!("v25.0/{PAGE}/feed"),
+        Some(json!({"message": "As the user"})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["error"]["code"], 200);
+
+    let posts = sim.handle.posts(Some(F));
+    assert_eq!(posts.len(), 2);
+    assert_eq!(
+        posts[0].link.as_deref(),
+        Some("https://bakery.example/today")
+    );
+    assert_eq!(posts[1].photo_urls, [photo_url]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unpublished_photos_attach_once_to_a_feed_post() {
+    let sim = start(true);
+    let (_, page) = facebook_page_token(&sim).await;
+    let mut ids = Vec::new();
+    for media in [SampleMedia::Jpeg, SampleMedia::Png] {
+        let (code, photo) = graph(
+            &sim,
+            &page,
+            reqwest::Method::POST,
+            &format!("v25.0/{PAGE}/photos"),
+            Some(json!({"url": sim.handle.sample_media_url(media).as_str(), "published": false})),
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK);
+        assert!(photo.get("post_id").is_none());
+        ids.push(photo["id"].as_str().unwrap().to_owned());
+    }
+    assert!(
+        sim.handle.posts(None).is_empty(),
+        "unpublished photos are no posts"
+    );
+    let attached: Vec<Value> = ids.iter().map(|id| json!({"media_fbid": id})).collect();
+    let (code, _) = graph(
+        &sim,
+        &page,
+        reqwest::Method::POST,
+        &format!("v25.0/{PAGE}/feed"),
+        Some(json!({"message": "Two", "attached_media": attached})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let (code, again) = graph(
+        &sim,
+        &page,
+        reqwest::Method::POST,
+        &format!("v25.0/{PAGE}/feed"),
+        Some(json!({"message": "Again", "attached_media": attached})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{again}");
+    let posts = sim.handle.posts(Some(F));
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].media_ids, ids);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_messages_are_refused_with_506_when_asked() {
+    let sim = start(true);
+    let (_, page) = facebook_page_token(&sim).await;
+    sim.handle
+        .set_knobs(&KnobSettings {
+            reject_duplicate_posts: Some(true),
+            ..KnobSettings::default()
+        })
+        .unwrap();
+    let path = format!("v25.0/{PAGE}/feed");
+    let body = json!({"message": "Once"});
+    let (code, _) = graph(
+        &sim,
+        &page,
+        reqwest::Method::POST,
+        &path,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let (code, refused) = graph(&sim, &page, reqwest::Method::POST, &path, Some(body)).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["error"]["code"], 506);
+    assert_eq!(sim.handle.posts(Some(F)).len(), 1);
+}

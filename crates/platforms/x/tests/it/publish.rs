@@ -1,0 +1,778 @@
+//! The X publisher against wiremock: each step's request, the chunked upload reading ranges,
+//! processing waits, the commit, reconciliation and error classification.
+
+use serde_json::{Value, json};
+use socialpub_domain::{AssetKind, Platform};
+use socialpub_platform_http::{HttpClientSettings, build_http_client};
+use socialpub_ports::{
+    PlatformErrorKind, PublishContext, PublishedPost, Publisher, Reconciliation, StepOutcome,
+};
+use socialpub_x::{PRODUCTION, XClient, XPublishSettings, XPublisher};
+use time::Duration;
+use url::Url;
+use wiremock::matchers::{bearer_token, body_json, method, path, path_regex, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::publisher_driver::{InMemoryAssetFetcher, NOW, account, asset, drive, job};
+
+const USER_ID: &str = "2244994945";
+const TOKEN: &str = "canary-access-token";
+
+fn publisher(server: &MockServer, chunk_size: u32) -> XPublisher {
+    let config = PRODUCTION
+        .config("x-client-id", socialpub_domain::SecretString::new("s"))
+        .with_base_urls(
+            Url::parse(&server.uri()).unwrap(),
+            Url::parse("https://x.com").unwrap(),
+        );
+    let client = XClient::new(
+        config,
+        build_http_client(&HttpClientSettings::default()).unwrap(),
+    );
+    XPublisher::with_settings(
+        client,
+        XPublishSettings {
+            chunk_size,
+            ..XPublishSettings::default()
+        },
+    )
+}
+
+fn me() -> socialpub_ports::PublishAccount {
+    account(USER_ID, "@XDevelopers", TOKEN)
+}
+
+async fn requests_to(server: &MockServer, suffix: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path().ends_with(suffix))
+        .collect()
+}
+
+fn created(id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(201).set_body_json(json!({
+        "data": {"id": id, "text": "ignored", "edit_history_tweet_ids": [id]}
+    }))
+}
+
+#[tokio::test]
+async fn a_text_post_is_one_commit_with_the_post_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(json!({
+            "text": "Hello from Socialpub",
+            "reply_settings": "following",
+            "made_with_ai": true
+        })))
+        .respond_with(created("1445880548472328192"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let x = publisher(&server, 1024);
+    let mut job = job(
+        Platform::X,
+        "Hello from Socialpub",
+        vec![],
+        json!({"reply_settings": "following", "made_with_ai": true, "unknown": 1}),
+    );
+    let planned = x.next_step(&job);
+    assert_eq!(planned.name, "create_post");
+    assert!(planned.commits);
+
+    let driven = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(driven.steps, ["create_post"]);
+    assert_eq!(
+        driven.result.unwrap(),
+        PublishedPost {
+            external_id: "1445880548472328192".into(),
+            url: Some("https://x.com/XDevelopers/status/1445880548472328192".into()),
+        }
+    );
+}
+
+#[tokio::test]
+async fn images_are_uploaded_in_turn_then_attached_to_the_commit() {
+    let server = MockServer::start().await;
+    for (n, (id, media_type)) in [
+        ("1880000000000000001", "image/jpeg"),
+        ("1880000000000000002", "image/png"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        Mock::given(method("POST"))
+            .and(path("/2/media/upload/initialize"))
+            .and(body_json(json!({
+                "media_type": media_type,
+                "total_bytes": 10 + n,
+                "media_category": "tweet_image"
+            })))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "data": {"id": id, "media_key": format!("3_{id}"), "expires_after_secs": 86400}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!("/2/media/upload/{id}/append")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"data": {"expires_at": 1}})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!("/2/media/upload/{id}/finalize")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "data": {"id": id, "media_key": format!("3_{id}"), "size": 10 + n, "expires_after_secs": 86400}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .and(body_json(json!({
+            "text": "Two pictures",
+            "media": {"media_ids": ["1880000000000000001", "1880000000000000002"]}
+        })))
+        .respond_with(created("1445880548472328199"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let files = InMemoryAssetFetcher::default();
+    files.insert(
+        "https://cdn.example.com/a.jpg",
+        Some("image/jpeg"),
+        vec![1; 10],
+    );
+    files.insert(
+        "https://cdn.example.com/b.png",
+        Some("image/png"),
+        vec![2; 11],
+    );
+    let mut job = job(
+        Platform::X,
+        "Two pictures",
+        vec![
+            asset("https://cdn.example.com/a.jpg", AssetKind::Image),
+            asset("https://cdn.example.com/b.png", AssetKind::Image),
+        ],
+        json!({}),
+    );
+    let x = publisher(&server, 1024);
+    let driven = drive(&x, &mut job, &me(), &files).await;
+    assert_eq!(
+        driven.steps,
+        [
+            "media_initialize",
+            "media_append",
+            "media_finalize",
+            "media_initialize",
+            "media_append",
+            "media_finalize",
+            "create_post"
+        ]
+    );
+    assert_eq!(driven.result.unwrap().external_id, "1445880548472328199");
+    assert_eq!(files.bytes_served(), 21);
+}
+
+/// The raw bytes of the `media` part and the `segment_index` of a multipart append.
+fn segment(request: &Request) -> (u32, Vec<u8>) {
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let boundary = content_type.split("boundary=").nth(1).unwrap();
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let parts: Vec<&[u8]> = split(body, delimiter.as_bytes());
+    let mut index = None;
+    let mut media = None;
+    for part in parts {
+        let Some(head_end) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..head_end]);
+        let content = &part[head_end + 4..part.len().saturating_sub(2)];
+        if head.contains("name=\"segment_index\"") {
+            index = Some(String::from_utf8_lossy(content).parse().unwrap());
+        } else if head.contains("name=\"media\"") {
+            media = Some(content.to_vec());
+        }
+    }
+    (index.unwrap(), media.unwrap())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split<'a>(body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(at) = find(rest, delimiter) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+#[tokio::test]
+async fn a_video_is_sent_in_ranged_chunks_and_waits_for_processing() {
+    const ID: &str = "1880028106020515840";
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/initialize"))
+        .and(body_json(json!({
+            "media_type": "video/mp4",
+            "total_bytes": 10_000,
+            "media_category": "tweet_video"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": {"id": ID, "media_key": format!("13_{ID}"), "expires_after_secs": 1_295_999}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/2/media/upload/\d+/append$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"expires_at": 1}})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/2/media/upload/{ID}/finalize")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": ID, "media_key": format!("13_{ID}"), "size": 10_000, "expires_after_secs": 86400,
+            "processing_info": {"state": "pending", "check_after_secs": 5}
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2/media/upload"))
+        .and(query_param("command", "STATUS"))
+        .and(query_param("media_id", ID))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": ID, "processing_info": {"state": "in_progress", "check_after_secs": 3, "progress_percent": 40}
+        }})))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/2/media/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": ID, "processing_info": {"state": "succeeded", "progress_percent": 100}
+        }})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .and(body_json(
+            json!({"text": "Watch", "media": {"media_ids": [ID]}}),
+        ))
+        .respond_with(created("1445880548472328200"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let video: Vec<u8> = (0..10_000_u32).map(|i| (i % 251) as u8).collect();
+    let files = InMemoryAssetFetcher::default();
+    files.insert(
+        "https://cdn.example.com/v.mp4",
+        Some("video/mp4"),
+        video.clone(),
+    );
+    let mut job = job(
+        Platform::X,
+        "Watch",
+        vec![asset("https://cdn.example.com/v.mp4", AssetKind::Video)],
+        json!({}),
+    );
+    let x = publisher(&server, 4096);
+    let driven = drive(&x, &mut job, &me(), &files).await;
+    assert_eq!(
+        driven.steps,
+        [
+            "media_initialize",
+            "media_append",
+            "media_append",
+            "media_append",
+            "media_finalize",
+            "media_status",
+            "media_status",
+            "create_post"
+        ]
+    );
+    assert_eq!(
+        driven.waits, 2,
+        "parked after finalize and after in_progress"
+    );
+    assert_eq!(driven.now, NOW + Duration::seconds(8));
+    assert!(driven.result.is_ok());
+    // Read piecewise, exactly once, and re-assembled in order by segment index.
+    assert_eq!(files.bytes_served(), 10_000);
+    let appends = requests_to(&server, "/append").await;
+    let mut rebuilt = Vec::new();
+    for (n, request) in appends.iter().enumerate() {
+        let (index, bytes) = segment(request);
+        assert_eq!(index as usize, n);
+        assert!(bytes.len() <= 4096);
+        rebuilt.extend(bytes);
+    }
+    assert_eq!(rebuilt, video);
+}
+
+#[tokio::test]
+async fn a_failed_processing_is_a_media_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/initialize"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "77"}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/77/append"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/77/finalize"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": "77",
+            "processing_info": {"state": "failed", "error": {"code": 1, "name": "InvalidMedia", "message": "Unsupported video codec"}}
+        }})))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert("https://cdn.example.com/v.mp4", None, vec![0; 5]);
+    let mut job = job(
+        Platform::X,
+        "",
+        vec![asset("https://cdn.example.com/v.mp4", AssetKind::Video)],
+        json!({}),
+    );
+    let error = drive(&publisher(&server, 1024), &mut job, &me(), &files)
+        .await
+        .result
+        .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Media);
+    assert_eq!(error.code.as_deref(), Some("media_processing_failed"));
+    assert!(error.message.contains("Unsupported video codec"));
+}
+
+#[tokio::test]
+async fn an_unreadable_asset_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let mut job = job(
+        Platform::X,
+        "pic",
+        vec![asset(
+            "https://cdn.example.com/missing.jpg",
+            AssetKind::Image,
+        )],
+        json!({}),
+    );
+    let error = drive(
+        &publisher(&server, 1024),
+        &mut job,
+        &me(),
+        &InMemoryAssetFetcher::default(),
+    )
+    .await
+    .result
+    .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Media);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn commit_errors_are_classified() {
+    let cases: [(ResponseTemplate, PlatformErrorKind, Option<&str>); 4] = [
+        (
+            ResponseTemplate::new(401).set_body_json(json!({
+                "title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"
+            })),
+            PlatformErrorKind::Auth,
+            None,
+        ),
+        (
+            ResponseTemplate::new(429)
+                .insert_header("x-rate-limit-reset", (NOW + Duration::minutes(15)).unix_timestamp().to_string())
+                .set_body_json(json!({"errors": [{"code": 88, "message": "Rate limit exceeded"}]})),
+            PlatformErrorKind::Quota,
+            Some("88"),
+        ),
+        (
+            ResponseTemplate::new(403).set_body_json(json!({
+                "type": "https://api.x.com/2/problems/usage-capped", "title": "Usage cap exceeded",
+                "detail": "Usage cap exceeded: Monthly product cap", "status": 429
+            })),
+            PlatformErrorKind::Quota,
+            Some("usage-capped"),
+        ),
+        (
+            ResponseTemplate::new(503).set_body_json(json!({
+                "title": "Service Unavailable", "type": "about:blank", "status": 503, "detail": "Service Unavailable"
+            })),
+            PlatformErrorKind::PlatformDown,
+            None,
+        ),
+    ];
+    for (response, kind, code) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/2/tweets"))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        let mut job = job(Platform::X, "hi", vec![], json!({}));
+        let error = drive(
+            &publisher(&server, 1024),
+            &mut job,
+            &me(),
+            &InMemoryAssetFetcher::default(),
+        )
+        .await
+        .result
+        .unwrap_err();
+        assert_eq!(error.kind, kind, "{error}");
+        assert_eq!(error.code.as_deref(), code);
+        assert!(!format!("{error:?}").contains(TOKEN));
+        if kind == PlatformErrorKind::Quota && code == Some("88") {
+            assert!(error.retry_after.is_some());
+        }
+    }
+}
+
+fn timeline(posts: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "data": posts,
+        "meta": {"result_count": 1}
+    }))
+}
+
+#[tokio::test]
+async fn a_duplicate_refusal_of_our_own_lost_commit_finds_the_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "title": "Forbidden", "type": "about:blank", "status": 403,
+            "detail": "You are not allowed to create a Tweet with duplicate content."
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "500", "text": "Something else", "created_at": "2026-11-30T09:59:00.000Z"},
+            {"id": "501", "text": "Fish &amp; chips", "created_at": "2026-11-30T10:00:01.000Z"}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = job(Platform::X, "Fish & chips", vec![], json!({}));
+    let post = drive(
+        &publisher(&server, 1024),
+        &mut job,
+        &me(),
+        &InMemoryAssetFetcher::default(),
+    )
+    .await
+    .result
+    .unwrap();
+    assert_eq!(post.external_id, "501");
+
+    // Without a match it stays a Content failure.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "title": "Forbidden", "type": "about:blank", "status": 403,
+            "detail": "You are not allowed to create a Tweet with duplicate content."
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"meta": {"result_count": 0}})),
+        )
+        .mount(&server)
+        .await;
+    let mut job = job_for("Fish & chips");
+    let error = drive(
+        &publisher(&server, 1024),
+        &mut job,
+        &me(),
+        &InMemoryAssetFetcher::default(),
+    )
+    .await
+    .result
+    .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Content);
+}
+
+fn job_for(text: &str) -> socialpub_domain::PublishJob {
+    job(Platform::X, text, vec![], json!({}))
+}
+
+async fn reconcile(
+    server: &MockServer,
+    job: &socialpub_domain::PublishJob,
+    now: time::OffsetDateTime,
+) -> Result<Reconciliation, socialpub_ports::PlatformError> {
+    let files = InMemoryAssetFetcher::default();
+    let account = me();
+    let ctx = PublishContext {
+        job,
+        account: &account,
+        assets: &files,
+        now,
+    };
+    publisher(server, 1024).find_published(&ctx).await
+}
+
+#[tokio::test]
+async fn reconciliation_finds_the_post_by_text_since_the_commit_marker() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(bearer_token(TOKEN))
+        .and(query_param("start_time", "2026-11-30T10:03:00Z"))
+        .and(query_param("max_results", "100"))
+        .respond_with(timeline(json!([
+            {"id": "900", "text": "Menu at https://t.co/AbC123 today https://t.co/media1",
+             "attachments": {"media_keys": ["3_42"]}}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Menu at https://example.com/menu today");
+    job.progress.final_call_started_at = Some(NOW + Duration::minutes(5));
+    let found = reconcile(&server, &job, NOW + Duration::minutes(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        Reconciliation::Found(PublishedPost {
+            external_id: "900".into(),
+            url: Some("https://x.com/XDevelopers/status/900".into()),
+        })
+    );
+
+    let mut other = job_for("A different text");
+    other.progress.final_call_started_at = Some(NOW + Duration::minutes(5));
+    assert_eq!(
+        reconcile(&server, &other, NOW + Duration::minutes(6))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
+}
+
+#[tokio::test]
+async fn right_after_the_commit_not_finding_the_post_asks_to_look_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"meta": {"result_count": 0}})),
+        )
+        .mount(&server)
+        .await;
+    let mut job = job_for("Just sent");
+    job.progress.final_call_started_at = Some(NOW);
+    let error = reconcile(&server, &job, NOW + Duration::milliseconds(500))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Transient);
+    assert_eq!(error.retry_after, Some(Duration::milliseconds(1500)));
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::seconds(3))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
+}
+
+#[tokio::test]
+async fn media_are_matched_on_their_keys_when_x_lists_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "901", "text": "Same words https://t.co/x", "attachments": {"media_keys": ["3_999"]}}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = job(
+        Platform::X,
+        "Same words",
+        vec![asset("https://cdn.example.com/a.jpg", AssetKind::Image)],
+        json!({}),
+    );
+    job.progress.set_step(
+        "x.media.0",
+        r#"{"url":"https://cdn.example.com/a.jpg","id":"42","key":"3_42","total":1,"sent":1,"segment":1,"state":"ready"}"#,
+    );
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
+}
+
+#[tokio::test]
+async fn a_stored_upload_resumes_at_the_next_chunk() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/55/append"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert("https://cdn.example.com/v.mp4", None, (0..20).collect());
+    let mut job = job(
+        Platform::X,
+        "",
+        vec![asset("https://cdn.example.com/v.mp4", AssetKind::Video)],
+        json!({}),
+    );
+    job.progress.set_step(
+        "x.media.0",
+        r#"{"url":"https://cdn.example.com/v.mp4","id":"55","total":20,"sent":16,"segment":2,"state":"uploading"}"#,
+    );
+    let account = me();
+    let x = publisher(&server, 8);
+    assert_eq!(x.next_step(&job).name, "media_append");
+    let ctx = PublishContext {
+        job: &job,
+        account: &account,
+        assets: &files,
+        now: NOW,
+    };
+    let StepOutcome::Continue(progress) = x.advance(&ctx).await.unwrap() else {
+        panic!("expected Continue");
+    };
+    let (index, bytes) = segment(&requests_to(&server, "/append").await[0]);
+    assert_eq!(index, 2);
+    assert_eq!(bytes, (16..20).collect::<Vec<u8>>());
+    assert!(progress.step("x.media.0").unwrap().contains("\"sent\":20"));
+    job.progress = progress;
+    assert_eq!(x.next_step(&job).name, "media_finalize");
+}
+
+#[tokio::test]
+async fn an_answered_commit_is_never_sent_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([{"id": "777", "text": "Already out"}])))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Already out");
+    job.progress.committed_at = Some(NOW);
+    let x = publisher(&server, 1024);
+    let planned = x.next_step(&job);
+    assert_eq!(planned.name, "find_post");
+    assert!(!planned.commits);
+    let driven = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(driven.result.unwrap().external_id, "777");
+    assert!(requests_to(&server, "/2/tweets").await.is_empty());
+}
+
+#[tokio::test]
+async fn alt_text_is_attached_to_each_image_before_the_commit() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/initialize"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"id": "31", "media_key": "3_31"}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/31/append"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/31/finalize"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "31"}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/metadata"))
+        .and(body_json(
+            json!({"id": "31", "metadata": {"alt_text": {"text": "A loaf of bread"}}}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "31"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .respond_with(created("32"))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert(
+        "https://cdn.example.com/a.jpg",
+        Some("image/jpeg"),
+        vec![7; 3],
+    );
+    let mut job = job(
+        Platform::X,
+        "Bread",
+        vec![asset("https://cdn.example.com/a.jpg", AssetKind::Image)],
+        json!({"alt_text": "A loaf of bread"}),
+    );
+    let driven = drive(&publisher(&server, 1024), &mut job, &me(), &files).await;
+    assert_eq!(
+        driven.steps,
+        [
+            "media_initialize",
+            "media_append",
+            "media_finalize",
+            "media_alt_text",
+            "create_post"
+        ]
+    );
+    assert!(driven.result.is_ok());
+}
+
+#[tokio::test]
+async fn an_upload_of_a_file_the_job_no_longer_has_starts_over() {
+    let server = MockServer::start().await;
+    let mut job = job(
+        Platform::X,
+        "",
+        vec![asset("https://cdn.example.com/new.mp4", AssetKind::Video)],
+        json!({}),
+    );
+    job.progress.set_step(
+        "x.media.0",
+        r#"{"url":"https://cdn.example.com/old.mp4","id":"55","total":20,"sent":20,"segment":3,"state":"ready"}"#,
+    );
+    assert_eq!(
+        publisher(&server, 8).next_step(&job).name,
+        "media_initialize"
+    );
+}

@@ -62,26 +62,26 @@ impl IdempotencyStore for DieselIdempotencyStore {
                     // trait.
                     use diesel::query_dsl::methods::FilterDsl as _;
                     diesel::insert_into(ik::table)
-                    .values(&claim)
-                    .on_conflict((ik::user_id, ik::key))
-                    .do_update()
-                    .set((
-                        ik::fingerprint.eq(excluded(ik::fingerprint)),
-                        ik::response_status.eq(None::<i32>),
-                        ik::response_body.eq(None::<String>),
-                        ik::locked_until.eq(excluded(ik::locked_until)),
-                        ik::expires_at.eq(excluded(ik::expires_at)),
-                        ik::created_at.eq(excluded(ik::created_at)),
-                    ))
-                    .filter(
-                        ik::expires_at.le(DbTime(now)).or(ik::response_status
-                            .is_null()
-                            .and(ik::locked_until.le(DbTime(now)))),
-                    )
-                    .returning(ik::created_at)
-                    .get_result::<DbTime>(conn)
-                    .await
-                    .optional()?
+                        .values(&claim)
+                        .on_conflict((ik::user_id, ik::key))
+                        .do_update()
+                        .set((
+                            ik::fingerprint.eq(excluded(ik::fingerprint)),
+                            ik::response_status.eq(None::<i32>),
+                            ik::response_body.eq(None::<String>),
+                            ik::locked_until.eq(excluded(ik::locked_until)),
+                            ik::expires_at.eq(excluded(ik::expires_at)),
+                            ik::created_at.eq(excluded(ik::created_at)),
+                        ))
+                        .filter(
+                            ik::expires_at.le(DbTime(now)).or(ik::response_status
+                                .is_null()
+                                .and(ik::locked_until.le(DbTime(now)))),
+                        )
+                        .returning(ik::created_at)
+                        .get_result::<DbTime>(conn)
+                        .await
+                        .optional()?
                 };
                 if taken.is_some() {
                     return Ok((true, None));
@@ -114,10 +114,8 @@ impl IdempotencyStore for DieselIdempotencyStore {
         now: OffsetDateTime,
         keep_for: Duration,
     ) -> Result<(), RepositoryError> {
-        // A claim that is gone (it outlived `lock_for` and was purged) stores nothing: the
-        // answer was given all the same, and a retry simply runs again.
-        with_connection!(&self.store, |conn| {
-            diesel::update(
+        let stored = with_connection!(&self.store, |conn| {
+            Ok(diesel::update(
                 ik::table
                     .filter(ik::user_id.eq(user.as_str()))
                     .filter(ik::key.eq(key.as_str())),
@@ -129,9 +127,15 @@ impl IdempotencyStore for DieselIdempotencyStore {
                 ik::expires_at.eq(DbTime(now + keep_for)),
             ))
             .execute(conn)
-            .await?;
-            Ok(())
+            .await?)
         })?;
+        if stored == 0 {
+            // Released, or held so long past `lock_for` that it was purged.
+            return Err(RepositoryError::Conflict(format!(
+                "idempotency key `{}` is not claimed",
+                key.as_str()
+            )));
+        }
         Ok(())
     }
 

@@ -201,7 +201,11 @@ fn in_claim_order(jobs: &mut [PublishJob]) {
 
 #[async_trait]
 impl JobRepository for DieselJobRepository {
-    async fn create(&self, post: Option<&Post>, jobs: &[PublishJob]) -> Result<(), RepositoryError> {
+    async fn create(
+        &self,
+        post: Option<&Post>,
+        jobs: &[PublishJob],
+    ) -> Result<(), RepositoryError> {
         let post_row = post.map(PostRow::try_from).transpose()?;
         let rows = jobs
             .iter()
@@ -497,8 +501,10 @@ impl JobRepository for DieselJobRepository {
                 .load(conn)
                 .await?)
         })?;
-        let mut counts: Vec<(JobStatus, u64)> =
-            JobStatus::ALL.into_iter().map(|status| (status, 0)).collect();
+        let mut counts: Vec<(JobStatus, u64)> = JobStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect();
         for (raw, count) in counted {
             let status = JobStatus::parse(&raw).ok_or_else(|| {
                 RepositoryError::Corrupt(format!("publish_jobs: unknown status `{raw}`"))

@@ -85,13 +85,8 @@ impl PostgresWakeups {
         connect_timeout: std::time::Duration,
     ) -> Self {
         let (ready, listening) = oneshot::channel();
-        let listener = tokio::spawn(listen(
-            connector,
-            Arc::clone(&wake),
-            connect_timeout,
-            ready,
-        ))
-        .abort_handle();
+        let listener = tokio::spawn(listen(connector, Arc::clone(&wake), connect_timeout, ready))
+            .abort_handle();
         // Either outcome is fine: not listening yet only means waiting for the timeout.
         let _ready = tokio::time::timeout(connect_timeout, listening).await;
         Self { wake, listener }
@@ -139,7 +134,10 @@ async fn listen(
                 tracing::warn!(channel = CHANNEL, %error, "cannot listen for job notifications");
             }
             Err(_) => {
-                tracing::warn!(channel = CHANNEL, "listening for job notifications timed out");
+                tracing::warn!(
+                    channel = CHANNEL,
+                    "listening for job notifications timed out"
+                );
             }
         }
         missed = true;

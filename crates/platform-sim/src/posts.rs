@@ -54,6 +54,7 @@ pub(crate) struct SimMedia {
     pub(crate) segments: BTreeMap<u32, u64>,
     pub(crate) needs_processing: bool,
     pub(crate) state: MediaState,
+    pub(crate) alt_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

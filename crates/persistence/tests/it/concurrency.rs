@@ -1,11 +1,11 @@
-//! Concurrent workers share one queue: every due job is claimed exactly once, and concurrent
-//! retries of one request create one job.
+//! Concurrent workers share one queue: every due job is claimed exactly once, and of concurrent
+//! copies of one request (one idempotency key) exactly one runs.
 
 use std::collections::HashSet;
 
 use socialpub_domain::{JobId, JobStatus};
 use socialpub_persistence::PoolSettings;
-use socialpub_ports::{CreatedJob, JobFilter, PageRequest};
+use socialpub_ports::{IdempotencyClaim, JobFilter, PageRequest};
 
 use crate::contract::fixtures::{T0, due_job, key, minutes, user, worker};
 use crate::harness::Repos;
@@ -24,7 +24,11 @@ async fn every_job_is_claimed_exactly_once(
     let mut created = HashSet::new();
     for i in 0..count {
         let job = due_job(&alice, T0 - minutes(i as i64 % 7));
-        repos.jobs.create(&job).await.unwrap();
+        repos
+            .jobs
+            .create(None, std::slice::from_ref(&job))
+            .await
+            .unwrap();
         created.insert(job.id);
     }
 
@@ -70,32 +74,77 @@ async fn every_job_is_claimed_exactly_once(
     assert!(stored.items.iter().all(|job| job.attempts == 1));
 }
 
-/// Several copies of one request race to create a job with the same idempotency key.
-async fn concurrent_retries_create_one_job(repos: Repos, copies: usize) {
+/// Several copies of one request race to claim its idempotency key; they start together.
+async fn concurrent_copies_of_a_request_run_once(repos: Repos, copies: usize) {
     let alice = user("alice");
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(copies));
     let tasks: Vec<_> = (0..copies)
         .map(|_| {
-            let jobs = repos.jobs.clone();
-            let mut job = due_job(&alice, T0);
-            job.idempotency_key = Some(key("same-request"));
-            tokio::spawn(async move { jobs.create(&job).await.unwrap() })
+            let store = repos.idempotency.clone();
+            let (alice, start) = (alice.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                store
+                    .claim(
+                        &alice,
+                        &key("same-request"),
+                        "POST /publish 1",
+                        T0,
+                        minutes(1),
+                    )
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
-    let mut created = Vec::new();
-    let mut existing = Vec::new();
+    let mut claims = Vec::new();
     for task in tasks {
-        match task.await.unwrap() {
-            CreatedJob::Created(job) => created.push(job.id),
-            CreatedJob::Existing(job) => existing.push(job.id),
+        claims.push(task.await.unwrap());
+    }
+    let proceeding = claims
+        .iter()
+        .filter(|c| **c == IdempotencyClaim::Proceed)
+        .count();
+    assert_eq!(proceeding, 1, "exactly one copy runs: {claims:?}");
+    assert!(
+        claims
+            .iter()
+            .all(|c| matches!(c, IdempotencyClaim::Proceed | IdempotencyClaim::InProgress)),
+        "{claims:?}"
+    );
+}
+
+/// Once the first holder died, copies racing to take its claim over: one wins.
+async fn concurrent_takeovers_of_a_dead_claim_run_once(repos: Repos, copies: usize) {
+    let alice = user("alice");
+    let first = repos
+        .idempotency
+        .claim(&alice, &key("dead"), "POST /publish 1", T0, minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(first, IdempotencyClaim::Proceed);
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(copies));
+    let tasks: Vec<_> = (0..copies)
+        .map(|_| {
+            let store = repos.idempotency.clone();
+            let (alice, start) = (alice.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                let later = T0 + minutes(2);
+                store
+                    .claim(&alice, &key("dead"), "POST /publish 1", later, minutes(1))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut proceeding = 0;
+    for task in tasks {
+        if task.await.unwrap() == IdempotencyClaim::Proceed {
+            proceeding += 1;
         }
     }
-    assert_eq!(created.len(), 1, "exactly one request creates the job");
-    assert!(existing.iter().all(|id| *id == created[0]));
-    let all = repos
-        .jobs
-        .list(&alice, &JobFilter::default(), PageRequest::default())
-        .await;
-    assert_eq!(all.unwrap().total, 1);
+    assert_eq!(proceeding, 1, "exactly one copy takes the claim over");
 }
 
 fn pool_of(max_size: usize) -> PoolSettings {
@@ -118,13 +167,17 @@ async fn sqlite_claimers_never_share_a_job() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_concurrent_retries_create_one_job() {
+async fn postgres_concurrent_copies_of_a_request_run_once() {
     let env = PostgresBackend::with_settings(pool_of(8)).await;
-    concurrent_retries_create_one_job(crate::harness::Repos::of(env.database()), 8).await;
+    let repos = crate::harness::Repos::of(env.database());
+    concurrent_copies_of_a_request_run_once(repos.clone(), 8).await;
+    concurrent_takeovers_of_a_dead_claim_run_once(repos, 8).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_concurrent_retries_create_one_job() {
+async fn sqlite_concurrent_copies_of_a_request_run_once() {
     let env = SqliteBackend::with_settings(pool_of(4)).await;
-    concurrent_retries_create_one_job(crate::harness::Repos::of(env.database()), 4).await;
+    let repos = crate::harness::Repos::of(env.database());
+    concurrent_copies_of_a_request_run_once(repos.clone(), 4).await;
+    concurrent_takeovers_of_a_dead_claim_run_once(repos, 4).await;
 }

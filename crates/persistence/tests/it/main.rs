@@ -2,10 +2,13 @@
 //!
 //! - `contract`: the repository contract suite, written once and run against PostgreSQL,
 //!   SQLite and the in-memory fakes of `socialpub-ports`.
-//! - `concurrency`: concurrent claimers never share a job (PostgreSQL and SQLite).
+//! - `concurrency`: concurrent claimers never share a job, and concurrent copies of a request
+//!   make one claim of its idempotency key (PostgreSQL and SQLite).
 //! - `migrations`: up, revert all, up again, on both backends.
 //! - `pool`: an exhausted pool answers `Unavailable`.
 //! - `database`: URL handling and readiness.
+//! - `wakeups`: idle workers wake when a job becomes claimable (LISTEN/NOTIFY across processes
+//!   on PostgreSQL, in-process on SQLite), and the listener survives losing its connection.
 //! - `tls`: `sslmode` and `sslrootcert` against the server's own certificate; these need a
 //!   server with `ssl = on` whose certificate file this process can read.
 //!
@@ -25,3 +28,4 @@ mod harness;
 mod migrations;
 mod pool;
 mod tls;
+mod wakeups;

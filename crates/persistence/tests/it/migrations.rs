@@ -10,9 +10,11 @@ use crate::contract::fixtures::{T0, connection, user};
 use crate::harness::postgres::PostgresBackend;
 use crate::harness::sqlite::SqliteBackend;
 
-const TABLES: [&str; 4] = [
+const TABLES: [&str; 6] = [
+    "idempotency_keys",
     "job_attempts",
     "oauth_states",
+    "posts",
     "publish_jobs",
     "social_connections",
 ];

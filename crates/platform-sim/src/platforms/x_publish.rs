@@ -1,6 +1,7 @@
 //! X publishing (API v2, spec 2.167): `POST /2/tweets`, the chunked media upload
 //! (`/2/media/upload/initialize`, `/{id}/append`, `/{id}/finalize`, `GET /2/media/upload`
-//! status with video processing states) and `GET /2/users/{id}/tweets`.
+//! status with video processing states), `POST /2/media/metadata` (alt text) and
+//! `GET /2/users/{id}/tweets`.
 //!
 //! The timeline shows texts as X does: links shortened to `t.co`, a `t.co` link appended for
 //! attached media, `&`, `<` and `>` escaped, so reconciliation is tested against the real
@@ -61,6 +62,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(finalize),
         )
         .route("/x/api/2/media/upload", web::get().to(status))
+        .route("/x/api/2/media/metadata", web::post().to(metadata))
         .route("/x/api/2/users/{id}/tweets", web::get().to(user_tweets));
 }
 
@@ -346,6 +348,7 @@ async fn initialize(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
             segments: Default::default(),
             needs_processing,
             state: MediaState::Uploading,
+            alt_text: None,
         };
         let body =
             json!({"data": {"id": id, "media_key": media.key, "expires_after_secs": 86_400}});
@@ -539,6 +542,52 @@ async fn status(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
             MediaState::Ready => None,
         };
         json(StatusCode::OK, media_json(&id, media, info))
+    };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+#[derive(Debug, Deserialize)]
+struct Metadata {
+    id: String,
+    #[serde(default)]
+    metadata: Option<Value>,
+}
+
+async fn metadata(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    if let Err(response) = authorize(&req, &shared, "media.write") {
+        return response;
+    }
+    let fault = match faults::enter(&shared, PublishEndpoint::XMediaUpload, None).await {
+        Ok(fault) => fault,
+        Err(response) => return response,
+    };
+    let Ok(request) = serde_json::from_slice::<Metadata>(&body) else {
+        return invalid("The metadata body is not valid.");
+    };
+    let alt = request
+        .metadata
+        .as_ref()
+        .and_then(|m| m.pointer("/alt_text/text"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if alt.as_ref().is_some_and(|a| a.chars().count() > 1000) {
+        return invalid("alt_text.text must be at most 1000 characters.");
+    }
+    let answer = {
+        let mut state = shared.lock();
+        let Some(media) = state.posts.media.get_mut(&request.id) else {
+            return invalid("The media id is unknown.");
+        };
+        if alt.is_some() {
+            media.alt_text = alt;
+        }
+        json(
+            StatusCode::OK,
+            json!({"data": {
+                "id": request.id,
+                "associated_metadata": request.metadata.unwrap_or_else(|| json!({})),
+            }}),
+        )
     };
     faults::leave(fault, PLATFORM, answer)
 }

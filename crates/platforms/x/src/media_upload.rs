@@ -92,6 +92,9 @@ struct MediaUploadResponse {
 #[derive(Debug, Deserialize)]
 struct AppendResponse {}
 
+#[derive(Debug, Deserialize)]
+struct MetadataResponse {}
+
 impl XClient {
     /// `POST /2/media/upload/initialize`: opens an upload and returns its media id.
     ///
@@ -166,6 +169,31 @@ impl XClient {
             .query(&[("command", "STATUS"), ("media_id", media_id)])
             .bearer_auth(access_token.expose());
         media_data(send_json(request, Platform::X, classify).await?)
+    }
+}
+
+impl XClient {
+    /// `POST /2/media/metadata` with the alt text (at most 1,000 characters) of an uploaded
+    /// image, before it is attached to a post.
+    ///
+    /// # Errors
+    /// As classified by [`classify`](crate::classify).
+    pub async fn media_alt_text(
+        &self,
+        access_token: &SecretString,
+        media_id: &str,
+        alt_text: &str,
+    ) -> Result<(), PlatformError> {
+        let request = self
+            .http
+            .post(self.api_url("/2/media/metadata"))
+            .bearer_auth(access_token.expose())
+            .json(&serde_json::json!({
+                "id": media_id,
+                "metadata": {"alt_text": {"text": alt_text}},
+            }));
+        let _: MetadataResponse = send_json(request, Platform::X, classify).await?;
+        Ok(())
     }
 }
 

@@ -24,7 +24,11 @@ pub const STEP_MEDIA_INITIALIZE: &str = "media_initialize";
 pub const STEP_MEDIA_APPEND: &str = "media_append";
 pub const STEP_MEDIA_FINALIZE: &str = "media_finalize";
 pub const STEP_MEDIA_STATUS: &str = "media_status";
+pub const STEP_MEDIA_ALT_TEXT: &str = "media_alt_text";
 pub const STEP_CREATE_POST: &str = "create_post";
+/// Only reached when a commit was recorded as answered but its post was not stored: the post
+/// is looked up, never created again.
+pub const STEP_FIND_POST: &str = "find_post";
 
 /// X's append endpoint takes segments 0..=999.
 const MAX_SEGMENTS: u64 = 1000;
@@ -84,6 +88,9 @@ struct MediaProgress {
     sent: u64,
     segment: u32,
     state: MediaState,
+    /// The `alt_text` option was attached (images only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    described: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,10 +117,15 @@ enum Plan {
     Append(usize, MediaProgress),
     Finalize(usize, MediaProgress),
     Status(usize, MediaProgress),
+    AltText(usize, MediaProgress, String),
     Commit(Vec<MediaProgress>),
+    Find(OffsetDateTime),
 }
 
 fn plan(job: &PublishJob) -> Plan {
+    if let Some(committed_at) = job.progress.committed_at {
+        return Plan::Find(committed_at);
+    }
     let mut ready = Vec::with_capacity(job.assets.len());
     for index in 0..job.assets.len() {
         let Some(media) = media_progress(&job.progress, index) else {
@@ -125,7 +137,17 @@ fn plan(job: &PublishJob) -> Plan {
             }
             MediaState::Uploading => return Plan::Finalize(index, media),
             MediaState::Processing => return Plan::Status(index, media),
-            MediaState::Ready => ready.push(media),
+            MediaState::Ready => {
+                let image = job
+                    .assets
+                    .get(index)
+                    .is_some_and(|a| a.kind == AssetKind::Image);
+                if let Some(alt) = option_str(job, "alt_text").filter(|_| image && !media.described)
+                {
+                    return Plan::AltText(index, media, alt);
+                }
+                ready.push(media);
+            }
         }
     }
     Plan::Commit(ready)
@@ -313,6 +335,7 @@ impl XPublisher {
             sent: 0,
             segment: 0,
             state: MediaState::Uploading,
+            described: false,
         };
         Ok(StepOutcome::Continue(with_media(ctx, index, &media)))
     }
@@ -480,7 +503,9 @@ impl Publisher for XPublisher {
             Plan::Append(..) => (STEP_MEDIA_APPEND, false),
             Plan::Finalize(..) => (STEP_MEDIA_FINALIZE, false),
             Plan::Status(..) => (STEP_MEDIA_STATUS, false),
+            Plan::AltText(..) => (STEP_MEDIA_ALT_TEXT, false),
             Plan::Commit(_) => (STEP_CREATE_POST, true),
+            Plan::Find(_) => (STEP_FIND_POST, false),
         };
         PlannedStep { name, commits }
     }
@@ -503,7 +528,25 @@ impl Publisher for XPublisher {
                     .await?;
                 Self::processed(ctx, index, media, answer)
             }
+            Plan::AltText(index, mut media, alt) => {
+                self.client
+                    .media_alt_text(&ctx.account.access_token, &media.id, &alt)
+                    .await?;
+                media.described = true;
+                Ok(StepOutcome::Continue(with_media(ctx, index, &media)))
+            }
             Plan::Commit(media) => self.commit(ctx, media).await,
+            Plan::Find(committed_at) => match self.find(ctx, Some(committed_at)).await? {
+                Some(post) => Ok(StepOutcome::Published(post)),
+                None => Err(platform_error(
+                    Platform::X,
+                    PlatformErrorKind::Transient,
+                    Some("committed_post_not_found".to_owned()),
+                    "X accepted the post but it is not on the timeline yet",
+                    None,
+                    Some(self.settings.reconcile_settle.max(Duration::seconds(1))),
+                )),
+            },
         }
     }
 

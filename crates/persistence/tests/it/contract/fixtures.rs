@@ -3,7 +3,8 @@
 
 use socialpub_domain::{
     Asset, AssetKind, AssetMetadata, AssetUrl, ConnectionId, EncryptedToken, IdempotencyKey, JobId,
-    NewConnection, NewPublishJob, Platform, PublishJob, SocialConnection, UserId, WorkerId,
+    NewConnection, NewPublishJob, Platform, Post, PostId, PublishJob, SocialConnection, UserId,
+    WorkerId,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -48,7 +49,7 @@ pub fn connection(
 }
 
 /// A job created at `created_at` for `scheduled_at` (`None`: as soon as possible), with an
-/// asset, options and no idempotency key.
+/// asset, options, a time zone and metadata, and no post.
 pub fn job(
     user: &UserId,
     connection_id: ConnectionId,
@@ -83,8 +84,10 @@ pub fn job(
             }],
             platform_specific_options: options,
             scheduled_at,
+            time_zone: Some("Europe/Paris".to_owned()),
+            metadata: metadata("campaign-7"),
             max_attempts: 3,
-            idempotency_key: None,
+            post_id: None,
         },
         created_at,
     )
@@ -97,4 +100,44 @@ pub fn due_job(user: &UserId, created_at: OffsetDateTime) -> PublishJob {
 
 pub fn key(raw: &str) -> IdempotencyKey {
     IdempotencyKey::parse(raw).expect("valid idempotency key")
+}
+
+/// Caller data to store and hand back untouched.
+pub fn metadata(campaign: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("campaign".to_owned(), serde_json::json!(campaign));
+    metadata.insert("tags".to_owned(), serde_json::json!(["a", "b"]));
+    metadata
+}
+
+/// A post created at `created_at` for `scheduled_at`, and one job per platform as its targets.
+pub fn post_with_targets(
+    user: &UserId,
+    created_at: OffsetDateTime,
+    scheduled_at: Option<OffsetDateTime>,
+    platforms: &[Platform],
+) -> (Post, Vec<PublishJob>) {
+    let post = Post {
+        id: PostId::new(),
+        user_id: user.clone(),
+        scheduled_at,
+        time_zone: Some("America/New_York".to_owned()),
+        metadata: metadata("launch"),
+        created_at,
+    };
+    let jobs = platforms
+        .iter()
+        .map(|platform| {
+            let mut target = job(
+                user,
+                ConnectionId::new(),
+                *platform,
+                created_at,
+                scheduled_at,
+            );
+            target.post_id = Some(post.id);
+            target
+        })
+        .collect();
+    (post, jobs)
 }

@@ -1,12 +1,12 @@
 //! The [`socialpub_ports::JobRepository`] contract: storage, the work queue and attempts.
 
 use socialpub_domain::{
-    AttemptId, AttemptOutcome, ConnectionId, JobAttempt, JobId, JobStatus, OUTCOME_UNKNOWN,
-    Platform, PublishJob,
+    AttemptId, AttemptOutcome, ConnectionId, JobAttempt, JobId, JobStatus, MISSED, OUTCOME_UNKNOWN,
+    Platform, PostId, PublishJob, UserAction,
 };
-use socialpub_ports::{CreatedJob, JobFilter, PageRequest, RepositoryError};
+use socialpub_ports::{JobFilter, PageRequest, RepositoryError};
 
-use super::fixtures::{T0, due_job, job, key, minutes, user, worker};
+use super::fixtures::{T0, due_job, job, minutes, post_with_targets, user, worker};
 use crate::harness::Repos;
 
 pub async fn create_then_get_returns_the_job_to_its_owner_only(repos: Repos) {
@@ -21,8 +21,9 @@ pub async fn create_then_get_returns_the_job_to_its_owner_only(repos: Repos) {
     );
     assert_eq!(scheduled.status, JobStatus::Scheduled);
 
-    let created = jobs.create(&scheduled).await.unwrap();
-    assert_eq!(created, CreatedJob::Created(scheduled.clone()));
+    jobs.create(None, std::slice::from_ref(&scheduled))
+        .await
+        .unwrap();
     assert_eq!(
         jobs.get(&alice, scheduled.id).await.unwrap(),
         Some(scheduled.clone())
@@ -35,47 +36,66 @@ pub async fn creating_the_same_job_twice_is_a_conflict(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let first = due_job(&alice, T0);
-    jobs.create(&first).await.unwrap();
-
-    let error = jobs.create(&first).await.unwrap_err();
-    assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
-}
-
-pub async fn an_idempotency_key_returns_the_first_job(repos: Repos) {
-    let jobs = repos.jobs;
-    let (alice, bob) = (user("alice"), user("bob"));
-    let mut first = due_job(&alice, T0);
-    first.idempotency_key = Some(key("req-1"));
-    assert_eq!(
-        jobs.create(&first).await.unwrap(),
-        CreatedJob::Created(first.clone())
-    );
-
-    let mut retry = due_job(&alice, T0 + minutes(1));
-    retry.idempotency_key = Some(key("req-1"));
-    let answer = jobs.create(&retry).await.unwrap();
-    assert_eq!(answer, CreatedJob::Existing(first.clone()));
-    assert_eq!(jobs.get(&alice, retry.id).await.unwrap(), None);
-
-    // Keys are per user, and a different key is a different request.
-    let mut bobs = due_job(&bob, T0);
-    bobs.idempotency_key = Some(key("req-1"));
-    assert!(matches!(
-        jobs.create(&bobs).await.unwrap(),
-        CreatedJob::Created(_)
-    ));
-    let mut other = due_job(&alice, T0);
-    other.idempotency_key = Some(key("req-2"));
-    assert!(matches!(
-        jobs.create(&other).await.unwrap(),
-        CreatedJob::Created(_)
-    ));
-
-    let all = jobs
-        .list(&alice, &JobFilter::default(), PageRequest::default())
+    jobs.create(None, std::slice::from_ref(&first))
         .await
         .unwrap();
-    assert_eq!(all.total, 2);
+
+    // All or nothing: the new job of a batch that also repeats one is not stored either.
+    let new = due_job(&alice, T0);
+    let error = jobs
+        .create(None, &[new.clone(), first.clone()])
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
+    assert_eq!(jobs.get(&alice, new.id).await.unwrap(), None);
+    assert_eq!(jobs.get(&alice, first.id).await.unwrap(), Some(first));
+}
+
+pub async fn a_post_and_its_targets_are_created_together_and_read_back(repos: Repos) {
+    let jobs = repos.jobs;
+    let (alice, mallory) = (user("alice"), user("mallory"));
+    let (post, targets) = post_with_targets(
+        &alice,
+        T0,
+        Some(T0 + minutes(30)),
+        &[Platform::X, Platform::Facebook, Platform::Linkedin],
+    );
+    jobs.create(Some(&post), &targets).await.unwrap();
+    jobs.create(None, &[due_job(&alice, T0)]).await.unwrap();
+
+    let (stored, stored_targets) = jobs.get_post(&alice, post.id).await.unwrap().unwrap();
+    assert_eq!(stored, post);
+    let mut oldest_first = targets.clone();
+    oldest_first.sort_by_key(|j| (j.created_at, j.id));
+    assert_eq!(stored_targets, oldest_first);
+    assert_eq!(jobs.get_post(&mallory, post.id).await.unwrap(), None);
+    assert_eq!(jobs.get_post(&alice, PostId::new()).await.unwrap(), None);
+
+    let of_post = JobFilter {
+        post_id: Some(post.id),
+        ..JobFilter::default()
+    };
+    let listed = jobs
+        .list(&alice, &of_post, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 3);
+    assert!(listed.items.iter().all(|j| j.post_id == Some(post.id)));
+}
+
+pub async fn creating_a_post_again_creates_none_of_its_targets(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let (post, targets) = post_with_targets(&alice, T0, None, &[Platform::X]);
+    jobs.create(Some(&post), &targets).await.unwrap();
+
+    let (_, mut more) = post_with_targets(&alice, T0, None, &[Platform::Facebook]);
+    more[0].post_id = Some(post.id);
+    let error = jobs.create(Some(&post), &more).await.unwrap_err();
+    assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
+    assert_eq!(jobs.get(&alice, more[0].id).await.unwrap(), None);
+    let (_, stored_targets) = jobs.get_post(&alice, post.id).await.unwrap().unwrap();
+    assert_eq!(stored_targets, targets);
 }
 
 pub async fn list_filters_orders_newest_first_and_pages(repos: Repos) {
@@ -99,10 +119,10 @@ pub async fn list_filters_orders_newest_first_and_pages(repos: Repos) {
             scheduled_at,
         ));
     }
-    for j in &created {
-        jobs.create(j).await.unwrap();
-    }
-    jobs.create(&due_job(&bob, T0 + minutes(10))).await.unwrap();
+    jobs.create(None, &created).await.unwrap();
+    jobs.create(None, &[due_job(&bob, T0 + minutes(10))])
+        .await
+        .unwrap();
     let newest_first: Vec<PublishJob> = created.iter().rev().cloned().collect();
 
     let all = jobs
@@ -154,12 +174,63 @@ pub async fn list_filters_orders_newest_first_and_pages(repos: Repos) {
         platform: Some(Platform::X),
         status: Some(JobStatus::Pending),
         connection_id: Some(conn_b),
+        ..JobFilter::default()
     };
     let empty = jobs
         .list(&alice, &none, PageRequest::default())
         .await
         .unwrap();
     assert_eq!((empty.total, empty.items.len()), (0, 0));
+}
+
+pub async fn list_filters_on_the_scheduled_time_or_else_the_creation_time(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let connection = ConnectionId::new();
+    // Created early but scheduled late; created late and published at once; scheduled at the
+    // upper bound (excluded); created at the lower bound (included).
+    let scheduled_late = job(&alice, connection, Platform::X, T0, Some(T0 + minutes(90)));
+    let immediate = due_job(&alice, T0 + minutes(50));
+    let at_until = job(&alice, connection, Platform::X, T0, Some(T0 + minutes(100)));
+    let at_from = due_job(&alice, T0 + minutes(40));
+    let before = due_job(&alice, T0 + minutes(39));
+    jobs.create(
+        None,
+        &[
+            scheduled_late.clone(),
+            immediate.clone(),
+            at_until.clone(),
+            at_from.clone(),
+            before.clone(),
+        ],
+    )
+    .await
+    .unwrap();
+
+    let window = JobFilter {
+        from: Some(T0 + minutes(40)),
+        until: Some(T0 + minutes(100)),
+        ..JobFilter::default()
+    };
+    let listed = jobs
+        .list(&alice, &window, PageRequest::default())
+        .await
+        .unwrap();
+    let mut ids: Vec<JobId> = listed.items.iter().map(|j| j.id).collect();
+    ids.sort();
+    let mut expected = vec![scheduled_late.id, immediate.id, at_from.id];
+    expected.sort();
+    assert_eq!((listed.total, ids), (3, expected));
+
+    let only_from = JobFilter {
+        from: Some(T0 + minutes(95)),
+        ..JobFilter::default()
+    };
+    let listed = jobs
+        .list(&alice, &only_from, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items, vec![at_until]);
 }
 
 pub async fn claim_due_takes_only_due_jobs_earliest_first(repos: Repos) {
@@ -187,7 +258,7 @@ pub async fn claim_due_takes_only_due_jobs_earliest_first(repos: Repos) {
     cancelled.cancel(T0 - minutes(9)).unwrap();
     let not_yet = due_job(&alice, T0 + minutes(2));
     for j in [&future, &scheduled, &cancelled, &not_yet, &pending] {
-        jobs.create(j).await.unwrap();
+        jobs.create(None, std::slice::from_ref(j)).await.unwrap();
     }
 
     let lease = minutes(5);
@@ -228,7 +299,7 @@ pub async fn claim_due_takes_at_most_limit_jobs(repos: Repos) {
         .map(|i| due_job(&alice, T0 - minutes(3 - i)))
         .collect();
     for j in created.iter().rev() {
-        jobs.create(j).await.unwrap();
+        jobs.create(None, std::slice::from_ref(j)).await.unwrap();
     }
 
     let first = jobs
@@ -250,12 +321,41 @@ pub async fn claim_due_takes_at_most_limit_jobs(repos: Repos) {
     assert_eq!(second[0].locked_by, Some(worker("b")));
 }
 
+pub async fn a_parked_job_is_claimed_again_without_spending_an_attempt(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let w = worker("w");
+    let lease = minutes(5);
+    jobs.create(None, &[due_job(&alice, T0)]).await.unwrap();
+    let mut claimed = jobs.claim_due(&w, T0, 1, lease).await.unwrap().remove(0);
+    claimed
+        .record_step(&w, "container", "c-1", T0 + minutes(1))
+        .unwrap();
+    claimed.park(&w, T0 + minutes(10), T0 + minutes(1)).unwrap();
+    jobs.save_leased(&claimed, &w).await.unwrap();
+    assert_eq!(
+        jobs.claim_due(&w, T0 + minutes(9), 1, lease).await.unwrap(),
+        vec![]
+    );
+
+    let now = T0 + minutes(10);
+    let again = jobs.claim_due(&w, now, 1, lease).await.unwrap();
+    let mut expected = claimed.clone();
+    expected.claim(w.clone(), now, lease).unwrap();
+    assert_eq!(again, vec![expected]);
+    assert_eq!(again[0].attempts, 1);
+    assert!(!again[0].progress.parked);
+    assert_eq!(again[0].progress.step("container"), Some("c-1"));
+}
+
 pub async fn renew_lease_and_save_leased_need_the_lease(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let (holder, other) = (worker("holder"), worker("other"));
     let created = due_job(&alice, T0);
-    jobs.create(&created).await.unwrap();
+    jobs.create(None, std::slice::from_ref(&created))
+        .await
+        .unwrap();
     let mut claimed = jobs
         .claim_due(&holder, T0, 1, minutes(5))
         .await
@@ -335,7 +435,7 @@ pub async fn renew_lease_and_save_leased_need_the_lease(repos: Repos) {
     );
 }
 
-pub async fn save_unclaimed_works_until_a_worker_claims_the_job(repos: Repos) {
+pub async fn save_user_change_works_until_a_worker_claims_the_job(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let mut scheduled = job(
@@ -345,12 +445,16 @@ pub async fn save_unclaimed_works_until_a_worker_claims_the_job(repos: Repos) {
         T0,
         Some(T0 + minutes(30)),
     );
-    jobs.create(&scheduled).await.unwrap();
+    jobs.create(None, std::slice::from_ref(&scheduled))
+        .await
+        .unwrap();
 
     scheduled
         .reschedule(T0 + minutes(90), T0 + minutes(1))
         .unwrap();
-    jobs.save_unclaimed(&scheduled).await.unwrap();
+    jobs.save_user_change(&scheduled, JobStatus::Scheduled)
+        .await
+        .unwrap();
     assert_eq!(
         jobs.get(&alice, scheduled.id).await.unwrap(),
         Some(scheduled.clone())
@@ -364,24 +468,39 @@ pub async fn save_unclaimed_works_until_a_worker_claims_the_job(repos: Repos) {
     assert_eq!(claimed.len(), 1);
     let mut stale = scheduled.clone();
     stale.cancel(T0 + minutes(91)).unwrap();
-    let error = jobs.save_unclaimed(&stale).await.unwrap_err();
+    let error = jobs
+        .save_user_change(&stale, JobStatus::Scheduled)
+        .await
+        .unwrap_err();
     assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
     assert_eq!(
         jobs.get(&alice, scheduled.id).await.unwrap(),
         Some(claimed[0].clone())
     );
 
-    let error = jobs.save_unclaimed(&due_job(&alice, T0)).await.unwrap_err();
+    let error = jobs
+        .save_user_change(&due_job(&alice, T0), JobStatus::Pending)
+        .await
+        .unwrap_err();
     assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
 }
 
-pub async fn cancelled_jobs_are_final_for_save_unclaimed(repos: Repos) {
+pub async fn save_user_change_needs_the_expected_status(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let mut pending = due_job(&alice, T0);
-    jobs.create(&pending).await.unwrap();
+    jobs.create(None, std::slice::from_ref(&pending))
+        .await
+        .unwrap();
     pending.cancel(T0 + minutes(1)).unwrap();
-    jobs.save_unclaimed(&pending).await.unwrap();
+    let error = jobs
+        .save_user_change(&pending, JobStatus::Scheduled)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
+    jobs.save_user_change(&pending, JobStatus::Pending)
+        .await
+        .unwrap();
     assert_eq!(
         jobs.get(&alice, pending.id).await.unwrap(),
         Some(pending.clone())
@@ -393,15 +512,191 @@ pub async fn cancelled_jobs_are_final_for_save_unclaimed(repos: Repos) {
         vec![]
     );
 
-    let error = jobs.save_unclaimed(&pending).await.unwrap_err();
+    let error = jobs
+        .save_user_change(&pending, JobStatus::Pending)
+        .await
+        .unwrap_err();
     assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
+}
+
+pub async fn a_failed_job_retried_by_its_user_is_claimed_again(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let w = worker("w");
+    jobs.create(None, &[due_job(&alice, T0)]).await.unwrap();
+    let mut failed = jobs
+        .claim_due(&w, T0, 1, minutes(5))
+        .await
+        .unwrap()
+        .remove(0);
+    failed
+        .fail(
+            &w,
+            "duplicate_content",
+            "the platform refused it",
+            Some(UserAction::EditContent),
+            T0 + minutes(1),
+        )
+        .unwrap();
+    jobs.save_leased(&failed, &w).await.unwrap();
+    let stored = jobs.get(&alice, failed.id).await.unwrap().unwrap();
+    assert_eq!(stored.user_action, Some(UserAction::EditContent));
+    assert_eq!(stored, failed);
+
+    let mut retried = stored.clone();
+    retried.retry_by_user(T0 + minutes(2)).unwrap();
+    jobs.save_user_change(&retried, JobStatus::Failed)
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs.get(&alice, failed.id).await.unwrap(),
+        Some(retried.clone())
+    );
+    let again = jobs
+        .claim_due(&w, T0 + minutes(2), 1, minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+}
+
+pub async fn missed_and_unknown_outcomes_are_stored_and_resolved(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let w = worker("w");
+    let (late, unsure) = (due_job(&alice, T0), due_job(&alice, T0));
+    jobs.create(None, &[late.clone(), unsure.clone()])
+        .await
+        .unwrap();
+    let claimed = jobs.claim_due(&w, T0, 2, minutes(5)).await.unwrap();
+    let by_id = |id: JobId| claimed.iter().find(|j| j.id == id).unwrap().clone();
+    let (mut late, mut unsure) = (by_id(late.id), by_id(unsure.id));
+
+    late.mark_missed(&w, "picked up 3 hours late", T0 + minutes(1))
+        .unwrap();
+    jobs.save_leased(&late, &w).await.unwrap();
+    unsure.begin_final_call(&w, T0 + minutes(1)).unwrap();
+    jobs.save_leased(&unsure, &w).await.unwrap();
+    unsure
+        .mark_outcome_unknown(&w, "the platform cannot tell", T0 + minutes(2))
+        .unwrap();
+    jobs.save_leased(&unsure, &w).await.unwrap();
+
+    let stored_late = jobs.get(&alice, late.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored_late.status, stored_late.error_code.as_deref()),
+        (JobStatus::Missed, Some(MISSED))
+    );
+    assert_eq!(stored_late, late);
+    let stored_unsure = jobs.get(&alice, unsure.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored_unsure.status, stored_unsure.error_code.as_deref()),
+        (JobStatus::OutcomeUnknown, Some(OUTCOME_UNKNOWN))
+    );
+    assert_eq!(stored_unsure.user_action, Some(UserAction::CheckAccount));
+    assert_eq!(stored_unsure, unsure);
+
+    unsure
+        .resolve(true, Some("https://x.com/a/1".into()), T0 + minutes(3))
+        .unwrap();
+    jobs.save_user_change(&unsure, JobStatus::OutcomeUnknown)
+        .await
+        .unwrap();
+    assert_eq!(jobs.get(&alice, unsure.id).await.unwrap(), Some(unsure));
+}
+
+pub async fn next_due_at_is_when_the_earliest_waiting_job_falls_due(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    assert_eq!(jobs.next_due_at().await.unwrap(), None);
+    let later = job(
+        &alice,
+        ConnectionId::new(),
+        Platform::X,
+        T0,
+        Some(T0 + minutes(60)),
+    );
+    let sooner = job(
+        &alice,
+        ConnectionId::new(),
+        Platform::X,
+        T0,
+        Some(T0 + minutes(20)),
+    );
+    let mut cancelled = job(
+        &alice,
+        ConnectionId::new(),
+        Platform::X,
+        T0,
+        Some(T0 + minutes(5)),
+    );
+    cancelled.cancel(T0).unwrap();
+    jobs.create(None, &[later, sooner, cancelled])
+        .await
+        .unwrap();
+    assert_eq!(jobs.next_due_at().await.unwrap(), Some(T0 + minutes(20)));
+
+    // A job being processed waits for no one.
+    jobs.create(None, &[due_job(&user("bob"), T0 - minutes(1))])
+        .await
+        .unwrap();
+    assert_eq!(jobs.next_due_at().await.unwrap(), Some(T0 - minutes(1)));
+    jobs.claim_due(&worker("w"), T0, 1, minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(jobs.next_due_at().await.unwrap(), Some(T0 + minutes(20)));
+}
+
+pub async fn count_by_status_counts_every_users_jobs(repos: Repos) {
+    let jobs = repos.jobs;
+    let nonzero = |counts: Vec<(JobStatus, u64)>| {
+        let mut counts: Vec<(JobStatus, u64)> =
+            counts.into_iter().filter(|(_, n)| *n > 0).collect();
+        counts.sort_by_key(|(status, _)| status.as_str());
+        counts
+    };
+    assert_eq!(nonzero(jobs.count_by_status().await.unwrap()), vec![]);
+
+    let (alice, bob) = (user("alice"), user("bob"));
+    let mut cancelled = due_job(&bob, T0);
+    cancelled.cancel(T0).unwrap();
+    let scheduled = job(
+        &alice,
+        ConnectionId::new(),
+        Platform::X,
+        T0,
+        Some(T0 + minutes(5)),
+    );
+    jobs.create(
+        None,
+        &[due_job(&alice, T0), due_job(&bob, T0), cancelled, scheduled],
+    )
+    .await
+    .unwrap();
+    jobs.claim_due(&worker("w"), T0, 1, minutes(5))
+        .await
+        .unwrap();
+
+    let counts = jobs.count_by_status().await.unwrap();
+    for status in JobStatus::ALL {
+        let listed = counts.iter().filter(|(s, _)| *s == status).count();
+        assert!(listed <= 1, "{status} listed {listed} times");
+    }
+    let mut expected = vec![
+        (JobStatus::Cancelled, 1),
+        (JobStatus::Pending, 1),
+        (JobStatus::Processing, 1),
+        (JobStatus::Scheduled, 1),
+    ];
+    expected.sort_by_key(|(status, _)| status.as_str());
+    assert_eq!(nonzero(counts), expected);
 }
 
 pub async fn recover_expired_leases_requeues_jobs_whose_worker_died(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let lease = minutes(5);
-    jobs.create(&due_job(&alice, T0)).await.unwrap();
+    jobs.create(None, &[due_job(&alice, T0)]).await.unwrap();
     let claimed = jobs
         .claim_due(&worker("dead"), T0, 1, lease)
         .await
@@ -445,15 +740,17 @@ pub async fn recover_expired_leases_requeues_jobs_whose_worker_died(repos: Repos
     assert_eq!(again[0].attempts, 2);
 }
 
-pub async fn recover_expired_leases_fails_jobs_that_were_in_the_final_call(repos: Repos) {
+pub async fn recover_expired_leases_keeps_the_commit_marker_for_reconciliation(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let w = worker("dead");
-    jobs.create(&due_job(&alice, T0)).await.unwrap();
     let older = due_job(&alice, T0 - minutes(1));
-    jobs.create(&older).await.unwrap();
+    jobs.create(None, &[due_job(&alice, T0), older.clone()])
+        .await
+        .unwrap();
     let mut claimed = jobs.claim_due(&w, T0, 2, minutes(5)).await.unwrap();
-    let mut in_final_call = claimed.remove(1);
+    assert_eq!(claimed[0].id, older.id);
+    let mut in_final_call = claimed.remove(0);
     in_final_call.begin_final_call(&w, T0 + minutes(1)).unwrap();
     jobs.save_leased(&in_final_call, &w).await.unwrap();
     jobs.renew_lease(claimed[0].id, &w, T0 + minutes(20))
@@ -463,20 +760,25 @@ pub async fn recover_expired_leases_fails_jobs_that_were_in_the_final_call(repos
     let now = T0 + minutes(10);
     let recovered = jobs.recover_expired_leases(now, 10).await.unwrap();
     assert_eq!(recovered.len(), 1, "the other job's lease was renewed");
-    let failed = &recovered[0];
-    assert_eq!(failed.id, in_final_call.id);
-    assert_eq!(failed.status, JobStatus::Failed);
-    assert_eq!(failed.error_code.as_deref(), Some(OUTCOME_UNKNOWN));
-    assert_eq!(failed.next_attempt_at, None);
+    let requeued = &recovered[0];
+    assert_eq!(requeued.id, in_final_call.id);
+    assert_eq!(requeued.status, JobStatus::Pending);
+    assert!(requeued.progress.needs_reconciliation());
     assert_eq!(
-        jobs.get(&alice, failed.id).await.unwrap().as_ref(),
-        Some(failed)
+        jobs.get(&alice, requeued.id).await.unwrap().as_ref(),
+        Some(requeued)
     );
+
+    // The next claim gets the marker, so that it looks for the post before anything else.
+    let again = jobs
+        .claim_due(&worker("alive"), now, 10, minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert!(again[0].progress.needs_reconciliation());
     assert_eq!(
-        jobs.claim_due(&worker("alive"), now + minutes(60), 10, minutes(5))
-            .await
-            .unwrap(),
-        vec![]
+        again[0].progress.final_call_started_at,
+        Some(T0 + minutes(1))
     );
 }
 
@@ -489,6 +791,7 @@ fn attempt(job: JobId, number: u32, outcome: AttemptOutcome) -> JobAttempt {
         started_at: T0 + minutes(i64::from(number)),
         finished_at: None,
         outcome,
+        step: None,
         http_status: None,
         platform_error_code: None,
         message: None,
@@ -499,9 +802,10 @@ pub async fn attempts_are_recorded_updated_and_listed_for_the_owner(repos: Repos
     let jobs = repos.jobs;
     let (alice, mallory) = (user("alice"), user("mallory"));
     let created = due_job(&alice, T0);
-    jobs.create(&created).await.unwrap();
     let other_job = due_job(&alice, T0);
-    jobs.create(&other_job).await.unwrap();
+    jobs.create(None, &[created.clone(), other_job.clone()])
+        .await
+        .unwrap();
 
     let second = attempt(created.id, 2, AttemptOutcome::Running);
     let mut first = attempt(created.id, 1, AttemptOutcome::Running);
@@ -517,6 +821,7 @@ pub async fn attempts_are_recorded_updated_and_listed_for_the_owner(repos: Repos
     first.http_status = Some(503);
     first.platform_error_code = Some("server_error".into());
     first.message = Some("try later".into());
+    first.step = Some("upload_media".into());
     jobs.record_attempt(&first).await.unwrap();
 
     assert_eq!(

@@ -4,6 +4,7 @@
 
 pub mod connections;
 pub mod fixtures;
+pub mod idempotency;
 pub mod jobs;
 pub mod oauth_states;
 
@@ -27,16 +28,30 @@ macro_rules! contract_suite {
             jobs {
                 create_then_get_returns_the_job_to_its_owner_only,
                 creating_the_same_job_twice_is_a_conflict,
-                an_idempotency_key_returns_the_first_job,
+                a_post_and_its_targets_are_created_together_and_read_back,
+                creating_a_post_again_creates_none_of_its_targets,
                 list_filters_orders_newest_first_and_pages,
+                list_filters_on_the_scheduled_time_or_else_the_creation_time,
                 claim_due_takes_only_due_jobs_earliest_first,
                 claim_due_takes_at_most_limit_jobs,
+                a_parked_job_is_claimed_again_without_spending_an_attempt,
                 renew_lease_and_save_leased_need_the_lease,
-                save_unclaimed_works_until_a_worker_claims_the_job,
-                cancelled_jobs_are_final_for_save_unclaimed,
+                save_user_change_works_until_a_worker_claims_the_job,
+                save_user_change_needs_the_expected_status,
+                a_failed_job_retried_by_its_user_is_claimed_again,
+                missed_and_unknown_outcomes_are_stored_and_resolved,
+                next_due_at_is_when_the_earliest_waiting_job_falls_due,
+                count_by_status_counts_every_users_jobs,
                 recover_expired_leases_requeues_jobs_whose_worker_died,
-                recover_expired_leases_fails_jobs_that_were_in_the_final_call,
+                recover_expired_leases_keeps_the_commit_marker_for_reconciliation,
                 attempts_are_recorded_updated_and_listed_for_the_owner,
+            }
+            idempotency {
+                a_key_runs_once_and_its_answer_is_replayed,
+                a_released_claim_runs_again_but_an_answer_stays,
+                a_claim_whose_holder_died_is_taken_over,
+                answers_are_kept_for_their_time_then_forgotten,
+                completing_a_key_nobody_claimed_is_a_conflict,
             }
             oauth_states {
                 a_state_can_be_taken_once,

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use socialpub_ports::fakes::{
-    InMemoryConnectionRepository, InMemoryJobRepository, InMemoryOAuthStateStore,
+    InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
+    InMemoryOAuthStateStore,
 };
 
 use super::{Repos, TestBackend};
@@ -19,6 +20,7 @@ impl TestBackend for FakeBackend {
                 connections: Arc::new(InMemoryConnectionRepository::default()),
                 jobs: Arc::new(InMemoryJobRepository::default()),
                 oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
+                idempotency: Arc::new(InMemoryIdempotencyStore::default()),
             },
         }
     }

@@ -7,14 +7,15 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use socialpub_persistence::Database;
-use socialpub_ports::{ConnectionRepository, JobRepository, OAuthStateStore};
+use socialpub_ports::{ConnectionRepository, IdempotencyStore, JobRepository, OAuthStateStore};
 
-/// The three repositories of one store.
+/// The repositories of one store.
 #[derive(Clone)]
 pub struct Repos {
     pub connections: Arc<dyn ConnectionRepository>,
     pub jobs: Arc<dyn JobRepository>,
     pub oauth_states: Arc<dyn OAuthStateStore>,
+    pub idempotency: Arc<dyn IdempotencyStore>,
 }
 
 impl Repos {
@@ -23,6 +24,7 @@ impl Repos {
             connections: database.connections(),
             jobs: database.jobs(),
             oauth_states: database.oauth_states(),
+            idempotency: database.idempotency(),
         }
     }
 }

@@ -673,3 +673,83 @@ async fn a_stored_upload_resumes_at_the_next_chunk() {
     job.progress = progress;
     assert_eq!(x.next_step(&job).name, "media_finalize");
 }
+
+#[tokio::test]
+async fn an_answered_commit_is_never_sent_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([{"id": "777", "text": "Already out"}])))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Already out");
+    job.progress.committed_at = Some(NOW);
+    let x = publisher(&server, 1024);
+    let planned = x.next_step(&job);
+    assert_eq!(planned.name, "find_post");
+    assert!(!planned.commits);
+    let driven = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(driven.result.unwrap().external_id, "777");
+    assert!(requests_to(&server, "/2/tweets").await.is_empty());
+}
+
+#[tokio::test]
+async fn alt_text_is_attached_to_each_image_before_the_commit() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/initialize"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"id": "31", "media_key": "3_31"}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/31/append"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/upload/31/finalize"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "31"}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/metadata"))
+        .and(body_json(
+            json!({"id": "31", "metadata": {"alt_text": {"text": "A loaf of bread"}}}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "31"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .respond_with(created("32"))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert(
+        "https://cdn.example.com/a.jpg",
+        Some("image/jpeg"),
+        vec![7; 3],
+    );
+    let mut job = job(
+        Platform::X,
+        "Bread",
+        vec![asset("https://cdn.example.com/a.jpg", AssetKind::Image)],
+        json!({"alt_text": "A loaf of bread"}),
+    );
+    let driven = drive(&publisher(&server, 1024), &mut job, &me(), &files).await;
+    assert_eq!(
+        driven.steps,
+        [
+            "media_initialize",
+            "media_append",
+            "media_finalize",
+            "media_alt_text",
+            "create_post"
+        ]
+    );
+    assert!(driven.result.is_ok());
+}

@@ -3,12 +3,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use socialpub_application::{
-    ConnectionPolicy, ConnectionPorts, ConnectionService, JobService, MaintenanceService,
+    ConnectionPolicy, ConnectionPorts, ConnectionService, EngineMetrics, EnginePorts, JobService,
+    MaintenanceService, PublishEngine, PublishSettings, PublishingPorts, PublishingService,
     SweepReport, ValidationService,
 };
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
+use socialpub_domain::WorkerId;
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_http_api::{ApiState, build_app};
 use socialpub_persistence::{Database, PoolSettings};
@@ -26,6 +28,11 @@ pub struct Application {
     database: Database,
     api_state: ApiState,
     maintenance: MaintenanceService,
+    /// This process's publishing worker: run by `serve` and `worker`, or driven by hand.
+    engine: PublishEngine,
+    /// False when the owner drives [`Application::engine`] itself (tests): `serve` then runs
+    /// no publishing worker of its own.
+    run_engine: bool,
     /// Kept alive for as long as the application: the platform clients talk to it.
     simulator: Option<socialpub_platform_sim::SimulatorHandle>,
 }
@@ -85,6 +92,14 @@ pub fn dev_token_minter(settings: &Settings) -> anyhow::Result<DevTokenMinter> {
 impl Application {
     /// Builds everything; applies pending migrations first unless RUN_MIGRATIONS=false.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] on a given clock (tests move time by hand).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let database = open_database(&settings).await?;
         if settings.run_migrations {
             database
@@ -107,7 +122,6 @@ impl Application {
         let http = auth_http_client(&auth).map_err(|e| anyhow::anyhow!("{e}"))?;
         let authenticator = build_authenticator(&auth, http).map_err(|e| anyhow::anyhow!("{e}"))?;
 
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let simulator = if crate::simulator::wanted(&settings) {
             Some(crate::simulator::start(&settings)?)
         } else {
@@ -118,11 +132,12 @@ impl Application {
                 .as_ref()
                 .map(|handle| crate::simulator::target(handle, platform))
         })?;
+        let platforms = Arc::new(platforms);
         let connections = ConnectionService::new(
             ConnectionPorts {
                 connections: database.connections(),
                 oauth_states: database.oauth_states(),
-                platforms: Arc::new(platforms),
+                platforms: platforms.clone(),
                 cipher,
                 secrets: Arc::new(RingSecretGenerator::new()),
                 clock: clock.clone(),
@@ -131,23 +146,56 @@ impl Application {
         );
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
+            extra_allowed_addresses: simulator
+                .as_ref()
+                .map(simulator_addresses)
+                .unwrap_or_default(),
             ..AssetFetchSettings::default()
         };
-        let probe = Arc::new(HeaderProbe::new(Arc::new(HttpAssetFetcher::new(fetch))));
+        let fetcher = Arc::new(HttpAssetFetcher::new(fetch));
+        let probe = Arc::new(HeaderProbe::new(fetcher.clone()));
         let validation = ValidationService::new(
             database.connections(),
             probe,
             Arc::new(PlatformPolicyValidator::new(hashtag_policy(&settings)?)),
         );
+        let publish_settings = publish_settings(&settings);
+        let publishing = PublishingService::new(
+            PublishingPorts {
+                jobs: database.jobs(),
+                connections: database.connections(),
+                platforms: platforms.clone(),
+                publishers: platforms.clone(),
+                clock: clock.clone(),
+            },
+            validation.clone(),
+            publish_settings.clone(),
+        );
+        let engine_metrics = Arc::new(EngineMetrics::default());
+        let engine = PublishEngine::new(
+            EnginePorts {
+                jobs: database.jobs(),
+                connections: connections.clone(),
+                publishers: platforms,
+                assets: fetcher,
+                wakeups: database.queue_wakeups().await,
+                clock: clock.clone(),
+            },
+            publish_settings,
+            WorkerId::new(process_name()),
+        )
+        .with_metrics(engine_metrics.clone());
         let api_state = ApiState {
             authenticator,
             readiness: Arc::new(DatabaseReadiness(database.clone())),
             connections,
             jobs: JobService::new(database.jobs(), clock.clone()),
+            publishing,
+            idempotency: database.idempotency(),
             validation,
             connect_result_url: settings.web_app_connections_url.clone(),
             metrics: Arc::default(),
-            metrics_sources: vec![Arc::new(PoolMetrics(database.clone()))],
+            metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],
         };
         let maintenance = MaintenanceService::new(database.jobs(), database.oauth_states(), clock);
         Ok(Self {
@@ -155,6 +203,8 @@ impl Application {
             database,
             api_state,
             maintenance,
+            engine,
+            run_engine: true,
             simulator,
         })
     }
@@ -176,6 +226,19 @@ impl Application {
             "key rotation pass finished"
         );
         Ok(report)
+    }
+
+    /// This process's publishing engine: `run_once`/`drain` process the queue on demand.
+    pub fn engine(&self) -> &PublishEngine {
+        &self.engine
+    }
+
+    /// Keeps `serve` from running a publishing worker: the caller drives
+    /// [`Application::engine`] itself, deterministically.
+    #[must_use]
+    pub fn without_publish_worker(mut self) -> Self {
+        self.run_engine = false;
+        self
     }
 
     pub fn settings(&self) -> &Settings {
@@ -203,26 +266,41 @@ impl Application {
             .run();
         tracing::info!(%address, "socialpub is serving");
         let (stop, stopped) = watch::channel(false);
+        let engine = self.run_engine.then(|| {
+            let engine = self.engine.clone();
+            let stopped = stopped.clone();
+            tokio::spawn(async move { engine.run(stop_requested(stopped)).await })
+        });
         let background = tokio::spawn(self.background_loops(stopped));
+        // actix stops on SIGINT/SIGTERM by itself, then the worker gets its grace.
         let result = server.await.context("HTTP server failed");
         let _ = stop.send(true);
+        if let Some(engine) = engine {
+            let _ = engine.await;
+        }
         let _ = background.await;
         result
     }
 
-    /// Runs only the background loops (the `worker` command) until SIGINT/SIGTERM.
+    /// Runs the publishing worker and the background loops (the `worker` command) until SIGINT/SIGTERM.
     pub async fn run_worker(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
+        let engine = self.engine.clone();
+        let publishing = tokio::spawn({
+            let stopped = stopped.clone();
+            async move { engine.run(stop_requested(stopped)).await }
+        });
         let loops = tokio::spawn(self.background_loops(stopped));
         shutdown_signal().await;
-        tracing::info!("shutting down: finishing the current pass");
+        tracing::info!("shutting down: no new claims; in-flight steps get SHUTDOWN_GRACE_SECONDS");
         let _ = stop.send(true);
+        publishing.await.context("publish worker panicked")?;
         loops.await.context("worker loop panicked")?;
         Ok(())
     }
 
-    /// Periodic maintenance (expired leases, abandoned OAuth states). Publishing workers join
-    /// this loop when publishing lands.
+    /// Periodic maintenance (token refresh, expired leases, abandoned OAuth states), beside
+    /// the publishing worker.
     async fn background_loops(self, mut stopped: watch::Receiver<bool>) {
         let interval = std::time::Duration::from_secs(
             u64::try_from(self.settings.worker_poll_interval.whole_seconds()).unwrap_or(5),
@@ -306,6 +384,36 @@ fn process_name() -> String {
         std::process::id(),
         suffix.get(..8).unwrap_or(&suffix)
     )
+}
+
+/// Completes once `stopped` turns true (or its sender is gone).
+async fn stop_requested(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// The engine's settings from ours; what operators do not set keeps the engine's default.
+fn publish_settings(settings: &Settings) -> PublishSettings {
+    let defaults = PublishSettings::default();
+    PublishSettings {
+        worker_concurrency: settings.worker_concurrency,
+        job_lease: settings.job_lease,
+        job_max_attempts: settings.job_max_attempts,
+        retry_base: settings.retry_base,
+        retry_max: settings.retry_max,
+        max_lateness: settings.max_lateness,
+        shutdown_grace: settings.shutdown_grace,
+        schedule_horizon: settings.schedule_horizon,
+        idle_poll: settings.worker_poll_interval.min(defaults.idle_poll),
+        ..defaults
+    }
+}
+
+/// The in-process simulator's own address: in development mode the asset fetcher may read
+/// its sample media (`/media/...`) although it is on loopback, and nothing else private.
+fn simulator_addresses(
+    handle: &socialpub_platform_sim::SimulatorHandle,
+) -> Vec<std::net::SocketAddr> {
+    handle.base_url().socket_addrs(|| None).unwrap_or_default()
 }
 
 async fn shutdown_signal() {

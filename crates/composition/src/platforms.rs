@@ -4,18 +4,25 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use socialpub_domain::Platform;
-use socialpub_ports::{PlatformClient, PlatformRegistry};
+use socialpub_ports::{PlatformClient, PlatformRegistry, Publisher, PublisherRegistry};
 
 /// The platform clients built at start-up; a platform without credentials (and not pointed at
 /// the simulator or a mock) is absent, and the API says it is not enabled.
 #[derive(Default, Clone)]
 pub struct ConfiguredPlatforms {
     clients: HashMap<Platform, Arc<dyn PlatformClient>>,
+    /// Publishers built on the same clients (same credentials and base URLs); a platform
+    /// whose publish flow has not landed yet has a client and no publisher.
+    publishers: HashMap<Platform, Arc<dyn Publisher>>,
 }
 
 impl ConfiguredPlatforms {
     pub fn insert(&mut self, client: Arc<dyn PlatformClient>) {
         self.clients.insert(client.platform(), client);
+    }
+
+    pub fn insert_publisher(&mut self, platform: Platform, publisher: Arc<dyn Publisher>) {
+        self.publishers.insert(platform, publisher);
     }
 }
 
@@ -29,5 +36,11 @@ impl PlatformRegistry for ConfiguredPlatforms {
             .into_iter()
             .filter(|p| self.clients.contains_key(p))
             .collect()
+    }
+}
+
+impl PublisherRegistry for ConfiguredPlatforms {
+    fn publisher(&self, platform: Platform) -> Option<Arc<dyn Publisher>> {
+        self.publishers.get(&platform).cloned()
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
-use socialpub_ports::PlatformClient;
+use socialpub_ports::{PlatformClient, Publisher};
 use url::Url;
 
 use crate::Settings;
@@ -53,22 +53,30 @@ pub fn platform_registry(
             tracing::info!(platform = %platform.platform, "no app credentials: platform not enabled");
             continue;
         };
-        registry.insert(client_for(platform.platform, target, http.clone()));
+        let (client, publisher) = client_for(platform.platform, target, http.clone());
+        registry.insert(client);
+        if let Some(publisher) = publisher {
+            registry.insert_publisher(platform.platform, publisher);
+        }
     }
     Ok(registry)
 }
 
+/// A platform's client, and its publisher on the very same client where the platform's
+/// publish flow exists.
 fn client_for(
     platform: Platform,
     target: PlatformTarget,
     http: reqwest::Client,
-) -> Arc<dyn PlatformClient> {
+) -> (Arc<dyn PlatformClient>, Option<Arc<dyn Publisher>>) {
     match platform {
         Platform::Facebook => {
             let config =
                 socialpub_facebook::FacebookConfig::new(target.client_id, target.client_secret)
                     .with_base_urls(target.api_base_url, target.oauth_base_url);
-            Arc::new(socialpub_facebook::FacebookClient::new(config, http))
+            let client = socialpub_facebook::FacebookClient::new(config, http);
+            let publisher = socialpub_facebook::FacebookPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
         }
         Platform::Instagram => {
             let token_base = target
@@ -77,33 +85,47 @@ fn client_for(
             let config =
                 socialpub_instagram::InstagramConfig::new(target.client_id, target.client_secret)
                     .with_base_urls(target.api_base_url, target.oauth_base_url, token_base);
-            Arc::new(socialpub_instagram::InstagramClient::new(config, http))
+            (
+                Arc::new(socialpub_instagram::InstagramClient::new(config, http)),
+                None,
+            )
         }
         Platform::X => {
             let mut config = socialpub_x::XConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Arc::new(socialpub_x::XClient::new(config, http))
+            let client = socialpub_x::XClient::new(config, http);
+            let publisher = socialpub_x::XPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
         }
         Platform::Pinterest => {
             let mut config =
                 socialpub_pinterest::PinterestConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Arc::new(socialpub_pinterest::PinterestClient::new(config, http))
+            (
+                Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
+                None,
+            )
         }
         Platform::Linkedin => {
             let config =
                 socialpub_linkedin::LinkedinConfig::new(target.client_id, target.client_secret)
                     .with_base_urls(target.api_base_url, target.oauth_base_url);
-            Arc::new(socialpub_linkedin::LinkedinClient::new(config, http))
+            (
+                Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
+                None,
+            )
         }
         Platform::Tiktok => {
             let mut config =
                 socialpub_tiktok::TiktokConfig::new(target.client_id, target.client_secret);
             config.api_base_url = target.api_base_url;
             config.oauth_base_url = target.oauth_base_url;
-            Arc::new(socialpub_tiktok::TiktokClient::new(config, http))
+            (
+                Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
+                None,
+            )
         }
     }
 }

@@ -202,8 +202,9 @@ impl Database {
     }
 
     /// What idle workers wait on, woken when a job becomes claimable: through `LISTEN`/`NOTIFY`
-    /// on PostgreSQL, so a job stored by any process wakes the workers of all of them; inside
-    /// this process on SQLite. Build one per process and share it; dropping it stops listening.
+    /// on PostgreSQL, so a job stored by any process wakes the workers of all of them; on
+    /// SQLite, in-process, by jobs stored through this `Database` or its clones. Build one per
+    /// process and share it; dropping it stops listening.
     ///
     /// On PostgreSQL this opens one more connection (outside the pool) and returns once it
     /// listens, or after the connect timeout if the server cannot be reached: the listener

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::DatabaseErrorKind;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, QueryResult,
     SelectableHelper,
@@ -48,7 +48,14 @@ impl DieselJobRepository {
     }
 }
 
-const CLAIMABLE: [&str; 2] = [JobStatus::Scheduled.as_str(), JobStatus::Pending.as_str()];
+/// Waiting for a worker, spelled as the partial index `publish_jobs_due_idx` is, so that the
+/// query planner can use it (it cannot prove that a bound parameter matches the index's
+/// predicate). A macro, so that `concat!` can build whole statements with it.
+macro_rules! claimable {
+    () => {
+        "status IN ('scheduled', 'pending')"
+    };
+}
 const PROCESSING: &str = JobStatus::Processing.as_str();
 
 fn uuid(id: JobId) -> DbUuid {
@@ -153,10 +160,11 @@ impl QueryFragment<Pg> for ClaimDue<'_> {
         out.push_bind_param::<Instant, _>(&self.until)?;
         out.push_sql(", updated_at = ");
         out.push_bind_param::<Instant, _>(&self.now)?;
-        out.push_sql(
-            " WHERE id IN (SELECT id FROM publish_jobs \
-             WHERE status IN ('scheduled', 'pending') AND next_attempt_at <= ",
-        );
+        out.push_sql(concat!(
+            " WHERE id IN (SELECT id FROM publish_jobs WHERE ",
+            claimable!(),
+            " AND next_attempt_at <= "
+        ));
         out.push_bind_param::<Instant, _>(&self.now)?;
         out.push_sql(" ORDER BY next_attempt_at, id LIMIT ");
         out.push_bind_param::<BigInt, _>(&self.limit)?;
@@ -179,11 +187,11 @@ impl Query for NextDueAt {
 
 impl<DB: diesel::backend::Backend> QueryFragment<DB> for NextDueAt {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql(
-            "SELECT next_attempt_at FROM publish_jobs \
-             WHERE status IN ('scheduled', 'pending') AND next_attempt_at IS NOT NULL \
-             ORDER BY next_attempt_at LIMIT 1",
-        );
+        out.push_sql(concat!(
+            "SELECT next_attempt_at FROM publish_jobs WHERE ",
+            claimable!(),
+            " AND next_attempt_at IS NOT NULL ORDER BY next_attempt_at LIMIT 1"
+        ));
         Ok(())
     }
 }
@@ -375,7 +383,7 @@ impl JobRepository for DieselJobRepository {
             sqlite => conn
                 .immediate_transaction(async |tx| {
                     let rows: Vec<JobRow> = pj::table
-                        .filter(pj::status.eq_any(CLAIMABLE))
+                        .filter(diesel::dsl::sql::<Bool>(claimable!()))
                         .filter(pj::next_attempt_at.le(DbTime(now)))
                         .order((pj::next_attempt_at.asc(), pj::id.asc()))
                         .limit(i64::from(limit))

@@ -9,13 +9,16 @@
 //! let database = Database::connect("sqlite://data/socialpub.db", PoolSettings::default())?;
 //! database.run_migrations().await?;
 //! let jobs = database.jobs(); // Arc<dyn JobRepository>
+//! let idempotency = database.idempotency(); // Arc<dyn IdempotencyStore>
+//! let wakeups = database.queue_wakeups().await; // Arc<dyn QueueWakeups>, one per process
 //! # Ok(()) }
 //! ```
 //!
 //! Both backends share one schema (the `schema` module uses portable SQL types), one
 //! copy of every query and one contract test suite; the backend differences (SQLite stores
-//! ids, instants and JSON as text; PostgreSQL claims jobs with `FOR UPDATE SKIP LOCKED`) stay
-//! inside this crate. No diesel, deadpool or driver type appears in the public API.
+//! ids, instants and JSON as text; PostgreSQL claims jobs with `FOR UPDATE SKIP LOCKED` and
+//! wakes idle workers with `LISTEN`/`NOTIFY`) stay inside this crate. No diesel, deadpool or
+//! driver type appears in the public API.
 
 mod backend;
 mod connection_repository;

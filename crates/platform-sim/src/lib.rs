@@ -52,7 +52,9 @@ mod state;
 pub use config::{AUTO_APPROVE_ENV, AppCredentials, SimulatorConfig, TokenLifetimes};
 pub use faults::{AmbiguousMode, EndpointFaults, FaultSettings, PublishEndpoint, Storm};
 pub use knobs::{KnobError, KnobSettings, Knobs};
-pub use media::{SAMPLE_VIDEO_SECONDS, SampleMedia};
+pub use media::{
+    MAX_GENERATED_VIDEO_BYTES, SAMPLE_VIDEO_SECONDS, SampleMedia, generated_video_path,
+};
 pub use posts::{SimPost, duplicate_count};
 pub use server::{PlatformUrls, SimError, Simulator, SimulatorHandle, run_standalone};
 pub use socialpub_domain::Platform;

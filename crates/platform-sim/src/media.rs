@@ -5,6 +5,8 @@
 //! The files are generated in code, small but well formed: a 320×240 grey baseline JPEG, a
 //! 64×64 RGB PNG, and a 5-second 1280×720 30 fps H.264 MP4 (`ftyp`, `moov`, then `mdat`)
 //! whose sample data is filler: enough for every header parser, not for a video player.
+//! `/media/generated/{bytes}.mp4` is a video of any size up to 512 MB with the same headers,
+//! streamed piecewise, for upload benchmarks.
 
 use std::sync::LazyLock;
 
@@ -81,8 +83,100 @@ static PNG: LazyLock<Vec<u8>> = LazyLock::new(png);
 static MP4: LazyLock<Vec<u8>> = LazyLock::new(mp4);
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/media/{name}", web::get().to(serve))
+    cfg.route("/media/generated/{name}", web::get().to(serve_generated))
+        .route("/media/generated/{name}", web::head().to(serve_generated))
+        .route("/media/{name}", web::get().to(serve))
         .route("/media/{name}", web::head().to(serve));
+}
+
+/// Largest generated video: X's own limit for non-Premium accounts.
+pub const MAX_GENERATED_VIDEO_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Path of a generated MP4 of exactly `bytes` bytes (the sample's headers, then filler), for
+/// upload benchmarks: `media/generated/{bytes}.mp4`. Served by range and streamed, never held
+/// whole, by the simulator either.
+pub fn generated_video_path(bytes: u64) -> String {
+    format!("media/generated/{bytes}.mp4")
+}
+
+/// The sample video's `ftyp` and `moov`, which a generated video starts with.
+fn video_head() -> &'static [u8] {
+    let bytes = SampleMedia::Mp4.bytes();
+    // ftyp and moov come first; mdat (its 8-byte header and data) is last.
+    let data = (SAMPLE_VIDEO_SECONDS * VIDEO_FPS * VIDEO_SAMPLE_BYTES) as usize;
+    &bytes[..bytes.len() - data - 8]
+}
+
+/// Appends `len` bytes of a generated video of `total` bytes, from offset `start`.
+fn fill(head: &[u8], total: u64, start: u64, out: &mut Vec<u8>, len: usize) {
+    let mdat_at = head.len() as u64;
+    let mdat_size = total.saturating_sub(mdat_at);
+    let mut mdat_header = Vec::with_capacity(16);
+    if mdat_size <= u64::from(u32::MAX) {
+        mdat_header.extend_from_slice(&(mdat_size as u32).to_be_bytes());
+        mdat_header.extend_from_slice(b"mdat");
+    } else {
+        mdat_header.extend_from_slice(&1_u32.to_be_bytes());
+        mdat_header.extend_from_slice(b"mdat");
+        mdat_header.extend_from_slice(&mdat_size.to_be_bytes());
+    }
+    for at in start..start + len as u64 {
+        let byte = if at < mdat_at {
+            head[at as usize]
+        } else if at - mdat_at < mdat_header.len() as u64 {
+            mdat_header[(at - mdat_at) as usize]
+        } else {
+            (at.wrapping_mul(2_654_435_761) >> 13) as u8
+        };
+        out.push(byte);
+    }
+}
+
+async fn serve_generated(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    let head = video_head();
+    let total = name
+        .strip_suffix(".mp4")
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| (head.len() as u64 + 16..=MAX_GENERATED_VIDEO_BYTES).contains(n));
+    let Some(total) = total else {
+        return HttpResponse::NotFound().finish();
+    };
+    let range = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|raw| parse_range(raw, total));
+    let (status, start, end) = match range {
+        None => (StatusCode::OK, 0, total - 1),
+        Some(Some((start, end))) => (StatusCode::PARTIAL_CONTENT, start, end),
+        Some(None) => {
+            return HttpResponse::RangeNotSatisfiable()
+                .insert_header((header::CONTENT_RANGE, format!("bytes */{total}")))
+                .finish();
+        }
+    };
+    const PIECE: u64 = 256 * 1024;
+    let pieces = futures_util::stream::unfold(start, move |at| async move {
+        if at > end {
+            return None;
+        }
+        let len = PIECE.min(end - at + 1);
+        let mut out = Vec::with_capacity(len as usize);
+        fill(head, total, at, &mut out, len as usize);
+        Some((Ok::<_, std::io::Error>(web::Bytes::from(out)), at + len))
+    });
+    let mut response = HttpResponse::build(status);
+    response
+        .content_type("video/mp4")
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .no_chunking(end - start + 1);
+    if status == StatusCode::PARTIAL_CONTENT {
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {start}-{end}/{total}"),
+        ));
+    }
+    response.streaming(pieces)
 }
 
 async fn serve(req: HttpRequest, name: web::Path<String>) -> HttpResponse {

@@ -83,10 +83,28 @@ pub(crate) struct PostStore {
     pub(crate) posts: Vec<SimPost>,
     pub(crate) media: HashMap<String, SimMedia>,
     pub(crate) photos: HashMap<String, SimPhoto>,
+    /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
+    by_id: HashMap<String, usize>,
     next_id: u64,
 }
 
 impl PostStore {
+    pub(crate) fn get(&self, id: &str) -> Option<&SimPost> {
+        self.by_id.get(id).and_then(|at| self.posts.get(*at))
+    }
+
+    /// Newest first, of one platform and account.
+    pub(crate) fn newest_of<'a>(
+        &'a self,
+        platform: Platform,
+        account_id: &'a str,
+    ) -> impl Iterator<Item = &'a SimPost> + 'a {
+        self.posts
+            .iter()
+            .rev()
+            .filter(move |p| p.platform == platform && p.account_id == account_id)
+    }
+
     /// A fresh numeric id, shaped like the platforms' (19 digits for X, 15+ for Facebook).
     pub(crate) fn next_id(&mut self, platform: Platform) -> String {
         self.next_id += 1;
@@ -100,6 +118,8 @@ impl PostStore {
 impl SimState {
     pub(crate) fn store_post(&mut self, post: SimPost) -> SimPost {
         self.stats_mut(post.platform).posts_published += 1;
+        let at = self.posts.posts.len();
+        self.posts.by_id.insert(post.id.clone(), at);
         self.posts.posts.push(post.clone());
         post
     }

@@ -10,13 +10,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the HTTP API (and run the background worker loops in the same process).
+    /// Serve the HTTP API (and run a publishing worker and the background loops in the same
+    /// process).
     Serve {
         /// Do not apply pending database migrations at start.
         #[arg(long)]
         no_migrate: bool,
     },
-    /// Run only the background worker loops (scale out by running more of these).
+    /// Run the publishing worker and the background loops, without the HTTP API (scale out
+    /// by running more of these on one PostgreSQL database). SIGTERM/SIGINT stop it
+    /// gracefully within SHUTDOWN_GRACE_SECONDS.
     Worker,
     /// Apply pending database migrations and exit.
     Migrate,

@@ -100,6 +100,13 @@ pub struct Settings {
     pub worker_poll_interval: Duration,
     pub job_lease: Duration,
     pub job_max_attempts: u32,
+    /// Jobs one process publishes at once (WORKER_CONCURRENCY).
+    pub worker_concurrency: usize,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub max_lateness: Duration,
+    pub shutdown_grace: Duration,
+    pub schedule_horizon: Duration,
     pub platforms: Vec<PlatformSettings>,
 }
 
@@ -248,6 +255,26 @@ impl Settings {
                 "must be between 1 and 50",
             ));
         }
+        let worker_concurrency: usize =
+            parse_or("worker_concurrency", &raw.worker_concurrency, 8, "a number")?;
+        if !(1..=1024).contains(&worker_concurrency) {
+            return Err(SettingsError::new(
+                "worker_concurrency",
+                "must be between 1 and 1024",
+            ));
+        }
+        let schedule_horizon_days: i64 = parse_or(
+            "schedule_horizon_days",
+            &raw.schedule_horizon_days,
+            365,
+            "a whole number of days",
+        )?;
+        if !(1..=3650).contains(&schedule_horizon_days) {
+            return Err(SettingsError::new(
+                "schedule_horizon_days",
+                "must be between 1 and 3650",
+            ));
+        }
         Ok(Self {
             host,
             port,
@@ -340,6 +367,12 @@ impl Settings {
             )?,
             job_lease: seconds("job_lease_seconds", &raw.job_lease_seconds, 300, 10)?,
             job_max_attempts,
+            worker_concurrency,
+            retry_base: seconds("retry_base_seconds", &raw.retry_base_seconds, 30, 1)?,
+            retry_max: seconds("retry_max_seconds", &raw.retry_max_seconds, 3600, 1)?,
+            max_lateness: seconds("max_lateness_seconds", &raw.max_lateness_seconds, 3600, 1)?,
+            shutdown_grace: seconds("shutdown_grace_seconds", &raw.shutdown_grace_seconds, 30, 0)?,
+            schedule_horizon: Duration::days(schedule_horizon_days),
             platforms: Platform::ALL
                 .into_iter()
                 .map(|p| platform(raw, p))

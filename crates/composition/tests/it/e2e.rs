@@ -5,4 +5,8 @@ mod connect_flow;
 mod harness;
 mod logs;
 mod postgres;
+mod publish_api;
+mod publish_faults;
+mod publish_flows;
+mod publish_world;
 mod token_lifecycle;

@@ -1,5 +1,6 @@
-//! Concurrent workers share one queue: every due job is claimed exactly once, and of concurrent
-//! copies of one request (one idempotency key) exactly one runs.
+//! Concurrent workers share one queue: every due job is claimed exactly once, a user's change
+//! and a worker's claim never both win, and of concurrent copies of one request (one
+//! idempotency key) exactly one runs.
 
 use std::collections::HashSet;
 
@@ -147,6 +148,63 @@ async fn concurrent_takeovers_of_a_dead_claim_run_once(repos: Repos, copies: usi
     assert_eq!(proceeding, 1, "exactly one copy takes the claim over");
 }
 
+/// A user cancels `count` due jobs one by one while a worker claims them in batches: each job
+/// ends either cancelled and never claimed, or claimed with the user told of the conflict.
+async fn a_user_change_and_a_claim_never_both_win(repos: Repos, count: usize) {
+    let alice = user("alice");
+    let jobs: Vec<_> = (0..count).map(|_| due_job(&alice, T0)).collect();
+    repos.jobs.create(None, &jobs).await.unwrap();
+
+    let claimer = tokio::spawn({
+        let repo = repos.jobs.clone();
+        async move {
+            let mut claimed = HashSet::new();
+            loop {
+                let batch = repo
+                    .claim_due(&worker("w"), T0, 3, minutes(5))
+                    .await
+                    .unwrap();
+                if batch.is_empty() {
+                    return claimed;
+                }
+                claimed.extend(batch.into_iter().map(|job| job.id));
+            }
+        }
+    });
+    let mut cancelled = HashSet::new();
+    for job in &jobs {
+        let mut change = job.clone();
+        change.cancel(T0 + minutes(1)).unwrap();
+        match repos
+            .jobs
+            .save_user_change(&change, JobStatus::Pending)
+            .await
+        {
+            Ok(()) => {
+                cancelled.insert(job.id);
+            }
+            Err(socialpub_ports::RepositoryError::Conflict(_)) => {}
+            Err(error) => panic!("{error:?}"),
+        }
+    }
+    let claimed = claimer.await.unwrap();
+
+    assert!(
+        cancelled.is_disjoint(&claimed),
+        "a job was cancelled and claimed"
+    );
+    assert_eq!(cancelled.len() + claimed.len(), count);
+    for job in &jobs {
+        let stored = repos.jobs.get(&alice, job.id).await.unwrap().unwrap();
+        let expected = if cancelled.contains(&job.id) {
+            JobStatus::Cancelled
+        } else {
+            JobStatus::Processing
+        };
+        assert_eq!(stored.status, expected);
+    }
+}
+
 fn pool_of(max_size: usize) -> PoolSettings {
     PoolSettings {
         max_size,
@@ -164,6 +222,18 @@ async fn postgres_claimers_never_share_a_job() {
 async fn sqlite_claimers_never_share_a_job() {
     let env = SqliteBackend::with_settings(pool_of(4)).await;
     every_job_is_claimed_exactly_once(crate::harness::Repos::of(env.database()), 40, 3, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_a_user_change_and_a_claim_never_both_win() {
+    let env = PostgresBackend::with_settings(pool_of(4)).await;
+    a_user_change_and_a_claim_never_both_win(crate::harness::Repos::of(env.database()), 60).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_a_user_change_and_a_claim_never_both_win() {
+    let env = SqliteBackend::with_settings(pool_of(4)).await;
+    a_user_change_and_a_claim_never_both_win(crate::harness::Repos::of(env.database()), 30).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

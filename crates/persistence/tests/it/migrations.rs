@@ -1,4 +1,5 @@
-//! Every migration's down undoes its up: up, revert all, nothing of ours is left, up again.
+//! Every migration's down undoes its up: up, revert all, nothing of ours is left, up again;
+//! and both backends end up with the same tables and columns.
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
@@ -114,4 +115,45 @@ async fn sqlite_migrations_go_up_down_and_up_again() {
     assert_eq!(sqlite_objects(&env.file()).await, Vec::<String>::new());
     let file = env.file();
     up_down_up(env.database(), || sqlite_objects(&file)).await;
+}
+
+/// Every table's columns, as `table.column`.
+const POSTGRES_COLUMNS: &str = "SELECT (table_name || '.' || column_name)::text AS name \
+     FROM information_schema.columns WHERE table_schema = 'public' \
+     AND table_name NOT LIKE '\\_\\_diesel%' ORDER BY 1";
+const SQLITE_COLUMNS: &str = "SELECT m.name || '.' || c.name AS name \
+     FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+     AND m.name NOT LIKE '\\_\\_diesel%' ESCAPE '\\' ORDER BY 1";
+
+/// The two migration sets are twins: one schema module and one copy of every query serve both.
+#[tokio::test]
+async fn both_backends_have_the_same_tables_and_columns() {
+    let postgres = PostgresBackend::with_settings(PoolSettings::default()).await;
+    let sqlite = SqliteBackend::with_settings(PoolSettings::default()).await;
+
+    let mut conn = AsyncPgConnection::establish(postgres.url()).await.unwrap();
+    let on_postgres: Vec<Name> = diesel::sql_query(POSTGRES_COLUMNS)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let mut conn = SyncConnectionWrapper::<diesel::SqliteConnection>::establish(
+        &sqlite.file().to_string_lossy(),
+    )
+    .await
+    .unwrap();
+    let on_sqlite: Vec<Name> = diesel::sql_query(SQLITE_COLUMNS)
+        .load(&mut conn)
+        .await
+        .unwrap();
+
+    // Sorted here: the two databases collate text differently.
+    let names = |rows: Vec<Name>| {
+        let mut names: Vec<String> = rows.into_iter().map(|n| n.name).collect();
+        names.sort();
+        names
+    };
+    let on_postgres = names(on_postgres);
+    assert!(on_postgres.contains(&"publish_jobs.user_action".to_owned()));
+    assert_eq!(on_postgres, names(on_sqlite));
 }

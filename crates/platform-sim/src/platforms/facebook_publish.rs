@@ -313,10 +313,8 @@ pub(crate) async fn published_posts(
     }
     let data: Vec<Value> = shared
         .lock()
-        .posts_of(Some(PLATFORM))
-        .iter()
-        .rev()
-        .filter(|p| p.account_id == page_id)
+        .posts
+        .newest_of(PLATFORM, page_id)
         .filter(|p| since.is_none_or(|s| p.created_at.unix_timestamp() >= s))
         .take(limit)
         .map(|p| select_fields(&post_json(p), &wanted, &["id"]))
@@ -334,9 +332,8 @@ pub(crate) fn is_post(shared: &Shared, node: &str) -> bool {
         && shared
             .lock()
             .posts
-            .posts
-            .iter()
-            .any(|p| p.platform == PLATFORM && p.id == node)
+            .get(node)
+            .is_some_and(|p| p.platform == PLATFORM)
 }
 
 /// `GET /{post-id}?fields=…` (`permalink_url`, `message`, `created_time`).
@@ -357,9 +354,8 @@ pub(crate) async fn post(req: &HttpRequest, shared: &Shared, post_id: &str) -> H
     let found = shared
         .lock()
         .posts
-        .posts
-        .iter()
-        .find(|p| p.platform == PLATFORM && p.id == post_id)
+        .get(post_id)
+        .filter(|p| p.platform == PLATFORM)
         .map(post_json);
     let answer = match found {
         Some(post) => json(StatusCode::OK, select_fields(&post, &wanted, &["id"])),

@@ -237,10 +237,8 @@ async fn user_tweets(
                 .collect()
         };
         state
-            .posts_of(Some(PLATFORM))
-            .iter()
-            .rev()
-            .filter(|p| p.account_id == user)
+            .posts
+            .newest_of(PLATFORM, &user)
             .filter(|p| start.is_none_or(|s| p.created_at >= s))
             .take(max)
             .map(|post| {

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE};
-use socialpub_platform_sim::{SAMPLE_VIDEO_SECONDS, SampleMedia};
+use socialpub_platform_sim::{SAMPLE_VIDEO_SECONDS, SampleMedia, generated_video_path};
 
 use crate::common::start;
 
@@ -92,6 +92,59 @@ async fn served_whole_or_by_range() {
     let missing = sim.handle.base_url().join("media/nothing.gif").unwrap();
     assert_eq!(
         sim.http.get(missing).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_video_of_any_size_starts_like_the_sample() {
+    let sim = start(true);
+    let total: u64 = 3 * 1024 * 1024 + 17;
+    let url = sim
+        .handle
+        .base_url()
+        .join(&generated_video_path(total))
+        .unwrap();
+    let response = sim.http.head(url.clone()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[CONTENT_LENGTH],
+        total.to_string().as_str()
+    );
+
+    let whole = sim
+        .http
+        .get(url.clone())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(whole.len() as u64, total);
+    let head = SampleMedia::Mp4.bytes();
+    let moov_end = head.windows(4).position(|w| w == b"mdat").unwrap() - 4;
+    assert_eq!(whole[..moov_end], head[..moov_end]);
+    let mdat_size = u32::from_be_bytes(whole[moov_end..moov_end + 4].try_into().unwrap());
+    assert_eq!(u64::from(mdat_size), total - moov_end as u64);
+
+    let response = sim
+        .http
+        .get(url.clone())
+        .header(RANGE, "bytes=1000000-1000099")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(response.bytes().await.unwrap(), whole[1_000_000..1_000_100]);
+
+    let too_big = sim
+        .handle
+        .base_url()
+        .join(&generated_video_path(1 << 40))
+        .unwrap();
+    assert_eq!(
+        sim.http.get(too_big).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
 }

@@ -77,6 +77,13 @@ enum Plan {
     Permalink(String),
 }
 
+/// An unpublished photo uploaded for asset `index`, stored as `{url} {photo-id}`: a job whose
+/// assets were edited since must not show the old photo.
+fn uploaded_photo(job: &PublishJob, index: usize) -> Option<&str> {
+    let (url, id) = job.progress.step(&photo_key(index))?.rsplit_once(' ')?;
+    (job.assets.get(index)?.url.as_str() == url).then_some(id)
+}
+
 fn is_multi_photo(job: &PublishJob) -> bool {
     job.assets.len() > 1
 }
@@ -86,8 +93,7 @@ fn plan(job: &PublishJob) -> Plan {
         return Plan::Permalink(post_id.to_owned());
     }
     if is_multi_photo(job)
-        && let Some(missing) =
-            (0..job.assets.len()).find(|i| job.progress.step(&photo_key(*i)).is_none())
+        && let Some(missing) = (0..job.assets.len()).find(|i| uploaded_photo(job, *i).is_none())
     {
         return Plan::UploadPhoto(missing);
     }
@@ -162,7 +168,7 @@ impl FacebookPublisher {
         Ok(StepOutcome::Continue(progress_with(
             ctx,
             photo_key(index),
-            &created.id,
+            &format!("{} {}", asset.url.as_str(), created.id),
         )))
     }
 
@@ -197,7 +203,7 @@ impl FacebookPublisher {
             }
             photos => {
                 let attached_media = (0..photos.len())
-                    .filter_map(|i| job.progress.step(&photo_key(i)))
+                    .filter_map(|i| uploaded_photo(job, i))
                     .map(|id| AttachedMedia {
                         media_fbid: id.to_owned(),
                     })

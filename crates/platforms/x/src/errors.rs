@@ -2,7 +2,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{kind_for_oauth_error, kind_for_status, oauth_error, platform_error};
-use socialpub_ports::{PlatformError, PlatformErrorKind};
+use socialpub_ports::{PlatformError, PlatformErrorKind, VOLUME_CAP_REACHED};
 use time::{Duration, OffsetDateTime};
 
 use crate::wire::{ErrorBody, ErrorItem};
@@ -19,7 +19,8 @@ use crate::wire::{ErrorBody, ErrorItem};
 ///   5xx Transient).
 ///
 /// Quota errors carry `retry_after` from the exhausted window: the 24-hour user or app
-/// window when one is at 0, else `x-rate-limit-reset` or `Retry-After`.
+/// window when one is at 0 (then the code is [`VOLUME_CAP_REACHED`], X's own code going into
+/// the message), else `x-rate-limit-reset` or `Retry-After`.
 pub fn classify(
     platform: Platform,
     status: StatusCode,
@@ -46,7 +47,31 @@ pub(crate) fn classify_at(
         (kind_for_status(status), None, status_message(status))
     };
     let retry_after = kind.is_retryable().then(|| wait(headers, now)).flatten();
+    // A 24-hour window at zero is a volume cap: nothing failed, the job waits for the reset.
+    if kind == PlatformErrorKind::Quota
+        && let Some(window) = daily_window_exhausted(headers)
+    {
+        let message = match &code {
+            Some(code) => format!("{message} ({window} at 0; X code {code})"),
+            None => format!("{message} ({window} at 0)"),
+        };
+        return platform_error(
+            platform,
+            kind,
+            Some(VOLUME_CAP_REACHED.to_owned()),
+            message,
+            Some(status),
+            retry_after,
+        );
+    }
     platform_error(platform, kind, code, message, Some(status), retry_after)
+}
+
+/// The 24-hour window (user or app) whose remaining count is 0, if any.
+fn daily_window_exhausted(headers: &HeaderMap) -> Option<&'static str> {
+    ["x-user-limit-24hour", "x-app-limit-24hour"]
+        .into_iter()
+        .find(|window| header_i64(headers, &format!("{window}-remaining")) == Some(0))
 }
 
 /// An error from a parsed body (partial errors inside a 200).
@@ -242,6 +267,23 @@ mod tests {
             r#"{"title":"Too Many Requests","type":"about:blank","status":429,"detail":"Too Many Requests"}"#,
         );
         assert_eq!(error.retry_after, Some(Duration::hours(3)));
+        assert_eq!(error.code.as_deref(), Some(VOLUME_CAP_REACHED));
+        assert!(
+            error.message.contains("x-user-limit-24hour"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_short_window_is_no_volume_cap() {
+        let error = classify_now(
+            429,
+            &HeaderMap::new(),
+            r#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#,
+        );
+        assert_eq!(error.kind, PlatformErrorKind::Quota);
+        assert_eq!(error.code.as_deref(), Some("88"));
     }
 
     #[test]

@@ -81,6 +81,10 @@ impl XPublisher {
 /// One file's upload, stored as JSON under [`media_key`] in the job's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct MediaProgress {
+    /// The file this upload is of: a job whose assets were edited since must not post the
+    /// old file.
+    #[serde(default)]
+    url: String,
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
@@ -128,7 +132,11 @@ fn plan(job: &PublishJob) -> Plan {
     }
     let mut ready = Vec::with_capacity(job.assets.len());
     for index in 0..job.assets.len() {
-        let Some(media) = media_progress(&job.progress, index) else {
+        let Some(media) = media_progress(&job.progress, index).filter(|m| {
+            job.assets
+                .get(index)
+                .is_some_and(|a| a.url.as_str() == m.url)
+        }) else {
             return Plan::Initialize(index);
         };
         match media.state {
@@ -191,6 +199,14 @@ fn media_type(asset: &Asset, served: Option<&str>) -> String {
         .map(essence)
         .or_else(|| served.map(essence))
         .filter(|t| t.contains('/') && t != "application/octet-stream")
+        // A common misspelling X does not accept.
+        .map(|t| {
+            if t == "image/jpg" {
+                "image/jpeg".to_owned()
+            } else {
+                t
+            }
+        })
         .unwrap_or_else(|| match asset.kind {
             AssetKind::Image => "image/jpeg".to_owned(),
             AssetKind::Video => "video/mp4".to_owned(),
@@ -329,6 +345,7 @@ impl XPublisher {
             .media_initialize(&ctx.account.access_token, &upload)
             .await?;
         let media = MediaProgress {
+            url: asset.url.as_str().to_owned(),
             id: created.id,
             key: created.media_key,
             total,
@@ -594,6 +611,30 @@ mod tests {
             post_url("Not A Handle", "1"),
             "https://x.com/i/web/status/1"
         );
+    }
+
+    #[test]
+    fn media_types_come_from_metadata_then_the_server_then_the_kind() {
+        let mut asset = Asset {
+            url: socialpub_domain::AssetUrl::parse("https://cdn.example.com/a").unwrap(),
+            kind: AssetKind::Image,
+            metadata: socialpub_domain::AssetMetadata::default(),
+        };
+        assert_eq!(
+            media_type(&asset, Some("image/PNG; charset=x")),
+            "image/png"
+        );
+        assert_eq!(media_type(&asset, Some("image/jpg")), "image/jpeg");
+        assert_eq!(
+            media_type(&asset, Some("application/octet-stream")),
+            "image/jpeg"
+        );
+        asset.metadata.mime_type = Some("image/gif".into());
+        assert_eq!(media_type(&asset, Some("image/png")), "image/gif");
+        assert_eq!(category(&asset, "image/gif"), MediaCategory::TweetGif);
+        asset.kind = AssetKind::Video;
+        asset.metadata.mime_type = None;
+        assert_eq!(media_type(&asset, None), "video/mp4");
     }
 
     #[test]

@@ -1,12 +1,16 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use socialpub_application::PublishEngine;
+use socialpub_auth::DevTokenMinter;
 use socialpub_composition::settings::RawSettings;
 use socialpub_composition::{Application, Settings, dev_token_minter};
 use socialpub_crypto::{AesGcmTokenCipher, KeyRing, TokenKey};
 use socialpub_domain::{ConnectionId, Platform, SecretString, UserId};
 use socialpub_persistence::{Database, PoolSettings};
+use socialpub_ports::Clock;
 use socialpub_ports::TokenCipher;
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use super::logs;
 
@@ -19,6 +23,10 @@ pub struct Server {
     pub sim: String,
     pub http: reqwest::Client,
     pub bearer: String,
+    /// Another user's token, for checking that one user cannot reach another's data.
+    pub other_bearer: String,
+    /// Mints more users' tokens.
+    pub minter: Arc<DevTokenMinter>,
     pub user: UserId,
     pub database_url: String,
     pub encryption_key: SecretString,
@@ -51,6 +59,25 @@ pub async fn start_with(
     database_url: Option<String>,
     adjust: impl FnOnce(&mut RawSettings),
 ) -> Server {
+    start_app(database_url, adjust, None).await.0
+}
+
+/// Starts the application on `clock` with no publishing worker of its own: the test drives
+/// the returned engine (`run_once`/`drain`) and moves the clock, so nothing waits.
+pub async fn start_driven(
+    database_url: Option<String>,
+    clock: Arc<dyn Clock>,
+    adjust: impl FnOnce(&mut RawSettings),
+) -> (Server, PublishEngine) {
+    let (server, engine) = start_app(database_url, adjust, Some(clock)).await;
+    (server, engine.unwrap())
+}
+
+async fn start_app(
+    database_url: Option<String>,
+    adjust: impl FnOnce(&mut RawSettings),
+    driven: Option<Arc<dyn Clock>>,
+) -> (Server, Option<PublishEngine>) {
     logs::capture();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data = tempfile::tempdir().unwrap();
@@ -67,7 +94,22 @@ pub async fn start_with(
         .unwrap()
         .mint(&UserId::parse("e2e-user").unwrap())
         .unwrap();
-    let app = Application::build(settings).await.unwrap();
+    let settings_for_minter = settings.clone();
+    let other_bearer = dev_token_minter(&settings)
+        .unwrap()
+        .mint(&UserId::parse("e2e-other-user").unwrap())
+        .unwrap();
+    let (app, engine) = match driven {
+        None => (Application::build(settings).await.unwrap(), None),
+        Some(clock) => {
+            let app = Application::build_with_clock(settings, clock)
+                .await
+                .unwrap()
+                .without_publish_worker();
+            let engine = app.engine().clone();
+            (app, Some(engine))
+        }
+    };
     let sim = app
         .simulator()
         .map(|s| s.base_url().to_string())
@@ -77,16 +119,19 @@ pub async fn start_with(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    Server {
+    let server = Server {
         base: format!("http://127.0.0.1:{port}"),
         sim,
         http,
         bearer: bearer.expose().to_owned(),
+        other_bearer: other_bearer.expose().to_owned(),
+        minter: Arc::new(dev_token_minter(&settings_for_minter).unwrap()),
         user: UserId::parse("e2e-user").unwrap(),
         database_url,
         encryption_key,
         _data: data,
-    }
+    };
+    (server, engine)
 }
 
 pub async fn start() -> Server {
@@ -109,9 +154,20 @@ impl Server {
     /// The browser's part of the connect flow: open the authorization URL (the simulator
     /// approves at once and redirects), then follow the redirect to our callback.
     pub async fn connect(&self, platform: Platform) -> Vec<Value> {
-        let (status, body) = self
-            .api(reqwest::Method::GET, &format!("/connect/{platform}"))
-            .await;
+        self.connect_as(&self.bearer, platform).await
+    }
+
+    /// [`Server::connect`] for the user of `bearer`.
+    pub async fn connect_as(&self, bearer: &str, platform: Platform) -> Vec<Value> {
+        let res = self
+            .http
+            .get(format!("{}/api/v1/connect/{platform}", self.base))
+            .bearer_auth(bearer)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
         assert_eq!(status, 200, "{body}");
         let authorize = body["authorization_url"].as_str().unwrap().to_owned();
         let consent = self.http.get(&authorize).send().await.unwrap();

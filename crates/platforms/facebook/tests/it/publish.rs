@@ -398,3 +398,25 @@ async fn reconciliation_matches_the_message_among_posts_since_the_marker() {
     assert_eq!(error.kind, PlatformErrorKind::Transient);
     assert_eq!(error.retry_after, Some(Duration::seconds(2)));
 }
+
+#[tokio::test]
+async fn photos_uploaded_for_other_files_are_uploaded_again() {
+    let server = MockServer::start().await;
+    let mut job = job(
+        Platform::Facebook,
+        "Two",
+        vec![
+            asset("https://cdn.example.com/0.jpg", AssetKind::Image),
+            asset("https://cdn.example.com/1.jpg", AssetKind::Image),
+        ],
+        json!({}),
+    );
+    job.progress
+        .set_step("facebook.photo.0", "https://cdn.example.com/0.jpg 9101");
+    job.progress
+        .set_step("facebook.photo.1", "https://cdn.example.com/old.jpg 9102");
+    assert_eq!(publisher(&server).next_step(&job).name, "upload_photo");
+    job.progress
+        .set_step("facebook.photo.1", "https://cdn.example.com/1.jpg 9103");
+    assert_eq!(publisher(&server).next_step(&job).name, "create_post");
+}

@@ -622,7 +622,7 @@ async fn media_are_matched_on_their_keys_when_x_lists_them() {
     );
     job.progress.set_step(
         "x.media.0",
-        r#"{"id":"42","key":"3_42","total":1,"sent":1,"segment":1,"state":"ready"}"#,
+        r#"{"url":"https://cdn.example.com/a.jpg","id":"42","key":"3_42","total":1,"sent":1,"segment":1,"state":"ready"}"#,
     );
     job.progress.final_call_started_at = Some(NOW);
     assert_eq!(
@@ -652,7 +652,7 @@ async fn a_stored_upload_resumes_at_the_next_chunk() {
     );
     job.progress.set_step(
         "x.media.0",
-        r#"{"id":"55","total":20,"sent":16,"segment":2,"state":"uploading"}"#,
+        r#"{"url":"https://cdn.example.com/v.mp4","id":"55","total":20,"sent":16,"segment":2,"state":"uploading"}"#,
     );
     let account = me();
     let x = publisher(&server, 8);
@@ -752,4 +752,23 @@ async fn alt_text_is_attached_to_each_image_before_the_commit() {
         ]
     );
     assert!(driven.result.is_ok());
+}
+
+#[tokio::test]
+async fn an_upload_of_a_file_the_job_no_longer_has_starts_over() {
+    let server = MockServer::start().await;
+    let mut job = job(
+        Platform::X,
+        "",
+        vec![asset("https://cdn.example.com/new.mp4", AssetKind::Video)],
+        json!({}),
+    );
+    job.progress.set_step(
+        "x.media.0",
+        r#"{"url":"https://cdn.example.com/old.mp4","id":"55","total":20,"sent":20,"segment":3,"state":"ready"}"#,
+    );
+    assert_eq!(
+        publisher(&server, 8).next_step(&job).name,
+        "media_initialize"
+    );
 }

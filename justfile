@@ -39,6 +39,8 @@ lint:
 fmt:
     cargo fmt --all
 
-# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case).
+# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case of the domain's;
+# BENCH_* sizes the engine's, see docs/operations.md). The engine's needs PostgreSQL.
 bench:
     cargo bench -p socialpub-domain --bench content_rules
+    eval "$(scripts/ensure-postgres.sh)" && cargo bench -p socialpub-bench --bench engine

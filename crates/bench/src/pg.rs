@@ -52,7 +52,11 @@ impl FreshDatabase {
         let server = server_url();
         let name = format!(
             "socialpub_bench_{tag}_{}",
-            uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap_or("0")
+            uuid::Uuid::new_v4()
+                .simple()
+                .to_string()
+                .get(..8)
+                .unwrap_or("0")
         );
         let admin = connect(&server).await?;
         admin
@@ -72,7 +76,10 @@ impl FreshDatabase {
     pub async fn drop_now(self) -> anyhow::Result<()> {
         let admin = connect(&self.server).await?;
         admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
             .await
             .with_context(|| format!("dropping database {}", self.name))?;
         Ok(())

@@ -87,10 +87,15 @@ impl Rate {
 pub async fn ceiling(jobs: usize, concurrency: usize, batch: u32) -> anyhow::Result<Rate> {
     let world = World::new("raw", 2, None).await?;
     let connection = world.store_connection("unused").await?;
-    world.seed(connection.id, jobs, None, &[], |n| format!("bench {n}")).await?;
+    world
+        .seed(connection.id, jobs, None, &[], |n| format!("bench {n}"))
+        .await?;
     let (done, elapsed) = raw::drain(world.url(), concurrency, batch).await?;
     world.finish().await?;
-    Ok(Rate { jobs: done, elapsed })
+    Ok(Rate {
+        jobs: done,
+        elapsed,
+    })
 }
 
 /// The engine's worker loop draining `jobs` with the no-op publisher, `in_flight` jobs at
@@ -103,7 +108,9 @@ pub async fn engine(
 ) -> anyhow::Result<Rate> {
     let world = World::new("engine", pool, None).await?;
     let connection = world.store_connection("bench-token").await?;
-    world.seed(connection.id, jobs, None, &[], |n| format!("bench {n}")).await?;
+    world
+        .seed(connection.id, jobs, None, &[], |n| format!("bench {n}"))
+        .await?;
     let engine = world
         .engine(
             Arc::new(NoopPublisher),
@@ -144,7 +151,9 @@ pub async fn engine(
     let elapsed = outcome
         .last_published_epoch
         .map(|last| {
-            Duration::from_secs_f64((last - started_at.unix_timestamp_nanos() as f64 / 1e9).max(0.0))
+            Duration::from_secs_f64(
+                (last - started_at.unix_timestamp_nanos() as f64 / 1e9).max(0.0),
+            )
         })
         .unwrap_or_else(|| started.elapsed());
     Ok(Rate {

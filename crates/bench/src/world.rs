@@ -16,9 +16,7 @@ use socialpub_domain::{
 };
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::fakes::{StaticPlatformRegistry, StaticPublisherRegistry};
-use socialpub_ports::{
-    AssetFetcher, Clock, PlatformClient, Publisher, SystemClock, TokenCipher,
-};
+use socialpub_ports::{AssetFetcher, Clock, PlatformClient, Publisher, SystemClock, TokenCipher};
 use time::OffsetDateTime;
 use url::Url;
 

@@ -44,3 +44,9 @@ fmt:
 bench:
     cargo bench -p socialpub-domain --bench content_rules
     eval "$(scripts/ensure-postgres.sh)" && cargo bench -p socialpub-bench --bench engine
+
+# Kill -9 three workers at random under a platform storm with 2,000 jobs on a throwaway
+# PostgreSQL database; checks nothing is posted twice, lost or stuck (loopback, ~4 minutes).
+chaos:
+    cargo build -q -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/chaos.sh

@@ -16,6 +16,10 @@ pub enum Command {
         /// Do not apply pending database migrations at start.
         #[arg(long)]
         no_migrate: bool,
+        /// Run no publishing worker in this process (`socialpub worker` processes do the
+        /// publishing).
+        #[arg(long)]
+        no_worker: bool,
     },
     /// Run the publishing worker and the background loops, without the HTTP API (scale out
     /// by running more of these on one PostgreSQL database). SIGTERM/SIGINT stop it

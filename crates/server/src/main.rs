@@ -57,14 +57,23 @@ fn fail(error: &anyhow::Error) -> ExitCode {
 
 async fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve { no_migrate } => {
+        Command::Serve {
+            no_migrate,
+            no_worker,
+        } => {
             if no_migrate {
                 settings.run_migrations = false;
             }
             let listener = TcpListener::bind((settings.host, settings.port)).map_err(|e| {
                 anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
             })?;
-            Application::build(settings).await?.serve(listener).await
+            let app = Application::build(settings).await?;
+            let app = if no_worker {
+                app.without_publish_worker()
+            } else {
+                app
+            };
+            app.serve(listener).await
         }
         Command::Worker => {
             settings.run_migrations = false;

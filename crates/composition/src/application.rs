@@ -33,6 +33,7 @@ pub struct Application {
     /// False when the owner drives [`Application::engine`] itself (tests): `serve` then runs
     /// no publishing worker of its own.
     run_engine: bool,
+    clock: Arc<dyn Clock>,
     /// Kept alive for as long as the application: the platform clients talk to it.
     simulator: Option<socialpub_platform_sim::SimulatorHandle>,
 }
@@ -197,7 +198,8 @@ impl Application {
             metrics: Arc::default(),
             metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],
         };
-        let maintenance = MaintenanceService::new(database.jobs(), database.oauth_states(), clock);
+        let maintenance =
+            MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone());
         Ok(Self {
             settings,
             database,
@@ -205,6 +207,7 @@ impl Application {
             maintenance,
             engine,
             run_engine: true,
+            clock,
             simulator,
         })
     }
@@ -299,7 +302,8 @@ impl Application {
         Ok(())
     }
 
-    /// Periodic maintenance (token refresh, expired leases, abandoned OAuth states), beside
+    /// Periodic maintenance (token refresh, expired leases, abandoned OAuth states, expired
+    /// idempotency keys), beside
     /// the publishing worker.
     async fn background_loops(self, mut stopped: watch::Receiver<bool>) {
         let interval = std::time::Duration::from_secs(
@@ -334,6 +338,17 @@ impl Application {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "maintenance pass failed; will retry"),
+            }
+            // Answers kept for Idempotency-Key replays are dropped once their time is up.
+            match self
+                .api_state
+                .idempotency
+                .purge_expired(self.clock.now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "expired idempotency keys purged"),
+                Err(error) => tracing::warn!(%error, "idempotency key purge failed; will retry"),
             }
             tokio::select! {
                 _ = tokio::time::sleep(interval) => {}

@@ -230,6 +230,19 @@ async fn refusals_create_nothing(backend: Backend) {
         .await;
     assert_eq!(status, 422, "all or nothing: {body}");
 
+    // Only the simulator's own origin is trusted among private addresses, not the loopback.
+    let (status, body) = world
+        .post(
+            "/publish",
+            json!({
+                "connection_id": x,
+                "text_content": "A picture from elsewhere on this host",
+                "assets": [{"url": format!("{}/media/sample.jpg", world.server.base), "type": "image"}],
+            }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+
     let refusals = [
         (
             json!({"schedule_time": "2030-01-10T09:00:00"}),

@@ -41,10 +41,12 @@ lint:
 fmt:
     cargo fmt --all
 
-# Benchmarks: numbers, never assertions (BENCH_MILLIS sets the time per case; `just bench x`
-# runs only the cases whose name contains `x`).
+# Benchmarks: numbers, never assertions. BENCH_MILLIS sets the time per case of the domain's
+# (`just bench x` runs only its cases whose name contains `x`); BENCH_* sizes the engine's (see
+# docs/operations.md), which needs PostgreSQL.
 bench *FILTER:
     cargo bench -p socialpub-domain --bench content_rules -- {{FILTER}}
+    eval "$(scripts/ensure-postgres.sh)" && cargo bench -p socialpub-bench --bench engine
 
 # Kill -9 three workers at random under a platform storm with 2,000 jobs on a throwaway
 # PostgreSQL database; checks nothing is posted twice, lost or stuck (loopback, ~4 minutes).

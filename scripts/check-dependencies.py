@@ -68,6 +68,17 @@ ALLOWED = {
         "socialpub-x",
     ]
     + CORE,
+    # The benchmarks measure the real adapters together, as a test would; nothing depends on
+    # them and they ship in no binary.
+    "socialpub-bench": [
+        "socialpub-application",
+        "socialpub-crypto",
+        "socialpub-persistence",
+        "socialpub-platform-http",
+        "socialpub-platform-sim",
+        "socialpub-x",
+    ]
+    + CORE,
     # The binary reaches adapters only through the composition root.
     "socialpub": ["socialpub-composition", "socialpub-domain"],
 }

@@ -171,9 +171,10 @@ impl PublishEngine {
                 }
             }
             let free = settings.worker_concurrency.saturating_sub(tasks.len());
+            let limit = self.claim_limit(free);
             let mut claimed = 0;
             if free > 0 {
-                match self.claim(self.claim_limit(free)).await {
+                match self.claim(limit).await {
                     Ok(jobs) => {
                         claimed = jobs.len();
                         for job in jobs {
@@ -185,7 +186,9 @@ impl PublishEngine {
                     Err(error) => tracing::warn!(%error, "could not claim jobs"),
                 }
             }
-            if claimed > 0 && claimed == free {
+            // A full claim: more may be due, so claim again while there is room (a claim
+            // smaller than the room, e.g. of 1, must not leave the rest idle until a wake-up).
+            if claimed > 0 && u32::try_from(claimed).is_ok_and(|n| n == limit) {
                 continue;
             }
             // Full: only a finished job makes room. Otherwise: a wake-up, the next due time,

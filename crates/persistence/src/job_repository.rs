@@ -565,6 +565,47 @@ impl JobRepository for DieselJobRepository {
         Ok(())
     }
 
+    async fn save_leased_with_attempt(
+        &self,
+        job: &PublishJob,
+        worker: &WorkerId,
+        attempt: &JobAttempt,
+    ) -> Result<(), RepositoryError> {
+        let row = JobRow::try_from(job)?;
+        let attempt_row = AttemptRow::try_from(attempt)?;
+        // One transaction, so one commit: the worker's hot path is bounded by commits. A lost
+        // lease rolls the whole of it back.
+        macro_rules! save_both {
+            ($tx:expr) => {{
+                let saved = diesel::update(
+                    pj::table
+                        .filter(pj::id.eq(uuid(job.id)))
+                        .filter(pj::status.eq(PROCESSING))
+                        .filter(pj::locked_by.eq(worker.as_str())),
+                )
+                .set(&row)
+                .execute($tx)
+                .await?;
+                if saved == 0 {
+                    return Err(DbError::Repository(RepositoryError::LeaseNotHeld(job.id)));
+                }
+                diesel::insert_into(ja::table)
+                    .values(&attempt_row)
+                    .on_conflict(ja::id)
+                    .do_update()
+                    .set(&attempt_row)
+                    .execute($tx)
+                    .await?;
+                Ok::<_, DbError>(())
+            }};
+        }
+        with_connection!(&self.store, |conn|
+            postgres => conn.transaction(async |tx| save_both!(tx)).await,
+            sqlite => conn.immediate_transaction(async |tx| save_both!(tx)).await,
+        )?;
+        Ok(())
+    }
+
     async fn list_attempts(
         &self,
         user: &UserId,

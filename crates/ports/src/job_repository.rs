@@ -121,6 +121,24 @@ pub trait JobRepository: Send + Sync {
     /// Inserts the attempt, or replaces the stored one with the same id (to record its end).
     async fn record_attempt(&self, attempt: &JobAttempt) -> Result<(), RepositoryError>;
 
+    /// [`JobRepository::save_leased`], then, only if the job was saved,
+    /// [`JobRepository::record_attempt`]: how a worker stores a job's change together with
+    /// its attempt's record. A store may do both in one transaction: a worker's throughput is
+    /// bounded by its commits, and this saves one per call.
+    ///
+    /// # Errors
+    /// As [`JobRepository::save_leased`] (then nothing is written), or as
+    /// [`JobRepository::record_attempt`].
+    async fn save_leased_with_attempt(
+        &self,
+        job: &PublishJob,
+        worker: &WorkerId,
+        attempt: &JobAttempt,
+    ) -> Result<(), RepositoryError> {
+        self.save_leased(job, worker).await?;
+        self.record_attempt(attempt).await
+    }
+
     /// The attempts of the user's job, first attempt first. Empty for another user's job.
     async fn list_attempts(
         &self,

@@ -115,6 +115,9 @@ struct Run<'a> {
     engine: &'a PublishEngine,
     job: PublishJob,
     attempt: JobAttempt,
+    /// The attempt's record goes in with the run's first save (one commit for both), so an
+    /// attempt cut short before any save leaves only the job's attempt count behind.
+    attempt_stored: bool,
     worker: socialpub_domain::WorkerId,
 }
 
@@ -145,7 +148,7 @@ impl PublishEngine {
         let inner = &self.inner;
         let now = inner.ports.clock.now();
         let Some(publisher) = inner.ports.publishers.publisher(job.platform) else {
-            let mut run = self.start_run(job, now).await?;
+            let mut run = self.start_run(job, now);
             let message = format!(
                 "{} publishing is not available on this server",
                 run.job.platform.display_name()
@@ -162,7 +165,7 @@ impl PublishEngine {
             && !job.progress.needs_reconciliation();
         let late_by = now - due_at(&job);
         if never_tried && late_by > inner.settings.max_lateness {
-            let mut run = self.start_run(job, now).await?;
+            let mut run = self.start_run(job, now);
             let message = format!(
                 "picked up {} minutes after its time, later than the {} minutes allowed; not published",
                 late_by.whole_minutes(),
@@ -179,29 +182,16 @@ impl PublishEngine {
             inner.ports.jobs.save_leased(&job, &inner.worker).await?;
             return Ok(());
         };
-        let mut run = self.start_run(job, now).await?;
+        let mut run = self.start_run(job, now);
         let Some(account) = run.account().await? else {
             return Ok(());
         };
         run.drive(publisher.as_ref(), &account, stopping).await
     }
 
-    /// Records the start of an attempt and holds what the run's steps share.
-    async fn start_run(&self, job: PublishJob, now: OffsetDateTime) -> Result<Run<'_>, Stop> {
-        let attempt = self.start_attempt(&job, now).await?;
-        Ok(Run {
-            engine: self,
-            job,
-            attempt,
-            worker: self.inner.worker.clone(),
-        })
-    }
-
-    async fn start_attempt(
-        &self,
-        job: &PublishJob,
-        now: OffsetDateTime,
-    ) -> Result<JobAttempt, Stop> {
+    /// Starts an attempt (recorded with the run's first save) and holds what the run's steps
+    /// share.
+    fn start_run(&self, job: PublishJob, now: OffsetDateTime) -> Run<'_> {
         let attempt = JobAttempt {
             id: AttemptId::new(),
             job_id: job.id,
@@ -215,8 +205,13 @@ impl PublishEngine {
             platform_error_code: None,
             message: None,
         };
-        self.inner.ports.jobs.record_attempt(&attempt).await?;
-        Ok(attempt)
+        Run {
+            engine: self,
+            job,
+            attempt,
+            attempt_stored: false,
+            worker: self.inner.worker.clone(),
+        }
     }
 
     /// Runs `work`, renewing the job's lease meanwhile; returns its output and the new lease
@@ -251,20 +246,23 @@ impl Run<'_> {
         self.engine.inner.ports.clock.now()
     }
 
+    /// Stores the job, with the attempt's record the first time.
     async fn save(&mut self) -> Result<(), Stop> {
         let inner = &self.engine.inner;
-        inner
-            .ports
-            .jobs
-            .save_leased(&self.job, &inner.worker)
-            .await?;
+        let jobs = &inner.ports.jobs;
+        if self.attempt_stored {
+            jobs.save_leased(&self.job, &inner.worker).await?;
+        } else {
+            jobs.save_leased_with_attempt(&self.job, &inner.worker, &self.attempt)
+                .await?;
+            self.attempt_stored = true;
+        }
         lock(&inner.in_flight).insert(self.job.id, self.job.clone());
         Ok(())
     }
 
-    /// Stores the job and ends the attempt.
+    /// Stores the job and ends the attempt, in one commit.
     async fn finish(&mut self, ending: Ending<'_>) -> Result<(), Stop> {
-        self.save().await?;
         let inner = &self.engine.inner;
         self.attempt.finished_at = Some(self.now());
         self.attempt.outcome = ending.outcome;
@@ -273,6 +271,13 @@ impl Run<'_> {
             self.attempt.http_status = error.http_status;
             self.attempt.platform_error_code = error.code.clone();
         }
+        inner
+            .ports
+            .jobs
+            .save_leased_with_attempt(&self.job, &inner.worker, &self.attempt)
+            .await?;
+        self.attempt_stored = true;
+        lock(&inner.in_flight).insert(self.job.id, self.job.clone());
         self.engine
             .metrics
             .attempt(self.job.platform, ending.outcome);
@@ -290,9 +295,6 @@ impl Run<'_> {
             step = self.attempt.step.as_deref(),
             "attempt ended"
         );
-        if let Err(error) = inner.ports.jobs.record_attempt(&self.attempt).await {
-            tracing::warn!(%error, "could not record the end of the attempt");
-        }
         Ok(())
     }
 

@@ -711,3 +711,40 @@ async fn a_missed_job_retried_by_its_user_is_published() {
     assert_eq!(world.stored(job.id).status, JobStatus::Published);
     assert_eq!(world.publisher.posts_for(job.id), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn with_room_left_after_a_full_claim_the_worker_claims_again_at_once() {
+    let world = World::new().await;
+    let mut jobs = Vec::new();
+    for _ in 0..3 {
+        // One job per connection: one account runs one job at a time.
+        let connection = world.connect(alice(), Platform::X, None).await;
+        jobs.push(world.job_for(&connection, None).await.id);
+        world.publisher.script("upload_media", FakeStep::Hang);
+    }
+    let engine = world.engine_with(
+        PublishSettings {
+            claim_batch: 1,
+            worker_concurrency: 3,
+            idle_poll: Duration::hours(1),
+            ..world.settings.clone()
+        },
+        "one-at-a-time-claimer",
+    );
+    tokio::spawn(async move { engine.run(std::future::pending()).await });
+    let started = tokio::time::Instant::now();
+    while jobs
+        .iter()
+        .map(|id| world.publisher.calls_of(*id, "upload_media"))
+        .sum::<usize>()
+        < 3
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    // Claims of one fill the three slots without waiting for the idle sleep between them.
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}

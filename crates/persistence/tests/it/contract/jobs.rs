@@ -841,3 +841,76 @@ pub async fn attempts_are_recorded_updated_and_listed_for_the_owner(repos: Repos
     let error = jobs.record_attempt(&orphan).await.unwrap_err();
     assert!(matches!(error, RepositoryError::Conflict(_)), "{error:?}");
 }
+
+pub async fn a_job_and_its_attempt_are_saved_together_or_not_at_all(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let (holder, other) = (worker("holder"), worker("other"));
+    let created = due_job(&alice, T0);
+    jobs.create(None, std::slice::from_ref(&created))
+        .await
+        .unwrap();
+    let mut claimed = jobs
+        .claim_due(&holder, T0, 1, minutes(5))
+        .await
+        .unwrap()
+        .remove(0);
+    claimed
+        .record_step(&holder, "upload", "upload-123", T0 + minutes(1))
+        .unwrap();
+    let mut running = attempt(claimed.id, 1, AttemptOutcome::Running);
+
+    // Without the lease, neither is written.
+    let error = jobs
+        .save_leased_with_attempt(&claimed, &other, &running)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RepositoryError::LeaseNotHeld(id) if id == claimed.id),
+        "{error:?}"
+    );
+    assert_eq!(
+        jobs.list_attempts(&alice, claimed.id).await.unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        jobs.get(&alice, claimed.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .progress
+            .step("upload"),
+        None
+    );
+
+    // The holder stores both: the step and the attempt's start...
+    jobs.save_leased_with_attempt(&claimed, &holder, &running)
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs.get(&alice, claimed.id).await.unwrap(),
+        Some(claimed.clone())
+    );
+    assert_eq!(
+        jobs.list_attempts(&alice, claimed.id).await.unwrap(),
+        vec![running.clone()]
+    );
+
+    // ...then the completion and the attempt's end, which replaces its start.
+    claimed
+        .mark_published(&holder, "post-1".into(), None, T0 + minutes(2))
+        .unwrap();
+    running.finished_at = Some(T0 + minutes(2));
+    running.outcome = AttemptOutcome::Published;
+    jobs.save_leased_with_attempt(&claimed, &holder, &running)
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs.get(&alice, claimed.id).await.unwrap(),
+        Some(claimed.clone())
+    );
+    assert_eq!(
+        jobs.list_attempts(&alice, claimed.id).await.unwrap(),
+        vec![running]
+    );
+}

@@ -45,6 +45,7 @@ macro_rules! contract_suite {
                 recover_expired_leases_requeues_jobs_whose_worker_died,
                 recover_expired_leases_keeps_the_commit_marker_for_reconciliation,
                 attempts_are_recorded_updated_and_listed_for_the_owner,
+                a_job_and_its_attempt_are_saved_together_or_not_at_all,
             }
             idempotency {
                 a_key_runs_once_and_its_answer_is_replayed,

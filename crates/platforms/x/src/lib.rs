@@ -31,4 +31,6 @@ pub use publisher::{
     STEP_CREATE_POST, STEP_FIND_POST, STEP_MEDIA_ALT_TEXT, STEP_MEDIA_APPEND, STEP_MEDIA_FINALIZE,
     STEP_MEDIA_INITIALIZE, STEP_MEDIA_STATUS, XPublishSettings, XPublisher, post_url,
 };
-pub use tweets::{NewTweet, Tweet, TweetAttachments, TweetMedia, TweetReply};
+pub use tweets::{
+    NewTweet, TimelinePage, TimelineWindow, Tweet, TweetAttachments, TweetMedia, TweetReply,
+};

@@ -10,7 +10,7 @@
 //! back to `https://www.facebook.com/{post-id}` when Graph will not say.
 
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::platform_error;
+use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -23,6 +23,10 @@ use crate::posts::{AttachedMedia, NewFeedPost, NewPhoto, PagePost, PostsWindow};
 pub const STEP_UPLOAD_PHOTO: &str = "upload_photo";
 pub const STEP_CREATE_POST: &str = "create_post";
 pub const STEP_FETCH_PERMALINK: &str = "fetch_permalink";
+
+/// Immediate retries of one `published_posts` page that failed with a 5xx or a dropped
+/// connection.
+const PAGE_RETRIES: usize = 2;
 
 /// Progress key of the post id the commit returned.
 const POST_ID: &str = "facebook.post_id";
@@ -300,14 +304,12 @@ impl FacebookPublisher {
     async fn find(&self, ctx: &PublishContext<'_>) -> Result<Lookup, PlatformError> {
         let token = &ctx.account.access_token;
         let wanted = ctx.job.content_text.trim();
-        let mut page = self
-            .client
-            .published_posts(
-                token,
-                &ctx.account.external_user_id,
-                self.window(ctx.job, ctx.now),
-            )
-            .await?;
+        let window = self.window(ctx.job, ctx.now);
+        let mut page = retry_read(PAGE_RETRIES, || {
+            self.client
+                .published_posts(token, &ctx.account.external_user_id, window)
+        })
+        .await?;
         let mut read = 1;
         loop {
             let found = page
@@ -326,7 +328,11 @@ impl FacebookPublisher {
             if read >= self.settings.reconcile_max_pages {
                 break;
             }
-            match self.client.published_posts_next(token, &page).await? {
+            let next = retry_read(PAGE_RETRIES, || {
+                self.client.published_posts_next(token, &page)
+            })
+            .await?;
+            match next {
                 Some(next) => page = next,
                 None => return Ok(Lookup::Absent),
             }

@@ -29,6 +29,7 @@ mod path_url;
 mod pkce;
 mod rate_limit;
 mod redact;
+mod retry;
 mod send;
 mod token;
 
@@ -44,6 +45,7 @@ pub use rate_limit::{
     RateLimit, read_rate_limit, read_rate_limit_at, retry_after, retry_after_header,
 };
 pub use redact::redact;
+pub use retry::retry_read;
 pub use send::{
     Received, send_checked, send_empty, send_empty_redacting, send_json, send_json_redacting,
 };

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::platform_error;
+use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
     AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
     Publisher, Reconciliation, StepOutcome,
@@ -29,6 +29,9 @@ pub const STEP_CREATE_POST: &str = "create_post";
 /// Only reached when a commit was recorded as answered but its post was not stored: the post
 /// is looked up, never created again.
 pub const STEP_FIND_POST: &str = "find_post";
+
+/// Immediate retries of one timeline page that failed with a 5xx or a dropped connection.
+const PAGE_RETRIES: usize = 2;
 
 /// X's append endpoint takes segments 0..=999.
 const MAX_SEGMENTS: u64 = 1000;
@@ -520,15 +523,15 @@ impl XPublisher {
             .collect();
         let mut token: Option<String> = None;
         for _ in 0..self.settings.reconcile_max_pages {
-            let page = self
-                .client
-                .user_tweets(
+            let page = retry_read(PAGE_RETRIES, || {
+                self.client.user_tweets(
                     &ctx.account.access_token,
                     &ctx.account.external_user_id,
                     window,
                     token.as_deref(),
                 )
-                .await?;
+            })
+            .await?;
             if let Some(tweet) = page
                 .tweets
                 .iter()

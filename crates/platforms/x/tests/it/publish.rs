@@ -887,3 +887,55 @@ async fn an_upload_of_a_file_the_job_no_longer_has_starts_over() {
         "media_initialize"
     );
 }
+
+/// One page failing with a 503 is read again at once rather than failing the whole lookup;
+/// a 429 asking to wait ends it.
+#[tokio::test]
+async fn a_failed_timeline_page_is_read_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("pagination_token", "p2"))
+        .respond_with(ResponseTemplate::new(503).set_body_string(""))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("pagination_token", "p2"))
+        .respond_with(timeline_page(
+            json!([{"id": "77", "text": "Second page"}]),
+            None,
+        ))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline_page(
+            json!([{"id": "78", "text": "Newer"}]),
+            Some("p2"),
+        ))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Second page");
+    job.progress.final_call_started_at = Some(NOW);
+    assert!(matches!(
+        reconcile(&server, &job, NOW + Duration::minutes(1)).await.unwrap(),
+        Reconciliation::Found(PublishedPost { ref external_id, .. }) if external_id == "77"
+    ));
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 3);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+        .mount(&server)
+        .await;
+    let error = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Quota);
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 1);
+}

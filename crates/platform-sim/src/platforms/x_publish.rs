@@ -324,7 +324,7 @@ fn encode_token(post_id: &str) -> String {
 
 fn decode_token(token: &str) -> Option<String> {
     let bytes = token.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes

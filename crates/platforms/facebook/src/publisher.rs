@@ -24,8 +24,8 @@ pub const STEP_UPLOAD_PHOTO: &str = "upload_photo";
 pub const STEP_CREATE_POST: &str = "create_post";
 pub const STEP_FETCH_PERMALINK: &str = "fetch_permalink";
 
-/// Immediate retries of one `published_posts` page that failed with a 5xx or a dropped
-/// connection.
+/// Immediate retries of one read (a `published_posts` page, the permalink) that failed
+/// with a 5xx or a dropped connection.
 const PAGE_RETRIES: usize = 2;
 
 /// Progress key of the post id the commit returned.
@@ -265,13 +265,17 @@ impl FacebookPublisher {
         ctx: &PublishContext<'_>,
         post_id: String,
     ) -> Result<StepOutcome, PlatformError> {
-        let url = match self
-            .client
-            .permalink(&ctx.account.access_token, &post_id)
-            .await
+        let url = match retry_read(PAGE_RETRIES, || {
+            self.client.permalink(&ctx.account.access_token, &post_id)
+        })
+        .await
         {
             Ok(url) => url,
-            Err(error) if error.retryable() => return Err(error),
+            // Worth another try while the job has attempts left; on its last one, failing
+            // would mark a public post as failed.
+            Err(error) if error.retryable() && ctx.job.attempts < ctx.job.max_attempts => {
+                return Err(error);
+            }
             // The post is public; a URL Graph will not give is no reason to fail it.
             Err(error) => {
                 tracing::warn!(

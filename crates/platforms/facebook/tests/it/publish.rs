@@ -229,6 +229,26 @@ async fn a_refused_permalink_falls_back_to_the_post_id_url_but_a_transient_one_r
         job.progress.step("facebook.post_id"),
         Some(&*format!("{PAGE}_81"))
     );
+
+    // On the job's last attempt the public post is published with the fallback URL rather
+    // than failed.
+    job.attempts = job.max_attempts;
+    let files = InMemoryAssetFetcher::default();
+    let account = page();
+    let ctx = PublishContext {
+        job: &job,
+        account: &account,
+        assets: &files,
+        now: NOW,
+    };
+    let outcome = publisher(&server).advance(&ctx).await.unwrap();
+    assert_eq!(
+        outcome,
+        socialpub_ports::StepOutcome::Published(PublishedPost {
+            external_id: format!("{PAGE}_81"),
+            url: Some(format!("https://www.facebook.com/{PAGE}_81")),
+        })
+    );
 }
 
 #[tokio::test]

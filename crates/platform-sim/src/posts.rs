@@ -93,16 +93,38 @@ impl PostStore {
         self.by_id.get(id).and_then(|at| self.posts.get(*at))
     }
 
-    /// Newest first, of one platform and account.
-    pub(crate) fn newest_of<'a>(
+    /// One page of an account's posts for cursor paging, newest first: at most `limit` of
+    /// those `keep` accepts, older than the post `after` names (the last post of the previous
+    /// page), and whether more remain. Posts made since the previous page never shift the
+    /// next one. `None` when `after` names no post of this account.
+    pub(crate) fn page_of<'a>(
         &'a self,
         platform: Platform,
-        account_id: &'a str,
-    ) -> impl Iterator<Item = &'a SimPost> + 'a {
-        self.posts
+        account_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        keep: impl Fn(&SimPost) -> bool,
+    ) -> Option<(Vec<&'a SimPost>, bool)> {
+        let end = match after {
+            None => self.posts.len(),
+            Some(id) => {
+                let at = *self.by_id.get(id)?;
+                let cursor = self.posts.get(at)?;
+                if cursor.platform != platform || cursor.account_id != account_id {
+                    return None;
+                }
+                at
+            }
+        };
+        let mut older = self
+            .posts
+            .get(..end)?
             .iter()
             .rev()
-            .filter(move |p| p.platform == platform && p.account_id == account_id)
+            .filter(|p| p.platform == platform && p.account_id == account_id && keep(p));
+        let page: Vec<&SimPost> = older.by_ref().take(limit).collect();
+        let more = older.next().is_some();
+        Some((page, more))
     }
 
     /// A fresh numeric id, shaped like the platforms' (19 digits for X, 15+ for Facebook).

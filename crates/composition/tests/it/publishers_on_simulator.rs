@@ -459,3 +459,109 @@ async fn the_facebook_publisher_posts_text_link_and_photos_on_the_simulator() {
         found.external_id
     );
 }
+
+/// Posts `count` other posts as the account, straight on the simulator.
+async fn bury(sim: &Sim, platform: Platform, token: &str, count: usize) {
+    let (path, field) = match platform {
+        Platform::X => ("2/tweets".to_owned(), "text"),
+        _ => (
+            format!("v25.0/{}/feed", seed::facebook::PAGES[0].0),
+            "message",
+        ),
+    };
+    for n in 0..count {
+        let url = sim.handle.urls(platform).api_base.join(&path).unwrap();
+        let response = client()
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({field: format!("Busy post {n}")}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+}
+
+/// Lost commits of a busy account: by the time the lookup runs, 150 later posts push the
+/// post off the first page of 100. Both adapters page to it; a job never sent is Absent only
+/// after every page was read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_commit_under_a_page_of_later_posts_is_found() {
+    let sim = start(true);
+    let x_token = x_publishing_token(&sim).await;
+    let page_token = facebook_page_token(&sim).await;
+    let fb = FacebookPublisher::new(FacebookClient::new(
+        sim_config(&sim, Platform::Facebook, &socialpub_facebook::PRODUCTION),
+        build_http_client(&HttpClientSettings::default()).unwrap(),
+    ));
+    let x = x_publisher(&sim);
+    let fb_account = PublishAccount {
+        external_user_id: seed::facebook::PAGES[0].0.to_owned(),
+        display_name: seed::facebook::PAGES[0].1.to_owned(),
+        access_token: SecretString::new(page_token.clone()),
+    };
+    let x_account = x_account(x_token.clone());
+    let cases: [(
+        &dyn Publisher,
+        Platform,
+        PublishEndpoint,
+        &PublishAccount,
+        &str,
+    ); 2] = [
+        (
+            &x,
+            Platform::X,
+            PublishEndpoint::XCreatePost,
+            &x_account,
+            &x_token,
+        ),
+        (
+            &fb,
+            Platform::Facebook,
+            PublishEndpoint::FacebookFeed,
+            &fb_account,
+            &page_token,
+        ),
+    ];
+    let files = fetcher();
+    for (publisher, platform, endpoint, account, token) in cases {
+        sim.handle
+            .set_knobs(&KnobSettings {
+                faults: Some(FaultSettings {
+                    endpoint: Some(endpoint),
+                    ambiguous_next: Some(1),
+                    ..FaultSettings::default()
+                }),
+                ..KnobSettings::default()
+            })
+            .unwrap();
+        let mut lost = job(platform, "Posted just before the rush", vec![]);
+        let (_, result) = run(publisher, &mut lost, account, &files).await;
+        assert!(result.unwrap_err().retryable(), "{platform:?}");
+        let posted = sim.handle.posts(Some(platform)).last().unwrap().id.clone();
+        bury(&sim, platform, token, 150).await;
+
+        lost.progress.final_call_started_at =
+            Some(OffsetDateTime::now_utc() - Duration::seconds(5));
+        let ctx = PublishContext {
+            job: &lost,
+            account,
+            assets: &files,
+            now: OffsetDateTime::now_utc() + Duration::seconds(5),
+        };
+        let Reconciliation::Found(found) = publisher.find_published(&ctx).await.unwrap() else {
+            panic!("the buried post must be found ({platform:?})");
+        };
+        assert_eq!(found.external_id, posted, "{platform:?}");
+
+        let mut never = job(platform, "Never sent", vec![]);
+        never.progress.final_call_started_at = lost.progress.final_call_started_at;
+        let ctx = PublishContext { job: &never, ..ctx };
+        assert_eq!(
+            publisher.find_published(&ctx).await.unwrap(),
+            Reconciliation::Absent,
+            "{platform:?}"
+        );
+    }
+    assert_eq!(sim.handle.posts(None).len(), 302);
+}

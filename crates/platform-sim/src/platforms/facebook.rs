@@ -303,7 +303,7 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
             facebook_publish::photos(&req, &body, &shared, page).await
         }
         (Method::GET, [page, "published_posts" | "feed"]) => {
-            facebook_publish::published_posts(&req, &shared, page).await
+            facebook_publish::published_posts(&req, &shared, page, &version).await
         }
         (Method::GET, [node]) if facebook_publish::is_post(&shared, node) => {
             facebook_publish::post(&req, &shared, node).await
@@ -539,11 +539,11 @@ fn page_token(state: &mut SimState, access: &AccessInfo, page_id: &str) -> Strin
     issued.token
 }
 
-fn encode_cursor(id: &str) -> String {
+pub(crate) fn encode_cursor(id: &str) -> String {
     URL_SAFE_NO_PAD.encode(id)
 }
 
-fn decode_cursor(cursor: &str) -> Option<String> {
+pub(crate) fn decode_cursor(cursor: &str) -> Option<String> {
     String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()
 }
 

@@ -10,7 +10,7 @@ use socialpub_domain::Platform;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::facebook::{graph_error, graph_token, token_error};
+use super::facebook::{decode_cursor, encode_cursor, graph_error, graph_token, token_error};
 use super::{field_names, json, select_fields};
 use crate::faults::{self, PublishEndpoint};
 use crate::oauth::{Flavor, Params, is_form};
@@ -282,11 +282,14 @@ pub(crate) async fn photos(
     faults::leave(fault, PLATFORM, answer)
 }
 
-/// `GET /{page-id}/published_posts` (and `/feed`): newest first, `since` in Unix seconds.
+/// `GET /{page-id}/published_posts` (and `/feed`): newest first, `since` and `until` in Unix
+/// seconds (both inclusive), cursor paging (`limit`, `after`) with `paging.next` while older
+/// posts of the window remain.
 pub(crate) async fn published_posts(
     req: &HttpRequest,
     shared: &Shared,
     page_id: &str,
+    version: &str,
 ) -> HttpResponse {
     let fields = fields(req, &[]);
     if let Err(response) = page_access(req, &fields, shared, page_id) {
@@ -302,27 +305,67 @@ pub(crate) async fn published_posts(
         Ok(fault) => fault,
         Err(response) => return response,
     };
-    let since = text(&fields, "since").and_then(|s| s.parse::<i64>().ok());
+    let seconds = |name: &str| text(&fields, name).and_then(|s| s.parse::<i64>().ok());
+    let (since, until) = (seconds("since"), seconds("until"));
     let limit = text(&fields, "limit")
         .and_then(|l| l.parse::<usize>().ok())
         .unwrap_or(25)
         .clamp(1, 100);
+    let after = match text(&fields, "after") {
+        None => None,
+        Some(cursor) => match decode_cursor(&cursor) {
+            Some(post_id) => Some(post_id),
+            None => return faults::leave(fault, PLATFORM, bad(100, None, "(#100) Invalid cursor")),
+        },
+    };
     let mut wanted = field_names(text(&fields, "fields").as_deref());
     if wanted.is_empty() {
         wanted = vec!["created_time".into(), "message".into()];
     }
-    let data: Vec<Value> = shared
-        .lock()
-        .posts
-        .newest_of(PLATFORM, page_id)
-        .filter(|p| since.is_none_or(|s| p.created_at.unix_timestamp() >= s))
-        .take(limit)
-        .map(|p| select_fields(&post_json(p), &wanted, &["id"]))
-        .collect();
-    let answer = json(
-        StatusCode::OK,
-        json!({"data": data, "paging": {"cursors": {"before": "QVFIUmFh", "after": "QVFIUmJi"}}}),
-    );
+    let keep = |p: &SimPost| {
+        let at = p.created_at.unix_timestamp();
+        since.is_none_or(|s| at >= s) && until.is_none_or(|u| at <= u)
+    };
+    let listed = {
+        let state = shared.lock();
+        state
+            .posts
+            .page_of(PLATFORM, page_id, after.as_deref(), limit, keep)
+            .map(|(page, more)| {
+                let data: Vec<Value> = page
+                    .iter()
+                    .map(|p| select_fields(&post_json(p), &wanted, &["id"]))
+                    .collect();
+                let cursors = page
+                    .first()
+                    .zip(page.last())
+                    .map(|(first, last)| (encode_cursor(&first.id), encode_cursor(&last.id)));
+                (data, cursors, more)
+            })
+    };
+    let Some((data, cursors, more)) = listed else {
+        return faults::leave(fault, PLATFORM, bad(100, None, "(#100) Invalid cursor"));
+    };
+    let mut paging = json!({});
+    if let Some((before, after)) = cursors {
+        paging["cursors"] = json!({"before": before, "after": after});
+        if more {
+            let mut next =
+                shared.url_for(&format!("facebook/api/{version}/{page_id}/published_posts"));
+            {
+                let mut query = next.query_pairs_mut();
+                for name in ["access_token", "fields", "since", "until"] {
+                    if let Some(value) = text(&fields, name) {
+                        query.append_pair(name, &value);
+                    }
+                }
+                query.append_pair("limit", &limit.to_string());
+                query.append_pair("after", &after);
+            }
+            paging["next"] = json!(next.as_str());
+        }
+    }
+    let answer = json(StatusCode::OK, json!({"data": data, "paging": paging}));
     faults::leave(fault, PLATFORM, answer)
 }
 

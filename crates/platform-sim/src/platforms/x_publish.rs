@@ -211,12 +211,28 @@ async fn user_tweets(
         Err(response) => return response,
     };
     let params = Params::from_query(&req);
-    let start = match params.get("start_time") {
-        Some(raw) => match OffsetDateTime::parse(raw, &Rfc3339) {
-            Ok(at) => Some(at),
-            Err(_) => return invalid("start_time must be an RFC 3339 time."),
-        },
-        None => None,
+    let time = |name: &str| -> Result<Option<OffsetDateTime>, HttpResponse> {
+        params
+            .get(name)
+            .map(|raw| OffsetDateTime::parse(raw, &Rfc3339))
+            .transpose()
+            .map_err(|_| invalid(&format!("{name} must be an RFC 3339 time.")))
+    };
+    let id = |name: &str| -> Result<Option<u64>, HttpResponse> {
+        params
+            .get(name)
+            .map(str::parse::<u64>)
+            .transpose()
+            .map_err(|_| invalid(&format!("{name} must be a post id.")))
+    };
+    let (start, end, since_id, until_id) = match (
+        time("start_time"),
+        time("end_time"),
+        id("since_id"),
+        id("until_id"),
+    ) {
+        (Ok(start), Ok(end), Ok(since_id), Ok(until_id)) => (start, end, since_id, until_id),
+        (Err(e), ..) | (_, Err(e), ..) | (.., Err(e), _) | (.., Err(e)) => return e,
     };
     let max = match params.get("max_results").map(str::parse::<usize>) {
         None => 10,
@@ -228,19 +244,41 @@ async fn user_tweets(
         .map(|f| f.split(',').map(str::trim).collect())
         .unwrap_or_default();
     let user = path.into_inner();
-    let posts: Vec<Value> = {
+    // `start_time` inclusive, `end_time` exclusive; ids compared as numbers.
+    let keep = |post: &SimPost| {
+        let number = post.id.parse::<u64>().unwrap_or(0);
+        start.is_none_or(|s| post.created_at >= s)
+            && end.is_none_or(|e| post.created_at < e)
+            && since_id.is_none_or(|s| number > s)
+            && until_id.is_none_or(|u| number < u)
+    };
+    let (posts, next_token) = {
+        let after = match params.get("pagination_token").map(decode_token) {
+            None => None,
+            Some(Some(post_id)) => Some(post_id),
+            Some(None) => {
+                return invalid("The pagination_token query parameter value is not valid.");
+            }
+        };
         let state = shared.lock();
+        let Some((page, more)) = state
+            .posts
+            .page_of(PLATFORM, &user, after.as_deref(), max, keep)
+        else {
+            return invalid("The pagination_token query parameter value is not valid.");
+        };
         let media_keys = |post: &SimPost| -> Vec<String> {
             post.media_ids
                 .iter()
                 .filter_map(|id| state.posts.media.get(id).map(|m| m.key.clone()))
                 .collect()
         };
-        state
-            .posts
-            .newest_of(PLATFORM, &user)
-            .filter(|p| start.is_none_or(|s| p.created_at >= s))
-            .take(max)
+        let next_token = page
+            .last()
+            .filter(|_| more)
+            .map(|last| encode_token(&last.id));
+        let posts: Vec<Value> = page
+            .into_iter()
             .map(|post| {
                 let mut value = json!({
                     "id": post.id,
@@ -256,10 +294,11 @@ async fn user_tweets(
                 }
                 value
             })
-            .collect()
+            .collect();
+        (posts, next_token)
     };
     let count = posts.len();
-    let body = if posts.is_empty() {
+    let mut body = if posts.is_empty() {
         json!({"meta": {"result_count": 0}})
     } else {
         json!({
@@ -271,7 +310,32 @@ async fn user_tweets(
             }
         })
     };
+    if let Some(token) = next_token {
+        body["meta"]["next_token"] = json!(token);
+    }
     faults::leave(fault, PLATFORM, json(StatusCode::OK, body))
+}
+
+/// `next_token`s are opaque to clients (X's are base32hex); here, the last post of the
+/// page in lowercase hex, so a token is never mistaken for a post id.
+fn encode_token(post_id: &str) -> String {
+    post_id.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    let bytes = token.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    bytes
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .and_then(|raw| String::from_utf8(raw).ok())
 }
 
 // ---------------------------------------------------------------------------------------------

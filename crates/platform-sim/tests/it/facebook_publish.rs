@@ -200,3 +200,90 @@ async fn duplicate_messages_are_refused_with_506_when_asked() {
     assert_eq!(refused["error"]["code"], 506);
     assert_eq!(sim.handle.posts(Some(F)).len(), 1);
 }
+
+/// `published_posts` pages by cursor: `paging.next` while older posts of the window remain,
+/// every post once, newest first, unshifted by a post made between two requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_posts_page_with_cursors_and_filter_by_time() {
+    let sim = start(true);
+    let (_, page) = facebook_page_token(&sim).await;
+    let mut made = Vec::new();
+    for n in 0..12 {
+        let (code, created) = graph(
+            &sim,
+            &page,
+            reqwest::Method::POST,
+            &format!("v25.0/{PAGE}/feed"),
+            Some(json!({"message": format!("Post {n}")})),
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK);
+        made.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let (code, mut listing) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{PAGE}/published_posts?since=946684800&limit=5&fields=id,message"),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    graph(
+        &sim,
+        &page,
+        reqwest::Method::POST,
+        &format!("v25.0/{PAGE}/feed"),
+        Some(json!({"message": "Meanwhile"})),
+    )
+    .await;
+
+    let mut listed = Vec::new();
+    let mut requests = 1;
+    loop {
+        listed.extend(
+            listing["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned()),
+        );
+        let Some(next) = listing["paging"]["next"].as_str().map(str::to_owned) else {
+            break;
+        };
+        assert!(listing["paging"]["cursors"]["after"].is_string());
+        assert!(next.starts_with(sim.api(F, "").as_str()), "{next}");
+        let response = sim.http.get(&next).bearer_auth(&page).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        listing = response.json().await.unwrap();
+        requests += 1;
+    }
+    made.reverse();
+    assert_eq!(listed, made);
+    assert_eq!(requests, 3);
+
+    // `until` (inclusive, Unix seconds) leaves out later posts.
+    let posts = sim.handle.posts(Some(F));
+    let cut = posts[0].created_at.unix_timestamp() - 1;
+    let (_, before) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{PAGE}/published_posts?until={cut}"),
+        None,
+    )
+    .await;
+    assert_eq!(before["data"], json!([]));
+    assert!(before["paging"]["next"].is_null());
+
+    let (code, refused) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{PAGE}/published_posts?after=bm90LWEtcG9zdA"),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["error"]["code"], 100);
+}

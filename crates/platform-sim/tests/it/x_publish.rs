@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use socialpub_platform_sim::{KnobSettings, Platform, SampleMedia, seed};
+use time::format_description::well_known::Rfc3339;
 
 use crate::common::{Sim, start, x_publishing_token};
 
@@ -307,4 +308,105 @@ async fn identical_posts_are_all_kept_unless_duplicates_are_refused() {
     .await;
     assert_eq!(listed["meta"]["result_count"], 0);
     assert!(listed.get("data").is_none());
+}
+
+/// The timeline pages with `next_token`: every post of the window once, newest first, and a
+/// post made between two requests does not shift the next page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_pages_with_next_token_and_filters_by_time() {
+    let sim = start(true);
+    let token = x_publishing_token(&sim).await;
+    let mut made = Vec::new();
+    for n in 0..12 {
+        let (code, body) = post_json(
+            &sim,
+            &token,
+            "2/tweets",
+            json!({"text": format!("Post {n}")}),
+        )
+        .await;
+        assert_eq!(code, StatusCode::CREATED);
+        made.push(body["data"]["id"].as_str().unwrap().to_owned());
+    }
+    let start_time = "2000-01-01T00:00:00Z";
+    let first = timeline(
+        &sim,
+        &token,
+        &[("start_time", start_time), ("max_results", "5")],
+    )
+    .await;
+    let (code, _) = post_json(&sim, &token, "2/tweets", json!({"text": "Meanwhile"})).await;
+    assert_eq!(code, StatusCode::CREATED);
+
+    let mut listed = Vec::new();
+    let mut page = first;
+    let mut requests = 1;
+    loop {
+        listed.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_str().unwrap().to_owned()),
+        );
+        let Some(next) = page["meta"]["next_token"].as_str().map(str::to_owned) else {
+            break;
+        };
+        assert_ne!(
+            next,
+            listed.last().unwrap().as_str(),
+            "opaque, not a post id"
+        );
+        page = timeline(
+            &sim,
+            &token,
+            &[
+                ("start_time", start_time),
+                ("max_results", "5"),
+                ("pagination_token", &next),
+            ],
+        )
+        .await;
+        requests += 1;
+    }
+    made.reverse();
+    assert_eq!(listed, made);
+    assert_eq!(requests, 3);
+
+    // Nothing created after end_time (exclusive) or before start_time.
+    let posts = sim.handle.posts(Some(X));
+    let sixth = posts[5].created_at.format(&Rfc3339).unwrap();
+    let early = timeline(
+        &sim,
+        &token,
+        &[("end_time", sixth.as_str()), ("max_results", "100")],
+    )
+    .await;
+    let early: Vec<&str> = early["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = posts
+        .iter()
+        .rev()
+        .filter(|p| p.created_at < posts[5].created_at)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(early, expected);
+    let none = timeline(&sim, &token, &[("start_time", "2999-01-01T00:00:00Z")]).await;
+    assert_eq!(none["meta"], json!({"result_count": 0}));
+
+    // A token that names no post is refused, as X refuses a bad one.
+    let response = sim
+        .http
+        .get(sim.api(X, &format!("2/users/{}/tweets", seed::x::USER_ID)))
+        .query(&[("pagination_token", "zz")])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }

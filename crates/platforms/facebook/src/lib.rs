@@ -31,7 +31,10 @@ pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, PRODUCTION};
 pub use oauth::UserToken;
-pub use posts::{AttachedMedia, CreatedPhoto, CreatedPost, NewFeedPost, NewPhoto, PagePost};
+pub use posts::{
+    AttachedMedia, CreatedPhoto, CreatedPost, NewFeedPost, NewPhoto, PagePost, PagePostsPage,
+    PostsWindow,
+};
 pub use publisher::{
     FacebookPublishSettings, FacebookPublisher, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
     STEP_UPLOAD_PHOTO,

@@ -4,12 +4,15 @@
 //! Page token.
 
 use serde::{Deserialize, Serialize};
-use socialpub_domain::SecretString;
+use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::meta_graph::classify_graph;
-use socialpub_ports::PlatformError;
+use socialpub_platform_http::platform_error;
+use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::OffsetDateTime;
+use url::Url;
 
 use crate::client::FacebookClient;
+use crate::wire::Paging;
 
 /// `POST /{page-id}/feed` fields. At least one of `message` and `link`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -67,6 +70,24 @@ pub struct PagePost {
 #[serde(default)]
 struct PagePosts {
     data: Vec<PagePost>,
+    paging: Option<Paging>,
+}
+
+/// One page of a Page's posts, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct PagePostsPage {
+    pub posts: Vec<PagePost>,
+    /// `paging.next`: older posts of the same window remain, at this URL. `None` on the last
+    /// page. It may embed the access token: never log it.
+    pub next: Option<Url>,
+}
+
+/// The creation times a listing covers: `since` to `until` (Unix seconds, both inclusive),
+/// or to now when `until` is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostsWindow {
+    pub since: OffsetDateTime,
+    pub until: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,8 +156,9 @@ impl FacebookClient {
         Ok(answer.permalink_url.filter(|u| !u.is_empty()))
     }
 
-    /// `GET /{page-id}/published_posts?since=..`: the Page's newest posts (at most 100)
-    /// created since `since`, with message and permalink.
+    /// `GET /{page-id}/published_posts?since=..[&until=..]&limit=100`: the first page (newest
+    /// first) of the Page's posts created in `window`, with message and permalink. Further
+    /// pages come from [`FacebookClient::published_posts_next`].
     ///
     /// # Errors
     /// As classified by [`classify_graph`].
@@ -144,19 +166,68 @@ impl FacebookClient {
         &self,
         page_token: &SecretString,
         page_id: &str,
-        since: OffsetDateTime,
-    ) -> Result<Vec<PagePost>, PlatformError> {
-        let since = since.unix_timestamp().to_string();
-        let request = self
-            .http
-            .get(self.graph_url(&[page_id, "published_posts"])?)
-            .query(&[
-                ("fields", "id,created_time,message,permalink_url"),
-                ("since", since.as_str()),
-                ("limit", LISTING_LIMIT),
-            ])
-            .bearer_auth(page_token.expose());
+        window: PostsWindow,
+    ) -> Result<PagePostsPage, PlatformError> {
+        let mut url = self.graph_url(&[page_id, "published_posts"])?;
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("fields", "id,created_time,message,permalink_url")
+                .append_pair("since", &window.since.unix_timestamp().to_string())
+                .append_pair("limit", LISTING_LIMIT);
+            if let Some(until) = window.until {
+                // Whole seconds, rounded up so the window never shrinks.
+                let seconds = until.unix_timestamp() + i64::from(until.nanosecond() > 0);
+                query.append_pair("until", &seconds.to_string());
+            }
+        }
+        self.posts_page(page_token, url).await
+    }
+
+    /// The page after `previous`, from its `paging.next` URL.
+    ///
+    /// # Errors
+    /// As classified by [`classify_graph`].
+    pub async fn published_posts_next(
+        &self,
+        page_token: &SecretString,
+        previous: &PagePostsPage,
+    ) -> Result<Option<PagePostsPage>, PlatformError> {
+        match &previous.next {
+            Some(next) => self.posts_page(page_token, next.clone()).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn posts_page(
+        &self,
+        page_token: &SecretString,
+        url: Url,
+    ) -> Result<PagePostsPage, PlatformError> {
+        let request = self.http.get(url.clone()).bearer_auth(page_token.expose());
         let page: PagePosts = self.call(request, classify_graph, &[page_token]).await?;
-        Ok(page.data)
+        let next = page
+            .paging
+            .and_then(|paging| paging.next)
+            .map(|next| {
+                Url::parse(&next)
+                    .ok()
+                    .filter(|next| self.is_api_host(next) && *next != url)
+                    .ok_or_else(|| {
+                        platform_error(
+                            Platform::Facebook,
+                            PlatformErrorKind::InvalidRequest,
+                            Some("unusable_paging_next".to_owned()),
+                            "published_posts answered with a paging.next link off the API host",
+                            None,
+                            None,
+                        )
+                    })
+            })
+            .transpose()?;
+        Ok(PagePostsPage {
+            posts: page.data,
+            next,
+        })
     }
 }

@@ -10,7 +10,7 @@
 //! back to `https://www.facebook.com/{post-id}` when Graph will not say.
 
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::platform_error;
+use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -18,11 +18,15 @@ use socialpub_ports::{
 use time::{Duration, OffsetDateTime};
 
 use crate::client::FacebookClient;
-use crate::posts::{AttachedMedia, NewFeedPost, NewPhoto, PagePost};
+use crate::posts::{AttachedMedia, NewFeedPost, NewPhoto, PagePost, PostsWindow};
 
 pub const STEP_UPLOAD_PHOTO: &str = "upload_photo";
 pub const STEP_CREATE_POST: &str = "create_post";
 pub const STEP_FETCH_PERMALINK: &str = "fetch_permalink";
+
+/// Immediate retries of one read (a `published_posts` page, the permalink) that failed
+/// with a 5xx or a dropped connection.
+const PAGE_RETRIES: usize = 2;
 
 /// Progress key of the post id the commit returned.
 const POST_ID: &str = "facebook.post_id";
@@ -36,6 +40,13 @@ fn photo_key(index: usize) -> String {
 pub struct FacebookPublishSettings {
     /// How far before the commit marker to look for the post (clock skew).
     pub reconcile_lookback: Duration,
+    /// How long after the commit marker the post can have been created (the commit's request
+    /// timeout plus clock skew). Once that moment is past, the lookup asks for posts up to it
+    /// only, so a lookup made long after the commit still reads a bounded window.
+    pub reconcile_lookahead: Duration,
+    /// At most this many `published_posts` pages (100 posts each) per lookup. When posts
+    /// remain after the last one, the lookup answers Unknown: not seeing the post is no proof.
+    pub reconcile_max_pages: usize,
     /// Until this long after the commit marker, not finding the post is not proof it is
     /// absent: `find_published` asks to be called again instead of answering Absent.
     pub reconcile_settle: Duration,
@@ -45,6 +56,8 @@ impl Default for FacebookPublishSettings {
     fn default() -> Self {
         Self {
             reconcile_lookback: Duration::minutes(2),
+            reconcile_lookahead: Duration::minutes(5),
+            reconcile_max_pages: 10,
             reconcile_settle: Duration::seconds(2),
         }
     }
@@ -69,6 +82,18 @@ impl FacebookPublisher {
     pub fn client(&self) -> &FacebookClient {
         &self.client
     }
+}
+
+/// What a look through `published_posts` came to.
+#[derive(Debug)]
+enum Lookup {
+    Found(PublishedPost),
+    /// Every post of the window was read; none is the job's.
+    Absent,
+    /// The page bound was reached with posts of the window still unread.
+    Truncated {
+        pages: usize,
+    },
 }
 
 enum Plan {
@@ -228,7 +253,7 @@ impl FacebookPublisher {
             // The same text is already on the Page: after a lost answer to our own commit,
             // that is our post.
             Err(error) if is_duplicate(&error) => match self.find(ctx).await {
-                Ok(Some(post)) => Ok(StepOutcome::Published(post)),
+                Ok(Lookup::Found(post)) => Ok(StepOutcome::Published(post)),
                 _ => Err(error),
             },
             Err(error) => Err(error),
@@ -240,13 +265,17 @@ impl FacebookPublisher {
         ctx: &PublishContext<'_>,
         post_id: String,
     ) -> Result<StepOutcome, PlatformError> {
-        let url = match self
-            .client
-            .permalink(&ctx.account.access_token, &post_id)
-            .await
+        let url = match retry_read(PAGE_RETRIES, || {
+            self.client.permalink(&ctx.account.access_token, &post_id)
+        })
+        .await
         {
             Ok(url) => url,
-            Err(error) if error.retryable() => return Err(error),
+            // Worth another try while the job has attempts left; on its last one, failing
+            // would mark a public post as failed.
+            Err(error) if error.retryable() && ctx.job.attempts < ctx.job.max_attempts => {
+                return Err(error);
+            }
             // The post is public; a URL Graph will not give is no reason to fail it.
             Err(error) => {
                 tracing::warn!(
@@ -263,32 +292,62 @@ impl FacebookPublisher {
         }))
     }
 
-    fn since(&self, job: &PublishJob) -> OffsetDateTime {
-        job.progress.final_call_started_at.unwrap_or(job.created_at)
-            - self.settings.reconcile_lookback
+    /// From the commit marker (less the lookback) to the marker plus the lookahead; the end
+    /// is only sent once it is past on any clock within the skew allowance, as Graph may
+    /// read an `until` ahead of its clock differently.
+    fn window(&self, job: &PublishJob, now: OffsetDateTime) -> PostsWindow {
+        let marker = job.progress.final_call_started_at.unwrap_or(job.created_at);
+        let until = marker + self.settings.reconcile_lookahead;
+        PostsWindow {
+            since: marker - self.settings.reconcile_lookback,
+            until: (until + self.settings.reconcile_lookback <= now).then_some(until),
+        }
     }
 
-    async fn find(&self, ctx: &PublishContext<'_>) -> Result<Option<PublishedPost>, PlatformError> {
-        let posts = self
-            .client
-            .published_posts(
-                &ctx.account.access_token,
-                &ctx.account.external_user_id,
-                self.since(ctx.job),
-            )
-            .await?;
+    /// The Page's post whose message is the job's text, paging through `published_posts`.
+    async fn find(&self, ctx: &PublishContext<'_>) -> Result<Lookup, PlatformError> {
+        let token = &ctx.account.access_token;
         let wanted = ctx.job.content_text.trim();
-        Ok(posts
-            .into_iter()
-            .find(|post| post.message.as_deref().unwrap_or("").trim() == wanted)
-            .map(
-                |PagePost {
-                     id, permalink_url, ..
-                 }| PublishedPost {
+        let window = self.window(ctx.job, ctx.now);
+        let mut page = retry_read(PAGE_RETRIES, || {
+            self.client
+                .published_posts(token, &ctx.account.external_user_id, window)
+        })
+        .await?;
+        let mut read = 1;
+        loop {
+            let found = page
+                .posts
+                .iter()
+                .position(|post| post.message.as_deref().unwrap_or("").trim() == wanted);
+            if let Some(at) = found {
+                let PagePost {
+                    id, permalink_url, ..
+                } = page.posts.swap_remove(at);
+                return Ok(Lookup::Found(PublishedPost {
                     url: Some(permalink_url.unwrap_or_else(|| fallback_url(&id))),
                     external_id: id,
-                },
-            ))
+                }));
+            }
+            if read >= self.settings.reconcile_max_pages {
+                break;
+            }
+            let next = retry_read(PAGE_RETRIES, || {
+                self.client.published_posts_next(token, &page)
+            })
+            .await?;
+            match next {
+                Some(next) => page = next,
+                None => return Ok(Lookup::Absent),
+            }
+            read += 1;
+        }
+        if page.next.is_none() {
+            return Ok(Lookup::Absent);
+        }
+        Ok(Lookup::Truncated {
+            pages: self.settings.reconcile_max_pages,
+        })
     }
 }
 
@@ -323,14 +382,23 @@ impl Publisher for FacebookPublisher {
         }
     }
 
-    /// Looks through the Page's `published_posts` since the commit marker for one whose
-    /// message is the job's text.
+    /// Looks through the Page's `published_posts` around the commit marker, page by page,
+    /// for one whose message is the job's text. Absent only once every post of that window
+    /// was read.
     async fn find_published(
         &self,
         ctx: &PublishContext<'_>,
     ) -> Result<Reconciliation, PlatformError> {
-        if let Some(post) = self.find(ctx).await? {
-            return Ok(Reconciliation::Found(post));
+        match self.find(ctx).await? {
+            Lookup::Found(post) => return Ok(Reconciliation::Found(post)),
+            Lookup::Truncated { pages } => {
+                return Ok(Reconciliation::Unknown {
+                    reason: format!(
+                        "the Page lists more than {pages} pages of posts around the commit, and the post is not among the first {pages}"
+                    ),
+                });
+            }
+            Lookup::Absent => {}
         }
         let marker = ctx
             .job

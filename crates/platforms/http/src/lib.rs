@@ -32,6 +32,7 @@ mod path_url;
 mod pkce;
 mod rate_limit;
 mod redact;
+mod retry;
 mod send;
 mod token;
 
@@ -44,8 +45,11 @@ pub use client::{HttpClientError, HttpClientSettings, build_http_client};
 pub use config::{PlatformConfig, PlatformDefaults};
 pub use path_url::{bad_base_url, path_url};
 pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
-pub use rate_limit::{RateLimit, read_rate_limit, read_rate_limit_at, retry_after};
+pub use rate_limit::{
+    RateLimit, read_rate_limit, read_rate_limit_at, retry_after, retry_after_header,
+};
 pub use redact::redact;
+pub use retry::retry_read;
 pub use send::{
     Received, send_checked, send_empty, send_empty_redacting, send_json, send_json_redacting,
 };

@@ -62,19 +62,25 @@ pub fn read_rate_limit_at(headers: &HeaderMap, now: OffsetDateTime) -> Option<Ra
 /// a rate-limit reset header (`x-rate-limit-reset` as X sends it, epoch seconds;
 /// `x-ratelimit-reset`). Never negative.
 pub fn retry_after(headers: &HeaderMap, now: OffsetDateTime) -> Option<Duration> {
-    if let Some(value) = header_str(headers, RETRY_AFTER.as_str()) {
-        if let Ok(seconds) = value.parse::<i64>() {
-            return Some(Duration::seconds(seconds.max(0)));
-        }
-        if let Some(at) = parse_http_date(value) {
-            return Some(non_negative(at - now));
-        }
+    if let Some(wait) = retry_after_header(headers, now) {
+        return Some(wait);
     }
     ["x-rate-limit-reset", "x-ratelimit-reset"]
         .into_iter()
         .find_map(|name| header_i64(headers, name))
         .and_then(|value| reset_time(value, now))
         .map(|at| non_negative(at - now))
+}
+
+/// The `Retry-After` header alone (seconds or an HTTP date), never negative. For platforms
+/// that send their window's reset on every answer: that reset only says when to come back
+/// once the window is used up, not after a server error.
+pub fn retry_after_header(headers: &HeaderMap, now: OffsetDateTime) -> Option<Duration> {
+    let value = header_str(headers, RETRY_AFTER.as_str())?;
+    if let Ok(seconds) = value.parse::<i64>() {
+        return Some(Duration::seconds(seconds.max(0)));
+    }
+    parse_http_date(value).map(|at| non_negative(at - now))
 }
 
 fn non_negative(duration: Duration) -> Duration {
@@ -214,6 +220,14 @@ mod tests {
         assert_eq!(retry_after(&HeaderMap::new(), NOW), None);
         let junk = headers(&[("retry-after", "soon")]);
         assert_eq!(retry_after(&junk, NOW), None);
+    }
+
+    #[test]
+    fn retry_after_header_ignores_window_resets() {
+        let h = headers(&[("x-rate-limit-reset", "42")]);
+        assert_eq!(retry_after_header(&h, NOW), None);
+        let h = headers(&[("x-rate-limit-reset", "42"), ("retry-after", "7")]);
+        assert_eq!(retry_after_header(&h, NOW), Some(Duration::seconds(7)));
     }
 
     #[test]

@@ -46,7 +46,10 @@ pub(crate) fn classify_at(
     } else {
         (kind_for_status(status), None, status_message(status))
     };
-    let retry_after = kind.is_retryable().then(|| wait(headers, now)).flatten();
+    let retry_after = kind
+        .is_retryable()
+        .then(|| wait(status, headers, now))
+        .flatten();
     // A 24-hour window at zero is a volume cap: nothing failed, the job waits for the reset.
     if kind == PlatformErrorKind::Quota
         && let Some(window) = daily_window_exhausted(headers)
@@ -194,9 +197,11 @@ fn kind_for_x_status(status: StatusCode, message: &str) -> PlatformErrorKind {
     }
 }
 
-/// The wait before a retry: the 24-hour windows first when exhausted, then the 15-minute
-/// window or `Retry-After`.
-fn wait(headers: &HeaderMap, now: OffsetDateTime) -> Option<Duration> {
+/// The wait before a retry: the 24-hour windows first when exhausted, then `Retry-After`,
+/// then the 15-minute window's reset, but only on a 429 or when that window is at 0. X
+/// sends `x-rate-limit-reset` on every answer, so taking it after a 503 would wait out the
+/// whole window instead of the engine's short backoff.
+fn wait(status: StatusCode, headers: &HeaderMap, now: OffsetDateTime) -> Option<Duration> {
     for window in ["x-user-limit-24hour", "x-app-limit-24hour"] {
         if header_i64(headers, &format!("{window}-remaining")) == Some(0)
             && let Some(reset) = header_i64(headers, &format!("{window}-reset"))
@@ -205,7 +210,13 @@ fn wait(headers: &HeaderMap, now: OffsetDateTime) -> Option<Duration> {
             return Some((at - now).max(Duration::ZERO));
         }
     }
-    socialpub_platform_http::retry_after(headers, now)
+    let window_used_up = status == StatusCode::TOO_MANY_REQUESTS
+        || header_i64(headers, "x-rate-limit-remaining") == Some(0);
+    if window_used_up {
+        socialpub_platform_http::retry_after(headers, now)
+    } else {
+        socialpub_platform_http::retry_after_header(headers, now)
+    }
 }
 
 fn header_i64(headers: &HeaderMap, name: &str) -> Option<i64> {
@@ -273,6 +284,40 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    fn window(remaining: &str, reset_in: Duration) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-rate-limit-limit", HeaderValue::from_static("900"));
+        if let Ok(remaining) = HeaderValue::from_str(remaining) {
+            headers.insert("x-rate-limit-remaining", remaining);
+        }
+        if let Ok(reset) = HeaderValue::from_str(&(NOW + reset_in).unix_timestamp().to_string()) {
+            headers.insert("x-rate-limit-reset", reset);
+        }
+        headers
+    }
+
+    #[test]
+    fn a_server_error_ignores_the_reset_of_a_window_with_calls_left() {
+        let error = classify_now(503, &window("899", Duration::minutes(15)), "");
+        assert_eq!(error.kind, PlatformErrorKind::PlatformDown);
+        assert_eq!(error.retry_after, None);
+
+        let mut headers = window("899", Duration::minutes(15));
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        let error = classify_now(503, &headers, "");
+        assert_eq!(error.retry_after, Some(Duration::seconds(3)));
+    }
+
+    #[test]
+    fn the_reset_applies_on_a_429_or_a_window_at_zero() {
+        let error = classify_now(429, &window("12", Duration::minutes(15)), "");
+        assert_eq!(error.kind, PlatformErrorKind::Quota);
+        assert_eq!(error.retry_after, Some(Duration::minutes(15)));
+
+        let error = classify_now(503, &window("0", Duration::minutes(4)), "");
+        assert_eq!(error.retry_after, Some(Duration::minutes(4)));
     }
 
     #[test]

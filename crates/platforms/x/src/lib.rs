@@ -32,4 +32,6 @@ pub use publisher::{
     STEP_MEDIA_INITIALIZE, STEP_MEDIA_STATUS, XPublishSettings, XPublisher, post_url,
 };
 pub use socialpub_platform_http::PlatformConfig;
-pub use tweets::{NewTweet, Tweet, TweetAttachments, TweetMedia, TweetReply};
+pub use tweets::{
+    NewTweet, TimelinePage, TimelineWindow, Tweet, TweetAttachments, TweetMedia, TweetReply,
+};

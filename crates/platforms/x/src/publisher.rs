@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::platform_error;
+use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
     AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
     Publisher, Reconciliation, StepOutcome,
@@ -17,7 +17,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::client::XClient;
 use crate::media_upload::{InitializeUpload, MediaCategory, MediaUpload, ProcessingState};
-use crate::tweets::{NewTweet, Tweet, TweetMedia, TweetReply};
+use crate::tweets::{NewTweet, TimelineWindow, Tweet, TweetMedia, TweetReply};
 
 /// Step names, for logs, attempts and metrics.
 pub const STEP_MEDIA_INITIALIZE: &str = "media_initialize";
@@ -30,6 +30,9 @@ pub const STEP_CREATE_POST: &str = "create_post";
 /// is looked up, never created again.
 pub const STEP_FIND_POST: &str = "find_post";
 
+/// Immediate retries of one timeline page that failed with a 5xx or a dropped connection.
+const PAGE_RETRIES: usize = 2;
+
 /// X's append endpoint takes segments 0..=999.
 const MAX_SEGMENTS: u64 = 1000;
 
@@ -41,6 +44,13 @@ pub struct XPublishSettings {
     pub chunk_size: u32,
     /// How far before the commit marker to look for the post (clock skew between us and X).
     pub reconcile_lookback: Duration,
+    /// How long after the commit marker the post can have been created (the commit's request
+    /// timeout plus clock skew). Once that moment is past, the lookup asks for posts up to it
+    /// only, so a lookup made long after the commit still reads a bounded window.
+    pub reconcile_lookahead: Duration,
+    /// At most this many timeline pages (100 posts each) per lookup. When posts remain after
+    /// the last one, the lookup answers Unknown: not seeing the post is no proof.
+    pub reconcile_max_pages: usize,
     /// A post may take a moment to show on the timeline: until this long after the commit
     /// marker, not finding it is not proof it is absent, and `find_published` asks to be
     /// called again (a Transient error with `retry_after`) instead of answering Absent.
@@ -52,6 +62,8 @@ impl Default for XPublishSettings {
         Self {
             chunk_size: 4 * 1024 * 1024,
             reconcile_lookback: Duration::minutes(2),
+            reconcile_lookahead: Duration::minutes(5),
+            reconcile_max_pages: 10,
             reconcile_settle: Duration::seconds(2),
         }
     }
@@ -76,6 +88,18 @@ impl XPublisher {
     pub fn client(&self) -> &XClient {
         &self.client
     }
+}
+
+/// What a look through the timeline came to.
+#[derive(Debug)]
+enum Lookup {
+    Found(PublishedPost),
+    /// Every post of the window was read; none is the job's.
+    Absent,
+    /// The page bound was reached with posts of the window still unread.
+    Truncated {
+        pages: usize,
+    },
 }
 
 /// One file's upload, stored as JSON under [`media_key`] in the job's progress.
@@ -468,7 +492,7 @@ impl XPublisher {
                     && error.message.to_ascii_lowercase().contains("duplicate") =>
             {
                 match self.find(ctx, None).await {
-                    Ok(Some(post)) => Ok(StepOutcome::Published(post)),
+                    Ok(Lookup::Found(post)) => Ok(StepOutcome::Published(post)),
                     _ => Err(error),
                 }
             }
@@ -476,35 +500,56 @@ impl XPublisher {
         }
     }
 
-    /// The account's post matching the job among those created since the commit marker.
+    /// The account's post matching the job among those created from the commit marker
+    /// (less the lookback) to the marker plus the lookahead, paging through the timeline.
     async fn find(
         &self,
         ctx: &PublishContext<'_>,
         since: Option<OffsetDateTime>,
-    ) -> Result<Option<PublishedPost>, PlatformError> {
+    ) -> Result<Lookup, PlatformError> {
         let job = ctx.job;
-        let since = since
+        let marker = since
             .or(job.progress.final_call_started_at)
-            .unwrap_or(job.created_at)
-            - self.settings.reconcile_lookback;
+            .unwrap_or(job.created_at);
+        // X may refuse an `end_time` ahead of its own clock: send one only when it is past
+        // on any clock within the skew allowance.
+        let end = marker + self.settings.reconcile_lookahead;
+        let window = TimelineWindow {
+            start: marker - self.settings.reconcile_lookback,
+            end: (end + self.settings.reconcile_lookback <= ctx.now).then_some(end),
+        };
         let keys: Vec<String> = (0..job.assets.len())
             .filter_map(|i| media_progress(&job.progress, i).and_then(|m| m.key))
             .collect();
-        let tweets = self
-            .client
-            .user_tweets(
-                &ctx.account.access_token,
-                &ctx.account.external_user_id,
-                since,
-            )
+        let mut token: Option<String> = None;
+        for _ in 0..self.settings.reconcile_max_pages {
+            let page = retry_read(PAGE_RETRIES, || {
+                self.client.user_tweets(
+                    &ctx.account.access_token,
+                    &ctx.account.external_user_id,
+                    window,
+                    token.as_deref(),
+                )
+            })
             .await?;
-        Ok(tweets
-            .iter()
-            .find(|t| matches(t, &job.content_text, &keys))
-            .map(|t| PublishedPost {
-                external_id: t.id.clone(),
-                url: Some(post_url(&ctx.account.display_name, &t.id)),
-            }))
+            if let Some(tweet) = page
+                .tweets
+                .iter()
+                .find(|t| matches(t, &job.content_text, &keys))
+            {
+                return Ok(Lookup::Found(PublishedPost {
+                    external_id: tweet.id.clone(),
+                    url: Some(post_url(&ctx.account.display_name, &tweet.id)),
+                }));
+            }
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return Ok(Lookup::Absent),
+            }
+        }
+        Ok(Lookup::Truncated {
+            pages: self.settings.reconcile_max_pages,
+        })
     }
 }
 
@@ -554,8 +599,8 @@ impl Publisher for XPublisher {
             }
             Plan::Commit(media) => self.commit(ctx, media).await,
             Plan::Find(committed_at) => match self.find(ctx, Some(committed_at)).await? {
-                Some(post) => Ok(StepOutcome::Published(post)),
-                None => Err(platform_error(
+                Lookup::Found(post) => Ok(StepOutcome::Published(post)),
+                Lookup::Absent | Lookup::Truncated { .. } => Err(platform_error(
                     Platform::X,
                     PlatformErrorKind::Transient,
                     Some("committed_post_not_found".to_owned()),
@@ -567,14 +612,23 @@ impl Publisher for XPublisher {
         }
     }
 
-    /// Looks through the account's posts since the commit marker for one with the job's text
-    /// (links and entities aside) and, when X lists them, its media.
+    /// Looks through the account's posts around the commit marker, page by page, for one
+    /// with the job's text (links and entities aside) and, when X lists them, its media.
+    /// Absent only once every post of that window was read.
     async fn find_published(
         &self,
         ctx: &PublishContext<'_>,
     ) -> Result<Reconciliation, PlatformError> {
-        if let Some(post) = self.find(ctx, None).await? {
-            return Ok(Reconciliation::Found(post));
+        match self.find(ctx, None).await? {
+            Lookup::Found(post) => return Ok(Reconciliation::Found(post)),
+            Lookup::Truncated { pages } => {
+                return Ok(Reconciliation::Unknown {
+                    reason: format!(
+                        "X lists more than {pages} pages of the account's posts around the commit, and the post is not among the first {pages}"
+                    ),
+                });
+            }
+            Lookup::Absent => {}
         }
         let marker = ctx
             .job

@@ -73,10 +73,57 @@ struct CreateTweetResponse {
 struct TimelineResponse {
     #[serde(default)]
     data: Vec<Tweet>,
+    #[serde(default)]
+    meta: TimelineMeta,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TimelineMeta {
+    #[serde(default)]
+    next_token: Option<String>,
+}
+
+/// One page of an account's timeline, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct TimelinePage {
+    pub tweets: Vec<Tweet>,
+    /// `meta.next_token`: older posts of the same window remain, to be asked for with it as
+    /// `pagination_token`. `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+/// The creation times a timeline request covers: from `start` (inclusive) to `end`, or to
+/// now when `end` is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineWindow {
+    pub start: OffsetDateTime,
+    pub end: Option<OffsetDateTime>,
 }
 
 /// Most posts one timeline request returns (X's maximum).
 const TIMELINE_PAGE: &str = "100";
+
+/// X takes whole seconds: `start_time` is rounded down and `end_time` up, so the window
+/// never shrinks.
+fn x_time(at: OffsetDateTime, round_up: bool) -> Result<String, PlatformError> {
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    let whole = utc.replace_nanosecond(0).unwrap_or(utc);
+    let whole = if round_up && whole < utc {
+        whole + time::Duration::SECOND
+    } else {
+        whole
+    };
+    whole.format(&Rfc3339).map_err(|_| {
+        platform_error(
+            Platform::X,
+            PlatformErrorKind::InvalidRequest,
+            None,
+            "timeline time out of range",
+            None,
+            None,
+        )
+    })
+}
 
 impl XClient {
     /// `POST /2/tweets`. This call makes the post public: a timeout or 5xx leaves its outcome
@@ -115,8 +162,9 @@ impl XClient {
         }
     }
 
-    /// `GET /2/users/{id}/tweets?start_time=..&max_results=100`: the user's newest posts
-    /// created since `since` (at most 100), with `created_at` and attached media keys.
+    /// `GET /2/users/{id}/tweets?start_time=..[&end_time=..]&max_results=100
+    /// [&pagination_token=..]`: one page (at most 100, newest first) of the user's posts
+    /// created in `window`, with `created_at` and attached media keys.
     ///
     /// # Errors
     /// As classified by [`classify`](crate::classify).
@@ -124,32 +172,31 @@ impl XClient {
         &self,
         access_token: &SecretString,
         user_id: &str,
-        since: OffsetDateTime,
-    ) -> Result<Vec<Tweet>, PlatformError> {
-        let since = since
-            .to_offset(time::UtcOffset::UTC)
-            .replace_nanosecond(0)
-            .unwrap_or(since);
-        let start_time = since.format(&Rfc3339).map_err(|_| {
-            platform_error(
-                Platform::X,
-                PlatformErrorKind::InvalidRequest,
-                None,
-                "start_time out of range",
-                None,
-                None,
-            )
-        })?;
+        window: TimelineWindow,
+        pagination_token: Option<&str>,
+    ) -> Result<TimelinePage, PlatformError> {
+        let start_time = x_time(window.start, false)?;
+        let end_time = window.end.map(|end| x_time(end, true)).transpose()?;
+        let mut query = vec![
+            ("start_time", start_time.as_str()),
+            ("max_results", TIMELINE_PAGE),
+            ("tweet.fields", "id,text,created_at,attachments"),
+        ];
+        if let Some(end_time) = &end_time {
+            query.push(("end_time", end_time.as_str()));
+        }
+        if let Some(token) = pagination_token {
+            query.push(("pagination_token", token));
+        }
         let request = self
             .http
             .get(self.api_url(&format!("/2/users/{user_id}/tweets")))
-            .query(&[
-                ("start_time", start_time.as_str()),
-                ("max_results", TIMELINE_PAGE),
-                ("tweet.fields", "id,text,created_at,attachments"),
-            ])
+            .query(&query)
             .bearer_auth(access_token.expose());
         let response: TimelineResponse = send_json(request, Platform::X, classify).await?;
-        Ok(response.data)
+        Ok(TimelinePage {
+            tweets: response.data,
+            next_token: response.meta.next_token.filter(|t| !t.is_empty()),
+        })
     }
 }

@@ -229,6 +229,26 @@ async fn a_refused_permalink_falls_back_to_the_post_id_url_but_a_transient_one_r
         job.progress.step("facebook.post_id"),
         Some(&*format!("{PAGE}_81"))
     );
+
+    // On the job's last attempt the public post is published with the fallback URL rather
+    // than failed.
+    job.attempts = job.max_attempts;
+    let files = InMemoryAssetFetcher::default();
+    let account = page();
+    let ctx = PublishContext {
+        job: &job,
+        account: &account,
+        assets: &files,
+        now: NOW,
+    };
+    let outcome = publisher(&server).advance(&ctx).await.unwrap();
+    assert_eq!(
+        outcome,
+        socialpub_ports::StepOutcome::Published(PublishedPost {
+            external_id: format!("{PAGE}_81"),
+            url: Some(format!("https://www.facebook.com/{PAGE}_81")),
+        })
+    );
 }
 
 #[tokio::test]
@@ -397,6 +417,150 @@ async fn reconciliation_matches_the_message_among_posts_since_the_marker() {
     let error = reconcile(&server, &absent, marker).await.unwrap_err();
     assert_eq!(error.kind, PlatformErrorKind::Transient);
     assert_eq!(error.retry_after, Some(Duration::seconds(2)));
+}
+
+/// A `published_posts` page whose `paging.next` leads to `next_after` on the same server.
+fn listing_with_next(server: &MockServer, posts: Value, next_after: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "data": posts,
+        "paging": {
+            "cursors": {"before": "QVFIUmFh", "after": next_after},
+            "next": format!(
+                "{}/v25.0/{PAGE}/published_posts?access_token={PAGE_TOKEN_1}&fields=id&limit=100&after={next_after}",
+                server.uri()
+            ),
+        }
+    }))
+}
+
+/// A busy Page pushes the post off the first page: the lookup follows `paging.next`.
+#[tokio::test]
+async fn reconciliation_pages_through_published_posts() {
+    let server = MockServer::start().await;
+    let busy: Vec<Value> = (0..100)
+        .map(|n| json!({"id": format!("{PAGE}_{}", 500 - n), "message": format!("Busy post {n}")}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path(format!("/v25.0/{PAGE}/published_posts")))
+        .and(query_param("after", "QVFIUmJi"))
+        .and(bearer_token(PAGE_TOKEN_1))
+        .respond_with(listing(json!([
+            {"id": format!("{PAGE}_300"), "message": "Posted while busy"}
+        ])))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v25.0/{PAGE}/published_posts")))
+        .and(query_param(
+            "since",
+            (NOW - Duration::minutes(2)).unix_timestamp().to_string(),
+        ))
+        .respond_with(listing_with_next(&server, Value::Array(busy), "QVFIUmJi"))
+        .mount(&server)
+        .await;
+    let mut job = job(Platform::Facebook, "Posted while busy", vec![], json!({}));
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Found(PublishedPost {
+            external_id: format!("{PAGE}_300"),
+            url: Some(format!("https://www.facebook.com/{PAGE}_300")),
+        })
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+/// Not seeing the post in the first pages proves nothing while more remain.
+#[tokio::test]
+async fn reconciliation_that_reaches_the_page_bound_is_unknown() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path(format!("/v25.0/{PAGE}/published_posts")))
+        .respond_with(move |request: &wiremock::Request| {
+            // Every page leads to a further one.
+            let after = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "after")
+                .map_or("c".to_owned(), |(_, v)| format!("{v}c"));
+            ResponseTemplate::new(200).set_body_json(json!({
+                "data": [{"id": format!("{PAGE}_1"), "message": "Other news"}],
+                "paging": {
+                    "cursors": {"after": after},
+                    "next": format!("{uri}/v25.0/{PAGE}/published_posts?limit=100&after={after}"),
+                }
+            }))
+        })
+        .mount(&server)
+        .await;
+    let mut job = job(Platform::Facebook, "Lost in the crowd", vec![], json!({}));
+    job.progress.final_call_started_at = Some(NOW);
+    let answer = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, Reconciliation::Unknown { ref reason } if reason.contains("10 pages")),
+        "{answer:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 10);
+}
+
+/// A `paging.next` to another host is not followed (it would carry the Page token there).
+#[tokio::test]
+async fn a_paging_link_off_the_api_host_is_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v25.0/{PAGE}/published_posts")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": format!("{PAGE}_1"), "message": "Other news"}],
+            "paging": {"next": "https://attacker.example/v25.0/published_posts?after=x"}
+        })))
+        .mount(&server)
+        .await;
+    let mut job = job(Platform::Facebook, "Lost in the crowd", vec![], json!({}));
+    job.progress.final_call_started_at = Some(NOW);
+    let error = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code.as_deref(), Some("unusable_paging_next"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// Long after the commit, the lookup reads only the posts made around it.
+#[tokio::test]
+async fn a_late_reconciliation_bounds_the_window_after_the_commit() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v25.0/{PAGE}/published_posts")))
+        .and(query_param(
+            "since",
+            (NOW - Duration::minutes(2)).unix_timestamp().to_string(),
+        ))
+        .and(query_param(
+            "until",
+            (NOW + Duration::minutes(5)).unix_timestamp().to_string(),
+        ))
+        .respond_with(listing(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut job = job(
+        Platform::Facebook,
+        "Checked the next morning",
+        vec![],
+        json!({}),
+    );
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::hours(14))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
 }
 
 #[tokio::test]

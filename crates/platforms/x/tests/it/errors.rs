@@ -144,6 +144,52 @@ async fn rate_limited_with_reset_header() {
     assert_eq!(error.kind, PlatformErrorKind::Quota);
 }
 
+/// X sends its 15-minute window on every answer: a 503 while calls are left retries after
+/// the engine's own backoff (no `retry_after`), not at the window's reset.
+#[tokio::test]
+async fn a_server_error_with_calls_left_does_not_wait_for_the_window_reset() {
+    let reset = OffsetDateTime::now_utc().unix_timestamp() + 900;
+    let unavailable = || {
+        problem(
+            503,
+            json!({"title": "Service Unavailable", "type": "about:blank", "status": 503, "detail": "Service Unavailable"}),
+        )
+        .insert_header("x-rate-limit-limit", "75")
+        .insert_header("x-rate-limit-reset", reset.to_string().as_str())
+    };
+    let error = users_me_error(unavailable().insert_header("x-rate-limit-remaining", "74")).await;
+    assert_eq!(error.kind, PlatformErrorKind::PlatformDown);
+    assert_eq!(error.retry_after, None);
+
+    let error = users_me_error(
+        unavailable()
+            .insert_header("x-rate-limit-remaining", "74")
+            .insert_header("retry-after", "2"),
+    )
+    .await;
+    assert_eq!(error.retry_after, Some(Duration::seconds(2)));
+
+    // The same 503 when the window is used up waits for it.
+    let error = users_me_error(unavailable().insert_header("x-rate-limit-remaining", "0")).await;
+    let wait = error.retry_after.unwrap();
+    assert!(wait > Duration::seconds(890), "{wait}");
+
+    // A 429 honours the reset even when the 15-minute count says calls are left (another
+    // window ran out).
+    let error = users_me_error(
+        problem(
+            429,
+            json!({"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}),
+        )
+        .insert_header("x-rate-limit-remaining", "3")
+        .insert_header("x-rate-limit-reset", reset.to_string().as_str()),
+    )
+    .await;
+    assert_eq!(error.kind, PlatformErrorKind::Quota);
+    let wait = error.retry_after.unwrap();
+    assert!(wait > Duration::seconds(890), "{wait}");
+}
+
 #[tokio::test]
 async fn forbidden_client_is_permission() {
     let error = users_me_error(problem(

@@ -608,6 +608,121 @@ async fn right_after_the_commit_not_finding_the_post_asks_to_look_again() {
     );
 }
 
+fn timeline_page(posts: Value, next_token: Option<&str>) -> ResponseTemplate {
+    let mut meta = json!({"result_count": posts.as_array().map_or(0, Vec::len)});
+    if let Some(token) = next_token {
+        meta["next_token"] = json!(token);
+    }
+    ResponseTemplate::new(200).set_body_json(json!({"data": posts, "meta": meta}))
+}
+
+/// A busy account pushes the post off the first page: the lookup follows `next_token`.
+#[tokio::test]
+async fn reconciliation_pages_through_the_timeline() {
+    let server = MockServer::start().await;
+    let others: Vec<Value> = (0..100)
+        .map(|n| json!({"id": format!("{}", 2000 - n), "text": format!("Busy post {n}")}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param(
+            "pagination_token",
+            "7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i",
+        ))
+        .respond_with(timeline_page(
+            json!([{"id": "1700", "text": "Posted while busy"}]),
+            None,
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("start_time", "2026-11-30T09:58:00Z"))
+        .respond_with(timeline_page(
+            Value::Array(others),
+            Some("7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i"),
+        ))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Posted while busy");
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Found(PublishedPost {
+            external_id: "1700".into(),
+            url: Some("https://x.com/XDevelopers/status/1700".into()),
+        })
+    );
+    let pages = requests_to(&server, "/tweets").await;
+    assert_eq!(pages.len(), 2);
+    // Every page asks for the same window.
+    for page in &pages {
+        assert!(
+            page.url
+                .query_pairs()
+                .any(|(k, v)| k == "start_time" && v == "2026-11-30T09:58:00Z"),
+            "{}",
+            page.url
+        );
+    }
+}
+
+/// Not seeing the post in the first pages proves nothing while more remain.
+#[tokio::test]
+async fn reconciliation_that_reaches_the_page_bound_is_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline_page(
+            json!([{"id": "1", "text": "Someone else's news"}]),
+            Some("more"),
+        ))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Lost in the crowd");
+    job.progress.final_call_started_at = Some(NOW);
+    let answer = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, Reconciliation::Unknown { ref reason } if reason.contains("10 pages")),
+        "{answer:?}"
+    );
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 10);
+}
+
+/// Long after the commit, the lookup reads only the posts made around it.
+#[tokio::test]
+async fn a_late_reconciliation_bounds_the_window_after_the_commit() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("start_time", "2026-11-30T09:58:00Z"))
+        .and(query_param("end_time", "2026-11-30T10:05:00Z"))
+        .respond_with(timeline_page(json!([]), None))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Checked the next morning");
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::hours(14))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 1);
+
+    // Right after the commit no end_time is sent: it would be ahead of X's clock.
+    reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap_err();
+    let last = requests_to(&server, "/tweets").await.pop().unwrap();
+    assert!(!last.url.query_pairs().any(|(k, _)| k == "end_time"));
+}
+
 #[tokio::test]
 async fn media_are_matched_on_their_keys_when_x_lists_them() {
     let server = MockServer::start().await;
@@ -775,4 +890,56 @@ async fn an_upload_of_a_file_the_job_no_longer_has_starts_over() {
         publisher(&server, 8).next_step(&job).name,
         "media_initialize"
     );
+}
+
+/// One page failing with a 503 is read again at once rather than failing the whole lookup;
+/// a 429 asking to wait ends it.
+#[tokio::test]
+async fn a_failed_timeline_page_is_read_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("pagination_token", "p2"))
+        .respond_with(ResponseTemplate::new(503).set_body_string(""))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param("pagination_token", "p2"))
+        .respond_with(timeline_page(
+            json!([{"id": "77", "text": "Second page"}]),
+            None,
+        ))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline_page(
+            json!([{"id": "78", "text": "Newer"}]),
+            Some("p2"),
+        ))
+        .mount(&server)
+        .await;
+    let mut job = job_for("Second page");
+    job.progress.final_call_started_at = Some(NOW);
+    assert!(matches!(
+        reconcile(&server, &job, NOW + Duration::minutes(1)).await.unwrap(),
+        Reconciliation::Found(PublishedPost { ref external_id, .. }) if external_id == "77"
+    ));
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 3);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+        .mount(&server)
+        .await;
+    let error = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Quota);
+    assert_eq!(requests_to(&server, "/tweets").await.len(), 1);
 }

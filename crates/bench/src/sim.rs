@@ -7,12 +7,12 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use socialpub_application::{CallbackParams, ConnectionService};
+use socialpub_application::{CallbackParams, Completer, ConnectionService};
 use socialpub_domain::{Platform, SecretString, SocialConnection};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_platform_sim::{Simulator, SimulatorConfig};
 use socialpub_ports::PlatformClient;
-use socialpub_x::{XClient, XConfig, XPublishSettings, XPublisher};
+use socialpub_x::{XClient, XPublishSettings, XPublisher};
 use url::Url;
 
 /// Set to [`ROLE_SIMULATOR`] in the child.
@@ -84,9 +84,9 @@ impl SimProcess {
 
     /// An X client aimed at the simulator, with its default app.
     pub fn x_client(&self) -> anyhow::Result<XClient> {
-        let mut config = XConfig::new("sim-x-client", SecretString::new("sim-x-secret"));
-        config.api_base_url = self.join("x/api/")?;
-        config.oauth_base_url = self.join("x/oauth/")?;
+        let config = socialpub_x::PRODUCTION
+            .config("sim-x-client", SecretString::new("sim-x-secret"))
+            .with_base_urls(self.join("x/api/")?, self.join("x/oauth/")?);
         let http = build_http_client(&HttpClientSettings::default())?;
         Ok(XClient::new(config, http))
     }
@@ -138,6 +138,7 @@ impl SimProcess {
                     error: param("error"),
                     error_description: param("error_description"),
                 },
+                Completer::User(user),
             )
             .await
             .context("completing the X authorization")?;

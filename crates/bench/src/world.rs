@@ -16,7 +16,9 @@ use socialpub_domain::{
 };
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::fakes::{StaticPlatformRegistry, StaticPublisherRegistry};
-use socialpub_ports::{AssetFetcher, Clock, PlatformClient, Publisher, SystemClock, TokenCipher};
+use socialpub_ports::{
+    AssetFetcher, Clock, PlatformClient, Publisher, SystemClock, TokenCipher, TokenSlot,
+};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -87,7 +89,6 @@ impl World {
     /// Stores an active X connection holding `token`, valid for a day.
     pub async fn store_connection(&self, token: &str) -> anyhow::Result<SocialConnection> {
         let id = ConnectionId::new();
-        let aad = *id.as_uuid().as_bytes();
         let now = OffsetDateTime::now_utc();
         let connection = SocialConnection::new(
             NewConnection {
@@ -96,7 +97,9 @@ impl World {
                 platform: Platform::X,
                 external_user_id: socialpub_platform_sim::seed::x::USER_ID.to_owned(),
                 external_display_name: format!("@{}", socialpub_platform_sim::seed::x::USERNAME),
-                access_token_encrypted: self.cipher.seal(&SecretString::new(token), &aad)?,
+                access_token_encrypted: self
+                    .cipher
+                    .seal(&SecretString::new(token), TokenSlot::access(id))?,
                 refresh_token_encrypted: None,
                 expires_at: Some(now + time::Duration::days(1)),
                 refresh_expires_at: None,

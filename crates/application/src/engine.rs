@@ -173,7 +173,10 @@ impl PublishEngine {
             let free = settings.worker_concurrency.saturating_sub(tasks.len());
             let limit = self.claim_limit(free);
             let mut claimed = 0;
-            if free > 0 {
+            // Busy: claim again once half a batch has room, not one slot at a time, so that a
+            // batched worker keeps claiming in batches (each claim is a round trip).
+            let refill = self.claim_limit(settings.worker_concurrency).div_ceil(2);
+            if free > 0 && (tasks.is_empty() || limit >= refill) {
                 match self.claim(limit).await {
                     Ok(jobs) => {
                         claimed = jobs.len();
@@ -193,7 +196,7 @@ impl PublishEngine {
             }
             // Full: only a finished job makes room. Otherwise: a wake-up, the next due time,
             // or the poll interval, whichever comes first.
-            let has_room = tasks.len() < settings.worker_concurrency;
+            let has_room = tasks.is_empty() || limit >= refill;
             let sleep = if has_room {
                 self.idle_sleep().await
             } else {

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use socialpub_domain::{JobId, PublishJob, WorkerId};
+use socialpub_domain::{
+    ConnectionId, JobId, PublishJob, SecretString, SocialConnection, UserId, WorkerId,
+};
 use socialpub_ports::{
     AssetFetcher, Clock, JobRepository, PublisherRegistry, QueueWakeups, RepositoryError,
 };
@@ -58,6 +60,12 @@ struct Inner {
     /// The last stored state of each job this worker holds, so that a shutdown can give back
     /// the ones it had to abandon.
     in_flight: Mutex<HashMap<JobId, PublishJob>>,
+}
+
+/// A claimed job, and its connection with the access token when the claim resolved it.
+struct Claimed {
+    job: PublishJob,
+    account: Option<(SocialConnection, SecretString)>,
 }
 
 /// One worker process's publishing engine. Cheap to clone.
@@ -122,10 +130,10 @@ impl PublishEngine {
         let jobs = self.claim(limit).await?;
         let claimed = jobs.len();
         let (_stop, stopping) = watch::channel(false);
-        let runs = jobs.into_iter().map(|job| {
+        let runs = jobs.into_iter().map(|claimed| {
             let engine = self.clone();
             let stopping = stopping.clone();
-            async move { engine.process(job, stopping).await }
+            async move { engine.process(claimed, stopping).await }
         });
         futures_util::future::join_all(runs).await;
         Ok(RunReport { recovered, claimed })
@@ -173,14 +181,17 @@ impl PublishEngine {
             let free = settings.worker_concurrency.saturating_sub(tasks.len());
             let limit = self.claim_limit(free);
             let mut claimed = 0;
-            if free > 0 {
+            // Busy: claim again once half a batch has room, not one slot at a time, so that a
+            // batched worker keeps claiming in batches (each claim is a round trip).
+            let refill = self.claim_limit(settings.worker_concurrency).div_ceil(2);
+            if free > 0 && (tasks.is_empty() || limit >= refill) {
                 match self.claim(limit).await {
                     Ok(jobs) => {
                         claimed = jobs.len();
-                        for job in jobs {
+                        for claimed in jobs {
                             let engine = self.clone();
                             let stopping = stopping.clone();
-                            tasks.spawn(async move { engine.process(job, stopping).await });
+                            tasks.spawn(async move { engine.process(claimed, stopping).await });
                         }
                     }
                     Err(error) => tracing::warn!(%error, "could not claim jobs"),
@@ -193,7 +204,7 @@ impl PublishEngine {
             }
             // Full: only a finished job makes room. Otherwise: a wake-up, the next due time,
             // or the poll interval, whichever comes first.
-            let has_room = tasks.len() < settings.worker_concurrency;
+            let has_room = tasks.is_empty() || limit >= refill;
             let sleep = if has_room {
                 self.idle_sleep().await
             } else {
@@ -224,7 +235,7 @@ impl PublishEngine {
             .min(self.inner.settings.claim_batch.max(1))
     }
 
-    async fn claim(&self, limit: u32) -> Result<Vec<PublishJob>, RepositoryError> {
+    async fn claim(&self, limit: u32) -> Result<Vec<Claimed>, RepositoryError> {
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -240,11 +251,54 @@ impl PublishEngine {
                 self.inner.settings.job_lease,
             )
             .await?;
-        let mut in_flight = lock(&self.inner.in_flight);
-        for job in &jobs {
-            in_flight.insert(job.id, job.clone());
+        {
+            let mut in_flight = lock(&self.inner.in_flight);
+            for job in &jobs {
+                in_flight.insert(job.id, job.clone());
+            }
         }
-        Ok(jobs)
+        let ready = self.ready_accounts(&jobs).await;
+        Ok(jobs
+            .into_iter()
+            .map(|job| {
+                let account = ready
+                    .iter()
+                    .find(|(connection, _)| {
+                        connection.id == job.social_connection_id
+                            && connection.user_id == job.user_id
+                    })
+                    .cloned();
+                Claimed { job, account }
+            })
+            .collect())
+    }
+
+    /// A batch's connections, read and decrypted once each instead of once per job. A
+    /// single job reads its own (nothing to share); on any error, each job reads its own.
+    async fn ready_accounts(&self, jobs: &[PublishJob]) -> Vec<(SocialConnection, SecretString)> {
+        if jobs.len() < 2 {
+            return Vec::new();
+        }
+        let mut keys: Vec<(UserId, ConnectionId)> = Vec::new();
+        for job in jobs {
+            let key = (job.user_id.clone(), job.social_connection_id);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        match self
+            .inner
+            .ports
+            .connections
+            .ready_access_tokens(&keys)
+            .await
+        {
+            Ok(ready) => ready,
+            Err(error) => {
+                tracing::debug!(%error, "could not read the batch's connections; each job reads its own");
+                Vec::new()
+            }
+        }
     }
 
     async fn recover(&self) -> Result<usize, RepositoryError> {

@@ -7,8 +7,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use socialpub_application::Completer;
-use socialpub_application::{CallbackParams, ConnectionService};
+use socialpub_application::{CallbackParams, Completer, ConnectionService};
 use socialpub_domain::{Platform, SecretString, SocialConnection};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_platform_sim::{Simulator, SimulatorConfig};

@@ -11,6 +11,7 @@ use socialpub_ports::{
 
 use crate::connection_repository::DieselConnectionRepository;
 use crate::database_url::{Target, redact};
+use crate::group_commit::GroupCommit;
 use crate::idempotency_store::DieselIdempotencyStore;
 use crate::job_repository::DieselJobRepository;
 use crate::migrations::{self, Direction};
@@ -33,6 +34,8 @@ pub struct Database {
     /// This process's idle workers, shared by every repository and wake-up source of this
     /// database (and its clones).
     wake: Arc<Wake>,
+    /// Workers' saves, grouped into shared commits (PostgreSQL only), shared like `wake`.
+    group_commit: Option<Arc<GroupCommit>>,
     /// Opens the dedicated `LISTEN` connection (PostgreSQL only).
     listener: Option<Arc<Connector>>,
     connect_timeout: std::time::Duration,
@@ -119,11 +122,16 @@ impl Database {
                 Store::Sqlite(pool::sqlite(":memory:", &settings, 1).map_err(pool_error)?)
             }
         };
+        let group_commit = match &store {
+            Store::Postgres(pool) => Some(Arc::new(GroupCommit::new(pool.clone()))),
+            Store::Sqlite(_) => None,
+        };
         Ok(Self {
             store,
             backend,
             url: redacted,
             wake: Arc::default(),
+            group_commit,
             listener,
             connect_timeout: settings.connect_timeout,
         })
@@ -194,6 +202,7 @@ impl Database {
         Arc::new(DieselJobRepository::new(
             self.store.clone(),
             Arc::clone(&self.wake),
+            self.group_commit.clone(),
         ))
     }
 

@@ -26,6 +26,7 @@ use socialpub_ports::{JobFilter, JobRepository, Page, PageRequest, RepositoryErr
 use time::{Duration, OffsetDateTime};
 
 use crate::error::DbError;
+use crate::group_commit::{GroupCommit, Save};
 use crate::page::{limit, offset};
 use crate::rows::{AttemptRow, JobRow, PostRow};
 use crate::schema::{job_attempts as ja, posts, publish_jobs as pj};
@@ -40,11 +41,21 @@ pub(crate) struct DieselJobRepository {
     /// This process's idle workers, woken after a commit on SQLite (PostgreSQL notifies every
     /// process through `NOTIFY` instead).
     wake: Arc<Wake>,
+    /// Workers' saves on PostgreSQL, grouped into shared commits.
+    group_commit: Option<Arc<GroupCommit>>,
 }
 
 impl DieselJobRepository {
-    pub(crate) fn new(store: Store, wake: Arc<Wake>) -> Self {
-        Self { store, wake }
+    pub(crate) fn new(
+        store: Store,
+        wake: Arc<Wake>,
+        group_commit: Option<Arc<GroupCommit>>,
+    ) -> Self {
+        Self {
+            store,
+            wake,
+            group_commit,
+        }
     }
 }
 
@@ -427,6 +438,16 @@ impl JobRepository for DieselJobRepository {
         worker: &WorkerId,
     ) -> Result<(), RepositoryError> {
         let row = JobRow::try_from(job)?;
+        if let Some(group) = &self.group_commit {
+            return group
+                .save(Save {
+                    id: job.id,
+                    worker: worker.as_str().to_owned(),
+                    row,
+                    attempt: None,
+                })
+                .await;
+        }
         // One statement: the lease check is the UPDATE's own WHERE clause.
         let saved = with_connection!(&self.store, |conn| {
             Ok(diesel::update(
@@ -573,6 +594,16 @@ impl JobRepository for DieselJobRepository {
     ) -> Result<(), RepositoryError> {
         let row = JobRow::try_from(job)?;
         let attempt_row = AttemptRow::try_from(attempt)?;
+        if let Some(group) = &self.group_commit {
+            return group
+                .save(Save {
+                    id: job.id,
+                    worker: worker.as_str().to_owned(),
+                    row,
+                    attempt: Some(attempt_row),
+                })
+                .await;
+        }
         // One transaction, so one commit: the worker's hot path is bounded by commits. A lost
         // lease rolls the whole of it back.
         macro_rules! save_both {

@@ -25,6 +25,7 @@ mod connection_repository;
 mod database;
 mod database_url;
 mod error;
+mod group_commit;
 mod idempotency_store;
 mod job_repository;
 mod migrations;

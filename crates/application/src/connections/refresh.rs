@@ -45,6 +45,31 @@ impl ConnectionService {
         Ok((connection, token))
     }
 
+    /// [`ConnectionService::fresh_access_token`] for many jobs' connections at once: one
+    /// read, one decryption per connection. Only connections ready as stored (active, token
+    /// not near expiry) are answered; the others are left to `fresh_access_token`, which
+    /// refreshes or reports them.
+    pub async fn ready_access_tokens(
+        &self,
+        keys: &[(UserId, ConnectionId)],
+    ) -> Result<Vec<(SocialConnection, SecretString)>, ConnectionError> {
+        let now = self.ports.clock.now();
+        let mut ready = Vec::new();
+        for connection in self.ports.connections.get_many(keys).await? {
+            if connection.status != socialpub_domain::ConnectionStatus::Active
+                || connection.is_token_expired(now, self.policy.refresh_skew)
+            {
+                continue;
+            }
+            let token = self.open(
+                TokenSlot::access(connection.id),
+                &connection.access_token_encrypted,
+            )?;
+            ready.push((connection, token));
+        }
+        Ok(ready)
+    }
+
     /// The platform refused the connection's token during a publish: the user must connect
     /// again. Jobs of the connection fail with a clear code until then.
     pub async fn mark_needs_reauth(

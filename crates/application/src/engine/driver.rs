@@ -3,7 +3,10 @@
 use std::future::Future;
 use std::time::Instant;
 
-use socialpub_domain::{AttemptId, AttemptOutcome, JobAttempt, JobError, PublishJob, UserAction};
+use socialpub_domain::{
+    AttemptId, AttemptOutcome, JobAttempt, JobError, PublishJob, SecretString, SocialConnection,
+    UserAction,
+};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishAccount, PublishContext, Publisher,
     Reconciliation, RepositoryError, StepOutcome, VOLUME_CAP_REACHED,
@@ -124,11 +127,12 @@ struct Run<'a> {
 impl PublishEngine {
     /// Runs a claimed job to its next stop. Never fails: every outcome is stored on the job
     /// and its attempt, and storage errors leave the job to lease recovery.
-    pub(super) async fn process(&self, job: PublishJob, stopping: watch::Receiver<bool>) {
+    pub(super) async fn process(&self, claimed: super::Claimed, stopping: watch::Receiver<bool>) {
+        let super::Claimed { job, account } = claimed;
         let span = tracing::info_span!("publish_job", job_id = %job.id, platform = %job.platform);
         let id = job.id;
         async {
-            if let Err(stop) = self.process_inner(job, stopping).await {
+            if let Err(stop) = self.process_inner(job, account, stopping).await {
                 match stop {
                     Stop::LeaseLost => tracing::warn!("lease lost; another worker has the job"),
                     other => tracing::error!(error = %other, "job run stopped; lease recovery will retry it"),
@@ -143,6 +147,7 @@ impl PublishEngine {
     async fn process_inner(
         &self,
         mut job: PublishJob,
+        ready: Option<(SocialConnection, SecretString)>,
         stopping: watch::Receiver<bool>,
     ) -> Result<(), Stop> {
         let inner = &self.inner;
@@ -183,7 +188,7 @@ impl PublishEngine {
             return Ok(());
         };
         let mut run = self.start_run(job, now);
-        let Some(account) = run.account().await? else {
+        let Some(account) = run.account(ready).await? else {
             return Ok(());
         };
         run.drive(publisher.as_ref(), &account, stopping).await
@@ -299,12 +304,20 @@ impl Run<'_> {
     }
 
     /// The account to publish as, with a fresh token; `None` when the job was stopped for it.
-    async fn account(&mut self) -> Result<Option<PublishAccount>, Stop> {
+    async fn account(
+        &mut self,
+        ready: Option<(SocialConnection, SecretString)>,
+    ) -> Result<Option<PublishAccount>, Stop> {
         let inner = &self.engine.inner;
         let connections = &inner.ports.connections;
-        let result = connections
-            .fresh_access_token(&self.job.user_id, self.job.social_connection_id)
-            .await;
+        let result = match ready {
+            Some(ready) => Ok(ready),
+            None => {
+                connections
+                    .fresh_access_token(&self.job.user_id, self.job.social_connection_id)
+                    .await
+            }
+        };
         let now = self.now();
         self.attempt.step = Some("resolve_connection".into());
         match result {

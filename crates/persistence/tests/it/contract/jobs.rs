@@ -914,3 +914,57 @@ pub async fn a_job_and_its_attempt_are_saved_together_or_not_at_all(repos: Repos
         vec![running]
     );
 }
+
+/// Saves from many jobs at once (a worker's in-flight jobs) may share a commit: each still
+/// gets its own answer, and one lost lease fails only its own save.
+pub async fn concurrent_saves_each_get_their_own_answer(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let (holder, other) = (worker("holder"), worker("other"));
+    let created: Vec<PublishJob> = (0..6).map(|_| due_job(&alice, T0)).collect();
+    jobs.create(None, &created).await.unwrap();
+    let mut claimed = jobs.claim_due(&holder, T0, 6, minutes(5)).await.unwrap();
+    assert_eq!(claimed.len(), 6);
+    for (n, job) in claimed.iter_mut().enumerate() {
+        job.record_step(&holder, "upload", &format!("upload-{n}"), T0 + minutes(1))
+            .unwrap();
+    }
+    let attempts: Vec<JobAttempt> = claimed
+        .iter()
+        .map(|job| attempt(job.id, 1, AttemptOutcome::Running))
+        .collect();
+    let saves = claimed
+        .iter()
+        .zip(&attempts)
+        .enumerate()
+        .map(|(n, (job, attempt))| {
+            let jobs = &jobs;
+            let (holder, other) = (&holder, &other);
+            async move {
+                match n {
+                    0 => jobs.save_leased(job, other).await,
+                    1 => jobs.save_leased_with_attempt(job, other, attempt).await,
+                    n if n % 2 == 0 => jobs.save_leased(job, holder).await,
+                    _ => jobs.save_leased_with_attempt(job, holder, attempt).await,
+                }
+            }
+        });
+    let answers = futures_util::future::join_all(saves).await;
+
+    for (n, (answer, job)) in answers.iter().zip(&claimed).enumerate() {
+        let stored = jobs.get(&alice, job.id).await.unwrap().unwrap();
+        let recorded = jobs.list_attempts(&alice, job.id).await.unwrap();
+        if n < 2 {
+            assert!(
+                matches!(answer, Err(RepositoryError::LeaseNotHeld(id)) if *id == job.id),
+                "{answer:?}"
+            );
+            assert_eq!(stored.progress.step("upload"), None);
+            assert!(recorded.is_empty());
+        } else {
+            assert!(answer.is_ok(), "{answer:?}");
+            assert_eq!(&stored, job);
+            assert_eq!(recorded.len(), usize::from(n % 2 == 1));
+        }
+    }
+}

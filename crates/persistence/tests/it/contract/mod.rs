@@ -24,6 +24,7 @@ macro_rules! contract_suite {
                 list_expiring_returns_active_connections_soonest_first,
                 list_all_after_pages_every_users_connections_by_id,
                 the_refresh_lock_has_one_holder_at_a_time,
+                get_many_reads_several_each_scoped_by_its_user,
             }
             jobs {
                 create_then_get_returns_the_job_to_its_owner_only,
@@ -46,6 +47,7 @@ macro_rules! contract_suite {
                 recover_expired_leases_keeps_the_commit_marker_for_reconciliation,
                 attempts_are_recorded_updated_and_listed_for_the_owner,
                 a_job_and_its_attempt_are_saved_together_or_not_at_all,
+                concurrent_saves_each_get_their_own_answer,
             }
             idempotency {
                 a_key_runs_once_and_its_answer_is_replayed,

@@ -62,11 +62,13 @@ fn accept(text: &Text, candidate: &Candidate, spans: &mut Vec<Span>) {
     let domain = text.slice(candidate.domain.start, candidate.domain.end);
     let url_len = text.utf16_offset(candidate.end) - text.utf16_offset(candidate.start);
     let protocol_len = candidate.protocol_len.unwrap_or(DEFAULT_PROTOCOL_LEN);
-    if !has_valid_labels(domain) || protocol_len + url_len > MAX_URL_LENGTH {
+    let plain = plain_labels_valid(domain);
+    let valid = plain.unwrap_or_else(|| has_valid_labels(domain));
+    if !valid || protocol_len + url_len > MAX_URL_LENGTH {
         return;
     }
     match candidate.protocol_len {
-        None => accept_without_protocol(candidate, domain, spans),
+        None => accept_without_protocol(candidate, domain, plain.is_some(), spans),
         Some(protocol_len) => {
             let url = text.slice(candidate.start, candidate.end);
             match tco_end(url, protocol_len) {
@@ -82,11 +84,16 @@ fn accept(text: &Text, candidate: &Candidate, spans: &mut Vec<Span>) {
 
 /// Without a protocol only the ASCII part of a domain is a link (`日本example.com` links
 /// `example.com`), and never right after `-`, `_`, `.` or `/`.
-fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut Vec<Span>) {
+fn accept_without_protocol(
+    candidate: &Candidate,
+    domain: &[char],
+    plain: bool,
+    spans: &mut Vec<Span>,
+) {
     if matches!(candidate.before, Some('-' | '_' | '.' | '/')) {
         return;
     }
-    if ascii_domain::is_plain(domain) {
+    if plain {
         let end = if candidate.has_path {
             candidate.end
         } else {
@@ -107,6 +114,25 @@ fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut V
         }
         spans.push(Span::new(start, end));
     }
+}
+
+/// For a domain of only ASCII letters, digits, `-` and dots ([`ascii_domain::is_plain`]),
+/// which nearly every domain is, [`has_valid_labels`] in one pass: nothing to encode, and
+/// such a domain holds itself as an ASCII domain. `None` for any other domain.
+fn plain_labels_valid(domain: &[char]) -> Option<bool> {
+    let mut valid = true;
+    let mut label = 0;
+    for c in domain {
+        if *c == '.' {
+            valid &= (1..=MAX_DOMAIN_LABEL_LENGTH).contains(&label);
+            label = 0;
+        } else if c.is_ascii_alphanumeric() || *c == '-' {
+            label += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(valid && (1..=MAX_DOMAIN_LABEL_LENGTH).contains(&label))
 }
 
 /// Every label must be 1 to 63 characters once punycode-encoded, and a domain written in

@@ -1,6 +1,12 @@
 //! Throughput of the content rules: the X weighted length and a full validation, on texts and
 //! drafts like the ones the web app sends. Prints nanoseconds per operation; asserts nothing.
 //!
+//! These machines are shared and noisy, so each case is printed beside a reference measured in
+//! the same run, right after it: one trivial pass over the same text (the UTF-16 length of
+//! each character, summed). The `× ref` column (case ÷ reference) moves with the code, not with
+//! the load: when both figures grow together the machine was busy; when only the ratio grows,
+//! the code got slower.
+//!
 //! `just bench` runs every case; `just bench linkedin` (any argument) only the cases whose
 //! name contains it, which keeps a profiler's output to the case under study.
 
@@ -40,10 +46,26 @@ fn selected(name: &str) -> bool {
     filters.is_empty() || filters.iter().any(|f| name.to_lowercase().contains(f))
 }
 
-fn report(name: &str, (ns, iterations): (f64, u64)) {
+/// The reference: a full pass over `text` that does next to nothing with each character.
+/// Half the budget is plenty for something this steady, and keeps `just bench` short.
+fn reference(budget: Duration, text: &str) -> f64 {
+    measure(budget / 2, || {
+        black_box(black_box(text).chars().map(char::len_utf16).sum::<usize>());
+    })
+    .0
+}
+
+fn header() {
     println!(
-        "{name:<62} {ns:>10.0} ns/op {:>12.0} ops/s  ({iterations} iterations)",
-        1e9 / ns
+        "{:<58} {:>10} {:>10} {:>8}  iterations",
+        "case", "ns/op", "ref ns/op", "× ref"
+    );
+}
+
+fn report(name: &str, (ns, iterations): (f64, u64), reference_ns: f64) {
+    println!(
+        "{name:<58} {ns:>10.0} {reference_ns:>10.0} {:>8.1}  {iterations}",
+        ns / reference_ns.max(1.0)
     );
 }
 
@@ -54,6 +76,7 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(1_000),
     );
+    header();
     let v3 = TwitterTextConfig::v3();
     let texts = [
         ("ascii, 120 chars", "Launching our new collection today! Check it out at https://example.com/new #fashion #launch @friends ok".to_owned()),
@@ -65,12 +88,10 @@ fn main() {
         if !selected(&name) {
             continue;
         }
-        report(
-            &name,
-            measure(budget, || {
-                black_box(parse_tweet(black_box(text), &v3));
-            }),
-        );
+        let measured = measure(budget, || {
+            black_box(parse_tweet(black_box(text), &v3));
+        });
+        report(&name, measured, reference(budget, text));
     }
 
     let validator = PlatformPolicyValidator::default();
@@ -112,12 +133,10 @@ fn main() {
         if !selected(&name) {
             continue;
         }
-        report(
-            &name,
-            measure(budget, || {
-                let draft = ContentDraft::new(*platform, text, assets, &options);
-                black_box(validator.validate(black_box(&draft)));
-            }),
-        );
+        let measured = measure(budget, || {
+            let draft = ContentDraft::new(*platform, text, assets, &options);
+            black_box(validator.validate(black_box(&draft)));
+        });
+        report(&name, measured, reference(budget, text));
     }
 }

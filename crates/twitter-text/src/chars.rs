@@ -64,12 +64,30 @@ macro_rules! ascii_table {
     }};
 }
 
-/// The URL scanner asks these two questions of nearly every character of a text; for ASCII,
+/// The URL scanner asks these questions of nearly every character it looks at; for ASCII,
 /// which most texts mostly are, a table answers in one load.
 const ASCII_DOMAIN: [bool; 128] = ascii_table!(domain_char);
+const ASCII_RUN: [bool; 128] = ascii_table!(run_char);
 const ASCII_URL_PRECEDING: [bool; 128] = ascii_table!(url_preceding_char);
+const ASCII_PATH: [bool; 128] = ascii_table!(path_char);
+const ASCII_PATH_ENDING: [bool; 128] = ascii_table!(path_ending_char);
+const ASCII_QUERY: [bool; 128] = ascii_table!(query_char);
+const ASCII_QUERY_ENDING: [bool; 128] = ascii_table!(query_ending_char);
 
-pub(crate) fn is_latin_accent(c: char) -> bool {
+/// What a run of domain labels is made of: domain characters, `-` and `_`.
+#[inline]
+pub(crate) fn is_run_char(c: char) -> bool {
+    match ASCII_RUN.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => run_char(c),
+    }
+}
+
+const fn run_char(c: char) -> bool {
+    domain_char(c) || matches!(c, '-' | '_')
+}
+
+pub(crate) const fn is_latin_accent(c: char) -> bool {
     matches!(
         c,
         '\u{C0}'..='\u{D6}'
@@ -94,12 +112,20 @@ pub(crate) fn is_latin_accent(c: char) -> bool {
     )
 }
 
-pub(crate) fn is_cyrillic(c: char) -> bool {
+const fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
 
 /// A character that may appear anywhere in a URL path.
+#[inline]
 pub(crate) fn is_path_char(c: char) -> bool {
+    match ASCII_PATH.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => path_char(c),
+    }
+}
+
+const fn path_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || is_cyrillic(c)
         || is_latin_accent(c)
@@ -130,14 +156,30 @@ pub(crate) fn is_path_char(c: char) -> bool {
 }
 
 /// A character a URL path may end with (so trailing sentence punctuation is left out).
+#[inline]
 pub(crate) fn is_path_ending_char(c: char) -> bool {
+    match ASCII_PATH_ENDING.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => path_ending_char(c),
+    }
+}
+
+const fn path_ending_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || is_cyrillic(c)
         || is_latin_accent(c)
         || matches!(c, '+' | '-' | '=' | '_' | '#' | '/')
 }
 
+#[inline]
 pub(crate) fn is_query_char(c: char) -> bool {
+    match ASCII_QUERY.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => query_char(c),
+    }
+}
+
+const fn query_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
             c,
@@ -167,7 +209,15 @@ pub(crate) fn is_query_char(c: char) -> bool {
         )
 }
 
+#[inline]
 pub(crate) fn is_query_ending_char(c: char) -> bool {
+    match ASCII_QUERY_ENDING.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => query_ending_char(c),
+    }
+}
+
+const fn query_ending_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '&' | '=' | '#' | '/')
 }
 
@@ -204,7 +254,12 @@ mod tests {
     fn the_ascii_tables_answer_as_the_classes_do() {
         for c in (0..128u8).map(char::from) {
             assert_eq!(is_domain_char(c), domain_char(c), "{c:?}");
+            assert_eq!(is_run_char(c), run_char(c), "{c:?}");
             assert_eq!(is_url_preceding_char(c), url_preceding_char(c), "{c:?}");
+            assert_eq!(is_path_char(c), path_char(c), "{c:?}");
+            assert_eq!(is_path_ending_char(c), path_ending_char(c), "{c:?}");
+            assert_eq!(is_query_char(c), query_char(c), "{c:?}");
+            assert_eq!(is_query_ending_char(c), query_ending_char(c), "{c:?}");
         }
         assert!(is_domain_char('日') && !is_domain_char('\u{3000}'));
         assert!(is_url_preceding_char('日') && !is_url_preceding_char('\u{FF20}'));

@@ -62,7 +62,12 @@ pub fn parse_tweet(text: &str, config: &TwitterTextConfig) -> ParsedTweet {
 
     let scale = u64::from(config.scale.max(1));
     let max_weighted = u64::from(config.max_weighted_tweet_length.max(1)) * scale;
-    let first_invalid = chars.iter().position(|c| is_invalid(*c));
+    // The invalid characters are not ASCII.
+    let first_invalid = if ascii {
+        None
+    } else {
+        chars.iter().position(|c| is_invalid(*c))
+    };
     let mut tally = Tally {
         weighted: 0,
         max_weighted,
@@ -74,6 +79,11 @@ pub fn parse_tweet(text: &str, config: &TwitterTextConfig) -> ParsedTweet {
     let weight_of = |c: char| match ascii_weight {
         Some(weight) if c.is_ascii() => weight,
         _ => config.weight_of_unit(last_utf16_unit(c)),
+    };
+    // Every character of an ASCII text weighs the same, when ASCII is weighed uniformly.
+    let run_weight = |run: &[char]| match ascii_weight {
+        Some(weight) if ascii => weight * run.len() as u64,
+        _ => run.iter().map(|c| weight_of(*c)).sum(),
     };
 
     // A URL or an emoji sequence is one unit; the plain runs between them are summed whole
@@ -96,7 +106,7 @@ pub fn parse_tweet(text: &str, config: &TwitterTextConfig) -> ParsedTweet {
         let next_emoji = emoji.peek().map_or(chars.len(), |span| span.start);
         let plain_end = next_url.min(next_emoji);
         if index < plain_end {
-            tally.plain(chars, index..plain_end, weight_of);
+            tally.plain(chars, index..plain_end, run_weight, weight_of);
             index = plain_end;
             continue;
         }
@@ -163,11 +173,17 @@ impl Tally {
     }
 
     /// Every character of `run` as a unit of its own.
-    fn plain(&mut self, chars: &[char], run: Range<usize>, weight_of: impl Fn(char) -> u64) {
+    fn plain(
+        &mut self,
+        chars: &[char],
+        run: Range<usize>,
+        run_weight: impl Fn(&[char]) -> u64,
+        weight_of: impl Fn(char) -> u64,
+    ) {
         let Some(plain) = chars.get(run.clone()) else {
             return;
         };
-        let total: u64 = plain.iter().map(|c| weight_of(*c)).sum();
+        let total = run_weight(plain);
         let last = run.end - 1;
         if !self.fitting {
             self.weighted += total;

@@ -8,7 +8,11 @@
 mod ascii_domain;
 mod path;
 
-use super::chars::{is_domain_char, is_query_char, is_query_ending_char, is_url_preceding_char};
+use std::cell::OnceCell;
+
+use super::chars::{
+    is_domain_char, is_query_char, is_query_ending_char, is_run_char, is_url_preceding_char,
+};
 use super::entities::{Entity, Span};
 use super::text::Text;
 use super::tld::match_tld;
@@ -58,11 +62,13 @@ fn accept(text: &Text, candidate: &Candidate, spans: &mut Vec<Span>) {
     let domain = text.slice(candidate.domain.start, candidate.domain.end);
     let url_len = text.utf16_offset(candidate.end) - text.utf16_offset(candidate.start);
     let protocol_len = candidate.protocol_len.unwrap_or(DEFAULT_PROTOCOL_LEN);
-    if !has_valid_labels(domain) || protocol_len + url_len > MAX_URL_LENGTH {
+    let plain = plain_labels_valid(domain);
+    let valid = plain.unwrap_or_else(|| has_valid_labels(domain));
+    if !valid || protocol_len + url_len > MAX_URL_LENGTH {
         return;
     }
     match candidate.protocol_len {
-        None => accept_without_protocol(candidate, domain, spans),
+        None => accept_without_protocol(candidate, domain, plain.is_some(), spans),
         Some(protocol_len) => {
             let url = text.slice(candidate.start, candidate.end);
             match tco_end(url, protocol_len) {
@@ -78,11 +84,16 @@ fn accept(text: &Text, candidate: &Candidate, spans: &mut Vec<Span>) {
 
 /// Without a protocol only the ASCII part of a domain is a link (`日本example.com` links
 /// `example.com`), and never right after `-`, `_`, `.` or `/`.
-fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut Vec<Span>) {
+fn accept_without_protocol(
+    candidate: &Candidate,
+    domain: &[char],
+    plain: bool,
+    spans: &mut Vec<Span>,
+) {
     if matches!(candidate.before, Some('-' | '_' | '.' | '/')) {
         return;
     }
-    if ascii_domain::is_plain(domain) {
+    if plain {
         let end = if candidate.has_path {
             candidate.end
         } else {
@@ -103,6 +114,25 @@ fn accept_without_protocol(candidate: &Candidate, domain: &[char], spans: &mut V
         }
         spans.push(Span::new(start, end));
     }
+}
+
+/// For a domain of only ASCII letters, digits, `-` and dots ([`ascii_domain::is_plain`]),
+/// which nearly every domain is, [`has_valid_labels`] in one pass: nothing to encode, and
+/// such a domain holds itself as an ASCII domain. `None` for any other domain.
+fn plain_labels_valid(domain: &[char]) -> Option<bool> {
+    let mut valid = true;
+    let mut label = 0;
+    for c in domain {
+        if *c == '.' {
+            valid &= (1..=MAX_DOMAIN_LABEL_LENGTH).contains(&label);
+            label = 0;
+        } else if c.is_ascii_alphanumeric() || *c == '-' {
+            label += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(valid && (1..=MAX_DOMAIN_LABEL_LENGTH).contains(&label))
 }
 
 /// Every label must be 1 to 63 characters once punycode-encoded, and a domain written in
@@ -180,59 +210,110 @@ fn query_end(chars: &[char], at: usize) -> Option<usize> {
     last
 }
 
-/// Precomputed facts about the text that make each match attempt cheap.
+/// Runs of domain characters longer than this are looked up in a table rather than scanned.
+///
+/// Nearly every run is a word, shorter than this, and scanning it when asked is cheaper than
+/// building a table over the whole text. A long run (a paragraph of CJK, which is all domain
+/// characters) may be asked about from each of its positions; the table keeps that linear.
+const RUN_LOOKAHEAD: usize = 64;
+
+/// Finds the matches of the URL pattern in a text.
 struct Scanner<'a> {
     chars: &'a [char],
-    /// `run_end[i]`: first index at or after `i` that is not a domain character, `-` or `_`.
-    run_end: Vec<usize>,
+    /// `run_ends[i]`: the first index at or after `i` that is not a domain character, `-` or
+    /// `_`. Built on first need, which most texts never have.
+    run_ends: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Scanner<'a> {
     fn new(chars: &'a [char]) -> Self {
-        let mut run_end = vec![chars.len(); chars.len() + 1];
-        let mut end = chars.len();
-        for (i, (c, slot)) in chars.iter().zip(&mut run_end).enumerate().rev() {
-            if !(is_domain_char(*c) || matches!(c, '-' | '_')) {
-                end = i;
-            }
-            *slot = end;
+        Self {
+            chars,
+            run_ends: OnceCell::new(),
         }
-        Self { chars, run_end }
     }
 
     /// The leftmost match starting at or after `from`, as the regular expression finds it:
     /// a preceding character is consumed when there is one; `^` only at the very start.
+    ///
+    /// Only a run of domain characters ending with `.` (a first label) or with `:` (after
+    /// `http` or `https`) can begin a match, so the search goes from one `.` or `:` to the
+    /// next and tries, in order, the positions of the run before it. Every other position
+    /// of the text is skipped without a look at what precedes it.
     fn find_from(&self, from: usize) -> Option<Candidate> {
-        (from..=self.chars.len()).find_map(|s| {
-            let after_preceding = self
+        // A match whose preceding character is at `s` starts at `s + 1`.
+        let mut lowest = from + 1;
+        if from == 0 {
+            let after_first = self
                 .chars
-                .get(s)
-                .filter(|c| is_url_preceding_char(**c) && self.may_start_at(s + 1))
-                .and_then(|c| self.match_url(s + 1, Some(*c)));
-            after_preceding.or_else(|| {
-                if s == 0 {
-                    self.match_url(0, None)
-                } else {
-                    None
+                .first()
+                .filter(|c| is_url_preceding_char(**c) && self.may_start_at(1))
+                .and_then(|c| self.match_url(1, Some(*c)));
+            if let Some(found) = after_first.or_else(|| self.match_url(0, None)) {
+                return Some(found);
+            }
+            lowest = 2;
+        }
+        let mut search = lowest;
+        loop {
+            let stop = next_stop(self.chars, search)?;
+            let mut run_start = stop;
+            while run_start > lowest
+                && self
+                    .chars
+                    .get(run_start - 1)
+                    .is_some_and(|c| is_run_char(*c))
+            {
+                run_start -= 1;
+            }
+            for start in run_start..stop {
+                if let Some(found) = self.match_in_run(start, stop) {
+                    return Some(found);
                 }
-            })
-        })
+            }
+            search = stop + 1;
+        }
+    }
+
+    /// The match starting at `start`, inside a run of domain characters that ends at `stop`
+    /// (a `.` or a `:`), after a preceding character.
+    fn match_in_run(&self, start: usize, stop: usize) -> Option<Candidate> {
+        let before = *self.chars.get(start.checked_sub(1)?)?;
+        if !is_url_preceding_char(before) {
+            return None;
+        }
+        if self.chars.get(stop) == Some(&':') {
+            // Only `http://` or `https://` can start here (a first label needs a dot).
+            return if matches!(self.chars.get(start), Some('h' | 'H')) {
+                self.match_url(start, Some(before))
+            } else {
+                None
+            };
+        }
+        // No protocol can start here either (it would need a `:` where the run ends).
+        let first = self.chars.get(start)?;
+        let last = self.chars.get(stop - 1)?;
+        if !(is_domain_char(*first) && is_domain_char(*last)) {
+            return None;
+        }
+        let domain_end = self.match_domain_after(start, stop)?;
+        Some(self.match_rest(start, None, Some(before), domain_end))
     }
 
     /// Whether a URL can start at `start` at all: a protocol or a first label needs `h` or a
-    /// run of domain characters ending with a dot. Rules out nearly every position of a text
-    /// before any matching starts.
+    /// run of domain characters ending with a dot.
     fn may_start_at(&self, start: usize) -> bool {
         matches!(self.chars.get(start), Some('h' | 'H')) || self.label_end(start).is_some()
     }
 
     fn match_url(&self, start: usize, before: Option<char>) -> Option<Candidate> {
         if let Some(protocol_len) = self.protocol_len(start)
-            && let Some(candidate) = self.match_after_protocol(start, Some(protocol_len), before)
+            && let Some(domain_end) = self.match_domain(start + protocol_len)
         {
-            return Some(candidate);
+            return Some(self.match_rest(start, Some(protocol_len), before, domain_end));
         }
-        self.match_after_protocol(start, None, before)
+        let domain_end = self.match_domain(start)?;
+        Some(self.match_rest(start, None, before, domain_end))
     }
 
     fn protocol_len(&self, start: usize) -> Option<usize> {
@@ -248,36 +329,43 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    fn match_after_protocol(
+    /// The port, path and query that may follow a domain ending at `domain_end`.
+    fn match_rest(
         &self,
         start: usize,
         protocol_len: Option<usize>,
         before: Option<char>,
-    ) -> Option<Candidate> {
+        domain_end: usize,
+    ) -> Candidate {
         let domain_start = start + protocol_len.unwrap_or(0);
-        let domain_end = self.match_domain(domain_start)?;
         let mut end = domain_end;
         end = self.port_end(end).unwrap_or(end);
         let path = path::path_end(self.chars, end);
         let has_path = path.is_some();
         end = path.unwrap_or(end);
         end = query_end(self.chars, end).unwrap_or(end);
-        Some(Candidate {
+        Candidate {
             before,
             start,
             protocol_len,
             domain: Span::new(domain_start, domain_end),
             has_path,
             end,
-        })
+        }
     }
 
     /// Labels (`a.`, `b-c.`) then a top-level domain; as many labels as can be followed by one
     /// (the last label without `_` that a top-level domain follows).
     fn match_domain(&self, start: usize) -> Option<usize> {
+        let first_end = self.label_end(start)?;
+        self.match_domain_after(start, first_end)
+    }
+
+    /// [`Self::match_domain`] when the first label is known to end at `first_end`.
+    fn match_domain_after(&self, start: usize, first_end: usize) -> Option<usize> {
         let mut found = None;
-        let mut at = start;
-        while let Some(end) = self.label_end(at) {
+        let (mut at, mut end) = (start, first_end);
+        loop {
             let label = self.chars.get(at..end).unwrap_or(&[]);
             if !label.contains(&'_')
                 && let Some(tld_end) = match_tld(self.chars, end + 1)
@@ -285,19 +373,42 @@ impl<'a> Scanner<'a> {
                 found = Some(tld_end);
             }
             at = end + 1;
+            match self.label_end(at) {
+                Some(next) => end = next,
+                None => return found,
+            }
         }
-        found
     }
 
     /// The index of the dot ending a label that starts at `start`, if one does.
     fn label_end(&self, start: usize) -> Option<usize> {
-        let end = *self.run_end.get(start)?;
+        let end = self.run_end(start);
         if end <= start || self.chars.get(end) != Some(&'.') {
             return None;
         }
         let first = self.chars.get(start)?;
         let last = self.chars.get(end - 1)?;
         (is_domain_char(*first) && is_domain_char(*last)).then_some(end)
+    }
+
+    /// The first index at or after `start` that is not a domain character, `-` or `_`.
+    fn run_end(&self, start: usize) -> usize {
+        let len = self.chars.len();
+        if let Some(run_ends) = self.run_ends.get() {
+            return run_ends.get(start).copied().unwrap_or(len);
+        }
+        let ahead = self
+            .chars
+            .get(start..len.min(start.saturating_add(RUN_LOOKAHEAD)))
+            .unwrap_or(&[]);
+        if let Some(offset) = ahead.iter().position(|c| !is_run_char(*c)) {
+            return start + offset;
+        }
+        if start + ahead.len() >= len {
+            return len;
+        }
+        let run_ends = self.run_ends.get_or_init(|| run_ends(self.chars));
+        run_ends.get(start).copied().unwrap_or(len)
     }
 
     fn port_end(&self, at: usize) -> Option<usize> {
@@ -312,6 +423,41 @@ impl<'a> Scanner<'a> {
             .count();
         (digits > 0).then_some(at + 1 + digits)
     }
+}
+
+/// The index of the first `.` or `:` at or after `from`.
+///
+/// This walks all the text between URLs, so it looks at sixteen characters at a time with no
+/// early exit inside a block, which the compiler turns into a few vector comparisons.
+fn next_stop(chars: &[char], from: usize) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let is_stop = |c: &char| matches!(c, '.' | ':');
+    let mut blocks = chars.get(from..)?.chunks_exact(BLOCK);
+    let mut offset = from;
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, c| any | is_stop(c)) {
+            return block.iter().position(is_stop).map(|at| offset + at);
+        }
+        offset += BLOCK;
+    }
+    blocks
+        .remainder()
+        .iter()
+        .position(is_stop)
+        .map(|at| offset + at)
+}
+
+/// For each index, the first index at or after it that is not a domain character, `-` or `_`.
+fn run_ends(chars: &[char]) -> Vec<usize> {
+    let mut run_ends = vec![chars.len(); chars.len() + 1];
+    let mut end = chars.len();
+    for (i, (c, slot)) in chars.iter().zip(&mut run_ends).enumerate().rev() {
+        if !is_run_char(*c) {
+            end = i;
+        }
+        *slot = end;
+    }
+    run_ends
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ export DATABASE_URL="$database_url" DATA_DIR="$work" HOST=127.0.0.1 LOG_FORMAT=j
     RUST_LOG=${RUST_LOG:-warn} PLATFORM_SIMULATOR=off \
     AES_ENCRYPTION_KEYS="$("$bin" keygen)" \
     AUTH_JWT_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
+    AUTH_ISSUER=socialpub-chaos AUTH_AUDIENCE=socialpub \
     X_APP_ID=sim-x-client X_APP_SECRET=sim-x-secret \
     X_API_BASE_URL="$sim/x/api/" X_OAUTH_BASE_URL="$sim/x/oauth/" \
     FACEBOOK_APP_ID=sim-facebook-client FACEBOOK_APP_SECRET=sim-facebook-secret \
@@ -74,7 +75,13 @@ for n in $(seq 1 "$users"); do
     for platform in x facebook; do
         authorize=$(curl -sf -H "Authorization: Bearer $token" "$api/api/v1/connect/$platform" \
             | python3 -c 'import json,sys; print(json.load(sys.stdin)["authorization_url"])')
-        curl -sfL "$authorize" | python3 -c '
+        # The callback hands the code and state back (production mode, no web app); the
+        # signed-in user completes the connection.
+        curl -sfL "$authorize" \
+            | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({"code": d["code"], "state": d["state"]}))' \
+            | curl -sf -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+                -d @- "$api/api/v1/connect/$platform/complete" \
+            | python3 -c '
 import json, sys
 for c in json.load(sys.stdin)["connections"]:
     print(sys.argv[1], c["id"])' "$token" >>"$work/targets"

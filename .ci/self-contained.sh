@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 parent=$(dirname "$(pwd -P)")
 patterns=(
-    -e '\.\./shared([/"'"'"'[:space:]]|$)'              # ../shared, ../../../shared/...
+    -e '\.\./shared([/"'"'"'[:space:]]|$)'              # the shared folder beside our clones, at any depth
     -e '(\.\./){3,}'                                     # climbing above a crate's workspace
     -e '(^|[^[:alnum:]_.~-])/(work|home|root|Users)/'    # absolute paths on our machines
 )

@@ -14,6 +14,7 @@ mod oauth_states;
 mod platform;
 mod publisher;
 mod publisher_contract;
+pub mod publisher_driver;
 mod secrets;
 mod wakeups;
 

@@ -266,8 +266,9 @@ async fn instagram_commit_that_never_arrived_is_sent_once_more(backend: Backend)
     let id = job["job_id"].as_str().unwrap();
     let steps = world.steps_of(id).await;
     assert!(steps.iter().any(|s| s == "find_published"), "{steps:?}");
-    let (_, attempts) = world.get(&format!("/jobs/{id}/attempts")).await;
-    assert!(job["attempts"].as_u64().unwrap() >= 2, "{job} {attempts}");
+    // The first look came too soon to tell; the second found nothing, so the same attempt
+    // committed again.
+    assert_eq!(job["attempts"], 2, "{job}");
 }
 
 async fn instagram_used_up_quota_defers_then_publishes(backend: Backend) {

@@ -1,4 +1,6 @@
-//! Instagram content publishing on the Instagram Login host (`/instagram/api`):
+//! Instagram content publishing, on the Instagram Login host (`/instagram/api`, Instagram
+//! tokens) and on the Facebook host (`/facebook/api`, Facebook Login: a user token with
+//! `instagram_content_publish`, or the token of the Page the account is linked to):
 //! `POST /{ig-user-id}/media` (containers: image, `REELS`, `STORIES`, carousel items and
 //! `CAROUSEL`), `GET /{container-id}?fields=status_code,status`, `POST
 //! /{ig-user-id}/media_publish` (the commit), `GET /{media-id}`, `GET /{ig-user-id}/media` and
@@ -10,8 +12,8 @@
 //! MOV ends in `ERROR` with subcode 2207026, a PNG/WebP/GIF image is refused (36001/2207005),
 //! containers expire after 24 hours, a container is published once, and the rolling 24-hour
 //! quota (50 by default; `POST /_sim/instagram/publishing_quota {"quota_total": n}`) refuses
-//! publishing past it with 9/2207042. Captions are not read back (Instagram Login has no
-//! `caption` read-back), so reconciliation is tested on media type and time.
+//! publishing past it with 9/2207042. Captions are read back on the Facebook host only, as
+//! Instagram Login has no `caption` read-back.
 
 use std::collections::HashMap;
 
@@ -26,7 +28,7 @@ use time::{Duration, OffsetDateTime};
 use super::facebook::{decode_cursor, encode_cursor, graph_error, graph_token, token_error};
 use super::{field_names, json, select_fields};
 use crate::faults::{self, PublishEndpoint};
-use crate::oauth::{AccessInfo, Params, is_form};
+use crate::oauth::{AccessInfo, Flavor, Params, is_form};
 use crate::posts::SimPost;
 use crate::seed;
 use crate::state::Shared;
@@ -149,34 +151,81 @@ impl Container {
     }
 }
 
+/// Which Graph host a request came to: the Instagram Login host (Instagram User tokens) or
+/// the Facebook host (Facebook Login: a user token or the linked Page's token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Host {
+    Instagram,
+    Facebook,
+}
+
+impl Host {
+    const fn prefix(self) -> &'static str {
+        match self {
+            Host::Instagram => "instagram",
+            Host::Facebook => "facebook",
+        }
+    }
+
+    /// Facebook Login reads captions and `media_product_type` back; Instagram Login does not.
+    const fn reads_captions(self) -> bool {
+        matches!(self, Host::Facebook)
+    }
+
+    /// The permission a write (`publish`) or a read needs on this host.
+    const fn scope(self, publish: bool) -> &'static str {
+        match (self, publish) {
+            (Host::Instagram, true) => "instagram_business_content_publish",
+            (Host::Instagram, false) => "instagram_business_basic",
+            (Host::Facebook, true) => "instagram_content_publish",
+            (Host::Facebook, false) => "instagram_basic",
+        }
+    }
+}
+
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    for host in [Host::Instagram, Host::Facebook] {
+        let at = |tail: &str| format!("/{}/api/{{version}}/{tail}", host.prefix());
+        let data = web::Data::new(host);
+        cfg.service(
+            web::resource(at("{account}/media"))
+                .guard(guard::Post())
+                .app_data(data.clone())
+                .route(web::post().to(create_container)),
+        )
+        .service(
+            web::resource(at("{account}/media"))
+                .guard(guard::Get())
+                .app_data(data.clone())
+                .route(web::get().to(list_media)),
+        )
+        .service(
+            web::resource(at("{account}/stories"))
+                .guard(guard::Get())
+                .app_data(data.clone())
+                .route(web::get().to(list_stories)),
+        )
+        .service(
+            web::resource(at("{account}/media_publish"))
+                .guard(guard::Post())
+                .app_data(data.clone())
+                .route(web::post().to(media_publish)),
+        )
+        .service(
+            web::resource(at("{account}/content_publishing_limit"))
+                .guard(guard::Get())
+                .app_data(data.clone())
+                .route(web::get().to(publishing_limit)),
+        )
+        .service(
+            web::resource(at("{node}"))
+                .guard(guard::Get())
+                .guard(guard::fn_guard(is_publishing_node))
+                .app_data(data)
+                .route(web::get().to(node)),
+        );
+    }
     cfg.route(
-        "/instagram/api/{version}/{account}/media",
-        web::post().to(create_container),
-    )
-    .route(
-        "/instagram/api/{version}/{account}/media",
-        web::get().to(list_media),
-    )
-    .route(
-        "/instagram/api/{version}/{account}/stories",
-        web::get().to(list_stories),
-    )
-    .route(
-        "/instagram/api/{version}/{account}/media_publish",
-        web::post().to(media_publish),
-    )
-    .route(
-        "/instagram/api/{version}/{account}/content_publishing_limit",
-        web::get().to(publishing_limit),
-    )
-    .route(
-        "/instagram/api/{version}/{node}",
-        web::get()
-            .guard(guard::fn_guard(is_publishing_node))
-            .to(node),
-    )
-    .route(
         "/_sim/instagram/publishing_quota",
         web::post().to(set_quota),
     )
@@ -251,26 +300,34 @@ fn flag(fields: &Map<String, Value>, name: &str) -> Result<Option<bool>, HttpRes
     }
 }
 
-/// The token must be an Instagram token with `scope`, for the account `account` (`me` or its
-/// id).
+/// The token must be good for the account `account` (`me` or its id) on `host`: an Instagram
+/// token with the Instagram Login permission, or a Facebook token with the Facebook Login one
+/// (a Page token only for the Page the account is linked to).
 fn access(
     req: &HttpRequest,
     fields: &Map<String, Value>,
     shared: &Shared,
+    host: Host,
     account: &str,
-    scope: &str,
+    publish: bool,
 ) -> Result<AccessInfo, HttpResponse> {
     let token = fields
         .get("access_token")
         .and_then(Value::as_str)
         .map(str::to_owned)
         .or_else(|| graph_token(req, &Params::default()));
+    let platform = match host {
+        Host::Instagram => PLATFORM,
+        Host::Facebook => Platform::Facebook,
+    };
     let state = shared.lock();
     let now = state.now();
     let access = state
-        .check_access(PLATFORM, token.as_deref())
-        .map_err(|e| token_error(e, now, &state.config.app(PLATFORM).client_id))?;
-    if account != "me" && account != seed::instagram::IG_USER_ID {
+        .check_access(platform, token.as_deref())
+        .map_err(|e| token_error(e, now, &state.config.app(platform).client_id))?;
+    let known =
+        account == seed::instagram::IG_USER_ID || (account == "me" && host == Host::Instagram);
+    if !known {
         return Err(bad(
             100,
             Some(33),
@@ -279,7 +336,16 @@ fn access(
             ),
         ));
     }
-    if !access.has_scope(scope) {
+    if let Flavor::FacebookPage(page) = &access.flavor
+        && page != seed::facebook::PAGES[0].0
+    {
+        return Err(bad(
+            200,
+            None,
+            "(#200) The Page of this token is not linked to the Instagram account",
+        ));
+    }
+    if !access.has_scope(host.scope(publish)) {
         return Err(bad(
             10,
             None,
@@ -548,16 +614,11 @@ async fn create_container(
     path: web::Path<(String, String)>,
     body: web::Bytes,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (_, account) = path.into_inner();
     let fields = fields(&req, &body);
-    if let Err(response) = access(
-        &req,
-        &fields,
-        &shared,
-        &account,
-        "instagram_business_content_publish",
-    ) {
+    if let Err(response) = access(&req, &fields, &shared, **host, &account, true) {
         return response;
     }
     let fault = match faults::enter(&shared, PublishEndpoint::InstagramCreateContainer, None).await
@@ -638,17 +699,12 @@ async fn media_publish(
     path: web::Path<(String, String)>,
     body: web::Bytes,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (_, account) = path.into_inner();
     let account = account_id(&account);
     let fields = fields(&req, &body);
-    if let Err(response) = access(
-        &req,
-        &fields,
-        &shared,
-        &account,
-        "instagram_business_content_publish",
-    ) {
+    if let Err(response) = access(&req, &fields, &shared, **host, &account, true) {
         return response;
     }
     let fault = match faults::enter(&shared, PublishEndpoint::InstagramMediaPublish, None).await {
@@ -744,17 +800,22 @@ async fn media_publish(
     )
 }
 
-/// A published media as Graph shows it to an Instagram Login token (no `caption`, no
-/// `media_product_type`).
-fn media_json(post: &SimPost, media: &Media) -> Value {
-    json!({
+/// A published media as Graph shows it: with `caption` and `media_product_type` on the
+/// Facebook host only (Instagram Login reads neither back).
+fn media_json(post: &SimPost, media: &Media, host: Host) -> Value {
+    let mut object = json!({
         "id": post.id,
         "media_type": media.kind.media_type(),
         "permalink": post.url,
         "shortcode": media.shortcode,
         "timestamp": graph_time(post.created_at),
         "username": seed::instagram::USERNAME,
-    })
+    });
+    if host.reads_captions() {
+        object["caption"] = json!(post.text);
+        object["media_product_type"] = json!(media.kind.product_type());
+    }
+    object
 }
 
 /// `GET /{container-id}` or `GET /{media-id}`.
@@ -762,15 +823,18 @@ async fn node(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (_, node) = path.into_inner();
     let fields = fields(&req, &[]);
+    let host = **host;
     if let Err(response) = access(
         &req,
         &fields,
         &shared,
+        host,
         seed::instagram::IG_USER_ID,
-        "instagram_business_basic",
+        false,
     ) {
         return response;
     }
@@ -807,7 +871,7 @@ async fn node(
             state.posts.get(&node),
             state.posts.instagram.media.get(&node),
         ) {
-            (Some(post), Some(media)) => media_json(post, media),
+            (Some(post), Some(media)) => media_json(post, media, host),
             _ => {
                 return bad(
                     100,
@@ -830,18 +894,20 @@ async fn list_media(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (version, account) = path.into_inner();
-    listing(&req, &shared, &version, &account, false).await
+    listing(&req, &shared, **host, &version, &account, false).await
 }
 
 async fn list_stories(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (version, account) = path.into_inner();
-    listing(&req, &shared, &version, &account, true).await
+    listing(&req, &shared, **host, &version, &account, true).await
 }
 
 /// `GET /{ig-user-id}/media` (no stories) or `/stories` (the last 24 hours' stories), newest
@@ -849,12 +915,13 @@ async fn list_stories(
 async fn listing(
     req: &HttpRequest,
     shared: &Shared,
+    host: Host,
     version: &str,
     account: &str,
     stories: bool,
 ) -> HttpResponse {
     let fields = fields(req, &[]);
-    if let Err(response) = access(req, &fields, shared, account, "instagram_business_basic") {
+    if let Err(response) = access(req, &fields, shared, host, account, false) {
         return response;
     }
     let account = account_id(account);
@@ -902,7 +969,7 @@ async fn listing(
         .iter()
         .filter_map(|p| {
             let media = store.media.get(&p.id)?;
-            Some(select_fields(&media_json(p, media), &wanted, &["id"]))
+            Some(select_fields(&media_json(p, media, host), &wanted, &["id"]))
         })
         .collect();
     let cursors = page
@@ -915,7 +982,8 @@ async fn listing(
         paging["cursors"] = json!({"before": before, "after": after});
         if more {
             let edge = if stories { "stories" } else { "media" };
-            let mut next = shared.url_for(&format!("instagram/api/{version}/{account}/{edge}"));
+            let mut next =
+                shared.url_for(&format!("{}/api/{version}/{account}/{edge}", host.prefix()));
             {
                 let mut query = next.query_pairs_mut();
                 for name in ["fields", "since", "until"] {
@@ -941,10 +1009,11 @@ async fn publishing_limit(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     shared: web::Data<Shared>,
+    host: web::Data<Host>,
 ) -> HttpResponse {
     let (_, account) = path.into_inner();
     let fields = fields(&req, &[]);
-    if let Err(response) = access(&req, &fields, &shared, &account, "instagram_business_basic") {
+    if let Err(response) = access(&req, &fields, &shared, **host, &account, false) {
         return response;
     }
     let fault = match faults::enter(&shared, PublishEndpoint::InstagramPublishingLimit, None).await

@@ -28,9 +28,9 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x_publish::configure(cfg);
     pinterest::configure(cfg);
     tiktok::configure(cfg);
-    facebook::configure(cfg);
-    // Before the account handler, whose catch-all would take the publishing paths.
+    // Before the Graph account handlers, whose catch-alls would take the publishing paths.
     instagram_publish::configure(cfg);
+    facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);
 }

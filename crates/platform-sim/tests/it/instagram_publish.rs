@@ -6,7 +6,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use socialpub_platform_sim::{Platform, SampleMedia, seed};
 
-use crate::common::{Sim, connect, start};
+use crate::common::{
+    Sim, authorize_redirect, authorize_url, connect, exchange, facebook_page_token, start,
+};
 
 const I: Platform = Platform::Instagram;
 const IG: &str = seed::instagram::IG_USER_ID;
@@ -267,4 +269,117 @@ async fn an_ambiguous_commit_publishes_and_loses_the_answer() {
         "PUBLISHED",
         "the post was made all the same"
     );
+}
+
+/// The first Page's token from a Facebook Login grant with the Instagram permissions.
+async fn linked_page_token(sim: &Sim) -> String {
+    let mut url = authorize_url(sim, Platform::Facebook, "st-ig-fb");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "scope" {
+                "pages_show_list,pages_read_engagement,instagram_basic,instagram_content_publish"
+                    .to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    let params = authorize_redirect(sim, url).await;
+    let response = exchange(sim, Platform::Facebook, params.get("code").unwrap()).await;
+    let short: Value = response.json().await.unwrap();
+    let accounts: Value = sim
+        .http
+        .get(sim.api(Platform::Facebook, "v25.0/me/accounts"))
+        .query(&[
+            ("access_token", short["access_token"].as_str().unwrap()),
+            ("fields", "id,access_token"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page = &accounts["data"][0];
+    assert_eq!(page["id"], seed::facebook::PAGES[0].0, "{accounts}");
+    page["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facebook_login_publishes_on_the_facebook_host_and_reads_captions_back() {
+    let sim = start(true);
+    let page = linked_page_token(&sim).await;
+    let jpeg = sim.handle.sample_media_url(SampleMedia::Jpeg).to_string();
+    let on_facebook = |path: &str| sim.api(Platform::Facebook, path);
+    let created: Value = sim
+        .http
+        .post(on_facebook(&format!("v25.0/{IG}/media")))
+        .bearer_auth(&page)
+        .json(&json!({"image_url": jpeg, "caption": "Via the Page"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let container = created["id"].as_str().unwrap();
+    let published: Value = sim
+        .http
+        .post(on_facebook(&format!("v25.0/{IG}/media_publish")))
+        .bearer_auth(&page)
+        .json(&json!({ "creation_id": container }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media = published["id"].as_str().unwrap();
+    let listed: Value = sim
+        .http
+        .get(on_facebook(&format!(
+            "v25.0/{IG}/media?fields=id,caption,media_product_type"
+        )))
+        .bearer_auth(&page)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["data"],
+        json!([{"id": media, "caption": "Via the Page", "media_product_type": "FEED"}])
+    );
+    // An Instagram Login call with a Facebook token is refused: the hosts do not mix.
+    let (code, _) = graph(
+        &sim,
+        &page,
+        Method::GET,
+        &format!("v25.0/{IG}/media?fields=id"),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_token_without_the_instagram_permission_is_refused() {
+    let sim = start(true);
+    let (_, page) = facebook_page_token(&sim).await;
+    let jpeg = sim.handle.sample_media_url(SampleMedia::Jpeg).to_string();
+    let response = sim
+        .http
+        .post(sim.api(Platform::Facebook, &format!("v25.0/{IG}/media")))
+        .bearer_auth(&page)
+        .json(&json!({ "image_url": jpeg }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["error"]["code"], 10, "{error}");
 }

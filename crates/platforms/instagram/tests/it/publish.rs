@@ -778,3 +778,67 @@ async fn text_alone_is_not_an_instagram_post() {
     let error = run(&server, &mut job, &me()).await.result.unwrap_err();
     assert_eq!(error.code.as_deref(), Some("media_required"));
 }
+
+#[tokio::test]
+async fn documented_container_refusals_are_classified_per_the_error_table() {
+    let cases: [(u16, i64, Option<i64>, PlatformErrorKind); 8] = [
+        (400, 36000, Some(2_207_004), PlatformErrorKind::Media),
+        (400, 36001, Some(2_207_005), PlatformErrorKind::Media),
+        (400, 36003, Some(2_207_009), PlatformErrorKind::Media),
+        (400, 36004, Some(2_207_010), PlatformErrorKind::Content),
+        (400, 9004, Some(2_207_052), PlatformErrorKind::Media),
+        (400, 100, Some(2_207_028), PlatformErrorKind::Content),
+        (400, 100, Some(2_207_050), PlatformErrorKind::Permission),
+        (400, -2, Some(2_207_003), PlatformErrorKind::Transient),
+    ];
+    for (status, code, subcode, kind) in cases {
+        let server = MockServer::start().await;
+        let mut error = json!({"message": format!("refused {LONG_TOKEN}"), "type": "OAuthException", "code": code});
+        if let Some(subcode) = subcode {
+            error["error_subcode"] = json!(subcode);
+        }
+        Mock::given(method("POST"))
+            .and(path(graph(&format!("{IG}/media"))))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({ "error": error })))
+            .mount(&server)
+            .await;
+        let mut job = job(
+            Platform::Instagram,
+            "",
+            vec![asset("https://cdn.example.com/t.jpg", AssetKind::Image)],
+            json!({}),
+        );
+        let error = run(&server, &mut job, &me()).await.result.unwrap_err();
+        assert_eq!(error.kind, kind, "{code}/{subcode:?}: {error}");
+        assert_no_secrets(&error);
+    }
+}
+
+#[tokio::test]
+async fn a_server_error_does_not_wait_for_the_usage_headers_reset() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(graph(&format!("{IG}/media"))))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header(
+                    "x-business-use-case-usage",
+                    format!(
+                        r#"{{"{IG}":[{{"type":"instagram","call_count":100,"estimated_time_to_regain_access":30}}]}}"#
+                    )
+                    .as_str(),
+                )
+                .set_body_json(json!({"error": {"message": "An unknown error has occurred.", "type": "OAuthException", "code": 1, "is_transient": true}})),
+        )
+        .mount(&server)
+        .await;
+    let mut job = job(
+        Platform::Instagram,
+        "",
+        vec![asset("https://cdn.example.com/t.jpg", AssetKind::Image)],
+        json!({}),
+    );
+    let error = run(&server, &mut job, &me()).await.result.unwrap_err();
+    assert_eq!(error.kind, PlatformErrorKind::Transient);
+    assert_eq!(error.retry_after, None, "{error:?}");
+}

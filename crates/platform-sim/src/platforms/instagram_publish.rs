@@ -774,13 +774,8 @@ async fn media_publish(
         photo_urls: container.urls.clone(),
         created_at: now,
     };
-    if state.reject_duplicate_posts && state.has_identical(&post) {
-        return bad(
-            2_207_051,
-            None,
-            "This action was blocked. The same content was just published.",
-        );
-    }
+    // Instagram has no duplicate-content refusal: the same media and caption publish again
+    // (so `reject_duplicate_posts` does not apply here).
     state.store_post(post);
     state.posts.instagram.media.insert(
         media_id.clone(),

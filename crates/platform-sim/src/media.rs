@@ -20,10 +20,17 @@ pub enum SampleMedia {
     Jpeg,
     Png,
     Mp4,
+    /// A one-pixel GIF (X uploads GIFs in their own `tweet_gif` category).
+    Gif,
 }
 
 impl SampleMedia {
-    pub const ALL: [SampleMedia; 3] = [SampleMedia::Jpeg, SampleMedia::Png, SampleMedia::Mp4];
+    pub const ALL: [SampleMedia; 4] = [
+        SampleMedia::Jpeg,
+        SampleMedia::Png,
+        SampleMedia::Mp4,
+        SampleMedia::Gif,
+    ];
 
     /// Path under the simulator's base URL.
     pub const fn path(self) -> &'static str {
@@ -31,6 +38,7 @@ impl SampleMedia {
             SampleMedia::Jpeg => "media/sample.jpg",
             SampleMedia::Png => "media/sample.png",
             SampleMedia::Mp4 => "media/sample.mp4",
+            SampleMedia::Gif => "media/sample.gif",
         }
     }
 
@@ -39,6 +47,7 @@ impl SampleMedia {
             SampleMedia::Jpeg => "image/jpeg",
             SampleMedia::Png => "image/png",
             SampleMedia::Mp4 => "video/mp4",
+            SampleMedia::Gif => "image/gif",
         }
     }
 
@@ -48,6 +57,7 @@ impl SampleMedia {
             SampleMedia::Jpeg => (JPEG_WIDTH, JPEG_HEIGHT),
             SampleMedia::Png => (PNG_SIDE, PNG_SIDE),
             SampleMedia::Mp4 => (VIDEO_WIDTH, VIDEO_HEIGHT),
+            SampleMedia::Gif => (1, 1),
         }
     }
 
@@ -57,6 +67,7 @@ impl SampleMedia {
             SampleMedia::Jpeg => &JPEG,
             SampleMedia::Png => &PNG,
             SampleMedia::Mp4 => &MP4,
+            SampleMedia::Gif => &GIF,
         }
     }
 
@@ -81,6 +92,12 @@ const VIDEO_SAMPLE_BYTES: u32 = 400;
 static JPEG: LazyLock<Vec<u8>> = LazyLock::new(jpeg);
 static PNG: LazyLock<Vec<u8>> = LazyLock::new(png);
 static MP4: LazyLock<Vec<u8>> = LazyLock::new(mp4);
+/// GIF89a, 1×1, a two-colour palette, one transparent frame.
+const GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+    0x00, 0x00, 0x00, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+];
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/media/generated/{name}", web::get().to(serve_generated))

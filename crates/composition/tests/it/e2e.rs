@@ -9,5 +9,6 @@ mod publish_api;
 mod publish_faults;
 mod publish_flows;
 mod publish_world;
+mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;

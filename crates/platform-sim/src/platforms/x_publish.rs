@@ -63,7 +63,33 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/x/api/2/media/upload", web::get().to(status))
         .route("/x/api/2/media/metadata", web::post().to(metadata))
-        .route("/x/api/2/users/{id}/tweets", web::get().to(user_tweets));
+        .route("/x/api/2/users/{id}/tweets", web::get().to(user_tweets))
+        .route("/_sim/x/media/{id}", web::get().to(sim_media))
+        .route("/_sim/x/replies", web::get().to(sim_replies));
+}
+
+/// `GET /_sim/x/media/{id}`: what the simulator holds of an upload (key, state, alt text),
+/// for tests to check what was sent beyond the post itself.
+async fn sim_media(path: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+    let state = shared.lock();
+    match state.posts.media.get(path.as_str()) {
+        Some(media) => json(
+            StatusCode::OK,
+            json!({
+                "key": media.key,
+                "total": media.total,
+                "ready": media.state == MediaState::Ready,
+                "alt_text": media.alt_text,
+            }),
+        ),
+        None => json(StatusCode::NOT_FOUND, json!({"error": "no such media"})),
+    }
+}
+
+/// `GET /_sim/x/replies`: `{reply id: parent id}` of every reply posted.
+async fn sim_replies(shared: web::Data<Shared>) -> HttpResponse {
+    let state = shared.lock();
+    json(StatusCode::OK, json!(state.posts.x_replies))
 }
 
 fn invalid(detail: &str) -> HttpResponse {

@@ -41,10 +41,14 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// `POST /{page-id}/videos` (a feed video's commit).
+    FacebookVideos,
+    /// `POST /{page-id}/video_reels` (start; finish is a reel's commit) and the reel upload.
+    FacebookReels,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 8] = [
+    pub const ALL: [PublishEndpoint; 10] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -53,6 +57,8 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::FacebookVideos,
+        PublishEndpoint::FacebookReels,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -64,7 +70,9 @@ impl PublishEndpoint {
             PublishEndpoint::FacebookFeed
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
-            | PublishEndpoint::FacebookPost => Platform::Facebook,
+            | PublishEndpoint::FacebookPost
+            | PublishEndpoint::FacebookVideos
+            | PublishEndpoint::FacebookReels => Platform::Facebook,
         }
     }
 }

@@ -87,6 +87,8 @@ pub(crate) struct PostStore {
     pub(crate) photos: HashMap<String, SimPhoto>,
     /// X: the post each reply answers (`reply.in_reply_to_tweet_id`), by reply id.
     pub(crate) x_replies: HashMap<String, String>,
+    /// Facebook: videos and reels by video id.
+    pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

@@ -106,6 +106,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         "/facebook/oauth/dialog/oauth",
         web::get().to(authorize_handler),
     )
+    .service(
+        web::resource("/facebook/rupload/video-upload/{version}/{video_id}")
+            .app_data(web::PayloadConfig::new(facebook_publish::RUPLOAD_LIMIT))
+            .route(web::post().to(facebook_publish::rupload)),
+    )
     .route("/facebook/api/{tail:.*}", web::route().to(graph));
 }
 
@@ -334,6 +339,15 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
         }
         (Method::GET, [page, "published_posts" | "feed"]) => {
             facebook_publish::published_posts(&req, &shared, page, &version).await
+        }
+        (Method::POST, [page, "videos"]) => {
+            facebook_publish::videos(&req, &body, &shared, page).await
+        }
+        (Method::POST, [page, "video_reels"]) => {
+            facebook_publish::video_reels(&req, &body, &shared, page, &version).await
+        }
+        (Method::GET, [node]) if facebook_publish::is_video(&shared, node) => {
+            facebook_publish::video(&req, &shared, node).await
         }
         (Method::GET, [node]) if facebook_publish::is_post(&shared, node) => {
             facebook_publish::post(&req, &shared, node).await

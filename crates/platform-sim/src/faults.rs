@@ -43,12 +43,14 @@ pub enum PublishEndpoint {
     FacebookPost,
     /// `POST /{page-id}/videos` (a feed video's commit).
     FacebookVideos,
-    /// `POST /{page-id}/video_reels` (start; finish is a reel's commit) and the reel upload.
+    /// `POST /{page-id}/video_reels` `upload_phase=finish` (a reel's commit).
     FacebookReels,
+    /// `POST /{page-id}/video_reels` `upload_phase=start` and the reel upload.
+    FacebookReelUpload,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 10] = [
+    pub const ALL: [PublishEndpoint; 11] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -59,6 +61,7 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPost,
         PublishEndpoint::FacebookVideos,
         PublishEndpoint::FacebookReels,
+        PublishEndpoint::FacebookReelUpload,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -72,7 +75,8 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost
             | PublishEndpoint::FacebookVideos
-            | PublishEndpoint::FacebookReels => Platform::Facebook,
+            | PublishEndpoint::FacebookReels
+            | PublishEndpoint::FacebookReelUpload => Platform::Facebook,
         }
     }
 }

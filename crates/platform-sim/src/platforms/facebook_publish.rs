@@ -549,7 +549,12 @@ pub(crate) async fn video_reels(
     if let Err(response) = page_access(req, &fields, shared, page_id) {
         return response;
     }
-    let fault = match faults::enter(shared, PublishEndpoint::FacebookReels, Some(page_id)).await {
+    let endpoint = if text(&fields, "upload_phase").as_deref() == Some("finish") {
+        PublishEndpoint::FacebookReels
+    } else {
+        PublishEndpoint::FacebookReelUpload
+    };
+    let fault = match faults::enter(shared, endpoint, Some(page_id)).await {
         Ok(fault) => fault,
         Err(response) => return response,
     };
@@ -652,10 +657,11 @@ pub(crate) async fn rupload(
     if let Err(response) = page_access(&req, &Map::new(), &shared, &page_id) {
         return response;
     }
-    let fault = match faults::enter(&shared, PublishEndpoint::FacebookReels, Some(&page_id)).await {
-        Ok(fault) => fault,
-        Err(response) => return response,
-    };
+    let fault =
+        match faults::enter(&shared, PublishEndpoint::FacebookReelUpload, Some(&page_id)).await {
+            Ok(fault) => fault,
+            Err(response) => return response,
+        };
     let answer = {
         let mut state = shared.lock();
         let Some(video) = state.posts.facebook_videos.get_mut(&video_id) else {

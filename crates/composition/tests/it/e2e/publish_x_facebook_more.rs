@@ -153,10 +153,171 @@ async fn x_media_only_answers_lost(backend: Backend) {
     }
 }
 
+/// The one Facebook post of a job: published, with the post's id and URL.
+async fn the_facebook_post(world: &World, job: &Value) -> Value {
+    assert_eq!(job["status"], "published", "{job}");
+    let posts = world.sim_posts(Some(Platform::Facebook)).await;
+    assert_eq!(posts["count"], 1, "{posts}");
+    assert_eq!(posts["duplicates"], 0, "{posts}");
+    let post = posts_of(&posts)[0].clone();
+    assert_eq!(job["external_post_id"], post["id"], "{job}");
+    assert_eq!(job["post_url"], post["url"], "{job}");
+    post
+}
+
+async fn publish_one(world: &World, body: Value) -> Value {
+    let job = world.publish(body).await;
+    world.settle_one(job["job_id"].as_str().unwrap()).await
+}
+
+fn reel(world: &World, page: &str, text: &str) -> Value {
+    json!({
+        "connection_id": page,
+        "text_content": text,
+        "assets": [{"url": world.sample("sample-portrait.mp4"), "type": "video"}],
+        "platform_specific_options": {"content_kind": "reel", "title": "A reel"},
+    })
+}
+
+async fn facebook_photos(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    let job = publish_one(
+        &world,
+        json!({
+            "connection_id": page,
+            "text_content": "Three photos",
+            "assets": [
+                {"url": world.sample("sample.jpg"), "type": "image"},
+                {"url": world.sample("sample.png"), "type": "image"},
+                {"url": world.sample("sample.jpg"), "type": "image"},
+            ],
+        }),
+    )
+    .await;
+    let post = the_facebook_post(&world, &job).await;
+    assert_eq!(post["media_ids"].as_array().unwrap().len(), 3, "{post}");
+    assert_eq!(post["text"], "Three photos");
+}
+
+async fn facebook_video(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    let job = publish_one(
+        &world,
+        json!({
+            "connection_id": page,
+            "text_content": "A video Facebook fetches",
+            "assets": [{"url": world.sample("sample.mp4"), "type": "video"}],
+        }),
+    )
+    .await;
+    let post = the_facebook_post(&world, &job).await;
+    assert_eq!(post["photo_urls"], json!([world.sample("sample.mp4")]));
+    assert!(post["url"].as_str().unwrap().contains("/videos/"), "{post}");
+}
+
+async fn facebook_reel(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    let job = publish_one(&world, reel(&world, &page, "A reel, uploaded in chunks")).await;
+    let post = the_facebook_post(&world, &job).await;
+    assert_eq!(
+        job["post_url"],
+        format!(
+            "https://www.facebook.com/reel/{}",
+            post["id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(post["text"], "A reel, uploaded in chunks");
+}
+
+/// The reel's finish is made, its answer lost: the reel is found by its video id (reels are
+/// not in the Page's posts).
+async fn facebook_reel_answer_lost(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    world
+        .faults(
+            Platform::Facebook,
+            json!({"endpoint": "facebook_reels", "ambiguous_next": 1, "ambiguous_mode": "server_error"}),
+        )
+        .await;
+    let job = publish_one(&world, reel(&world, &page, "A reel whose answer is lost")).await;
+    the_facebook_post(&world, &job).await;
+}
+
+/// The reel's finish answers 503 without being made: the reel is not published, so finish
+/// is sent again once.
+async fn facebook_reel_refused_once(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    world
+        .faults(
+            Platform::Facebook,
+            json!({"endpoint": "facebook_reels", "fail_next": 1}),
+        )
+        .await;
+    let job = publish_one(&world, reel(&world, &page, "A reel finished twice")).await;
+    the_facebook_post(&world, &job).await;
+}
+
+/// A feed video's commit answers 503 without being made: not in the Page's posts, it is
+/// sent again once.
+async fn facebook_video_refused_once(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    world
+        .faults(
+            Platform::Facebook,
+            json!({"endpoint": "facebook_videos", "fail_next": 1}),
+        )
+        .await;
+    let job = publish_one(
+        &world,
+        json!({
+            "connection_id": page,
+            "text_content": "A video sent twice, posted once",
+            "assets": [{"url": world.sample("sample.mp4"), "type": "video"}],
+        }),
+    )
+    .await;
+    the_facebook_post(&world, &job).await;
+}
+
+/// A feed video's commit is made and its answer lost: found in the Page's posts.
+async fn facebook_video_answer_lost(backend: Backend) {
+    let world = World::start(backend).await;
+    let page = world.connect(Platform::Facebook).await;
+    world
+        .faults(
+            Platform::Facebook,
+            json!({"endpoint": "facebook_videos", "ambiguous_next": 1, "ambiguous_mode": "server_error"}),
+        )
+        .await;
+    let job = publish_one(
+        &world,
+        json!({
+            "connection_id": page,
+            "text_content": "A video whose answer is lost",
+            "assets": [{"url": world.sample("sample.mp4"), "type": "video"}],
+        }),
+    )
+    .await;
+    the_facebook_post(&world, &job).await;
+}
+
 on_both_backends!(
     x_thread,
     x_thread_with_every_answer_lost,
     x_thread_first_post_refused,
     x_gif_with_alt_text,
     x_media_only_answers_lost,
+    facebook_photos,
+    facebook_video,
+    facebook_reel,
+    facebook_reel_answer_lost,
+    facebook_reel_refused_once,
+    facebook_video_refused_once,
+    facebook_video_answer_lost,
 );

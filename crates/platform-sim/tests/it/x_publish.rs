@@ -466,7 +466,7 @@ async fn a_media_id_unused_for_a_day_expires() {
     .await;
     let id = init["data"]["id"].as_str().unwrap().to_owned();
     assert_eq!(init["data"]["expires_after_secs"], 86_400);
-    assert_eq!(append(&sim, &token, &id, 0, &image).await, StatusCode::OK);
+    assert_eq!(append(&sim, &token, &id, 0, image).await, StatusCode::OK);
     let (code, finalized) = post_json(
         &sim,
         &token,

@@ -39,7 +39,7 @@ pub use posts::{
 };
 pub use publisher::{
     FacebookPublishSettings, FacebookPublisher, ReelUpload, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
-    STEP_REEL_START, STEP_REEL_UPLOAD, STEP_UPLOAD_PHOTO,
+    STEP_REEL_START, STEP_REEL_STATUS, STEP_REEL_UPLOAD, STEP_UPLOAD_PHOTO,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};

@@ -33,6 +33,8 @@ pub const STEP_CREATE_POST: &str = "create_post";
 pub const STEP_FETCH_PERMALINK: &str = "fetch_permalink";
 pub const STEP_REEL_START: &str = "reel_start";
 pub const STEP_REEL_UPLOAD: &str = "reel_upload";
+/// After a reel's finish: wait until Meta shows it published.
+pub const STEP_REEL_STATUS: &str = "reel_status";
 
 /// Progress keys of a reel: its video id, upload URL and the bytes Meta has.
 const REEL_VIDEO_ID: &str = "facebook.reel.video_id";
@@ -69,6 +71,8 @@ pub struct FacebookPublishSettings {
     pub reel_upload: ReelUpload,
     /// Bytes per reel upload request when the bytes are sent.
     pub chunk_size: u32,
+    /// How long to wait between checks of a finished reel that is not published yet.
+    pub reel_status_interval: Duration,
 }
 
 /// How a reel's file reaches Meta.
@@ -91,6 +95,7 @@ impl Default for FacebookPublishSettings {
             reconcile_settle: Duration::seconds(2),
             reel_upload: ReelUpload::Bytes,
             chunk_size: 4 * 1024 * 1024,
+            reel_status_interval: Duration::seconds(10),
         }
     }
 }
@@ -443,6 +448,47 @@ impl FacebookPublisher {
         }
     }
 
+    /// After a reel's finish: Meta processes the video, then publishes it. Until it shows as
+    /// published the job is parked; a failed processing is a media error.
+    async fn reel_published(
+        &self,
+        ctx: &PublishContext<'_>,
+        video_id: String,
+    ) -> Result<StepOutcome, PlatformError> {
+        let state = retry_read(PAGE_RETRIES, || {
+            self.client
+                .video_state(&ctx.account.access_token, &video_id)
+        })
+        .await?;
+        if state.is_published() {
+            return Ok(StepOutcome::Published(PublishedPost {
+                url: Some(
+                    state
+                        .permalink_url
+                        .filter(|u| !u.is_empty())
+                        .unwrap_or_else(|| fallback_url(ctx.job, &video_id)),
+                ),
+                external_id: video_id,
+            }));
+        }
+        if matches!(
+            state.status.video_status.as_deref(),
+            Some("error" | "expired" | "upload_failed")
+        ) {
+            return Err(fb_error(
+                PlatformErrorKind::Media,
+                "video_processing_failed",
+                "Meta could not process the reel's video",
+            ));
+        }
+        let mut progress = ctx.job.progress.clone();
+        progress.parked = false;
+        Ok(StepOutcome::WaitUntil {
+            at: ctx.now + self.settings.reel_status_interval,
+            progress,
+        })
+    }
+
     async fn permalink(
         &self,
         ctx: &PublishContext<'_>,
@@ -583,6 +629,10 @@ impl Publisher for FacebookPublisher {
                 name: STEP_CREATE_POST,
                 commits: true,
             },
+            Plan::Permalink(_) if is_reel(job) => PlannedStep {
+                name: STEP_REEL_STATUS,
+                commits: false,
+            },
             Plan::Permalink(_) => PlannedStep {
                 name: STEP_FETCH_PERMALINK,
                 commits: false,
@@ -596,6 +646,7 @@ impl Publisher for FacebookPublisher {
             Plan::ReelStart => self.reel_start(ctx).await,
             Plan::ReelUpload { url, sent } => self.reel_upload(ctx, &url, sent).await,
             Plan::Commit => self.commit(ctx).await,
+            Plan::Permalink(post_id) if is_reel(ctx.job) => self.reel_published(ctx, post_id).await,
             Plan::Permalink(post_id) => self.permalink(ctx, post_id).await,
         }
     }

@@ -424,9 +424,22 @@ async fn a_reel_starts_uploads_its_bytes_in_chunks_at_their_offsets_then_finishe
     mount_reel_finish(&server).await;
     Mock::given(method("GET"))
         .and(path("/v25.0/8880001"))
+        .and(query_param("fields", "status,permalink_url"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "8880001",
-            "permalink_url": "https://www.facebook.com/reel/8880001"
+            "status": {"video_status": "processing",
+                       "publishing_phase": {"status": "not_started", "publish_status": "draft"}}
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "permalink_url": "https://www.facebook.com/reel/8880001",
+            "status": {"video_status": "ready",
+                       "publishing_phase": {"status": "complete", "publish_status": "published"}}
         })))
         .mount(&server)
         .await;
@@ -449,9 +462,11 @@ async fn a_reel_starts_uploads_its_bytes_in_chunks_at_their_offsets_then_finishe
             "reel_upload",
             "reel_upload",
             "create_post",
-            "fetch_permalink"
+            "reel_status",
+            "reel_status"
         ]
     );
+    assert_eq!(driven.waits, 1, "parked while Meta processes the reel");
     assert_eq!(
         driven.result.unwrap(),
         PublishedPost {
@@ -504,7 +519,14 @@ async fn a_hosted_reel_sends_its_url_for_meta_to_fetch() {
         .mount(&server)
         .await;
     mount_reel_finish(&server).await;
-    mount_permalink(&server, "8880001").await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "status": {"publishing_phase": {"publish_status": "published"}}
+        })))
+        .mount(&server)
+        .await;
     let fb = FacebookPublisher::with_settings(
         client(&server),
         FacebookPublishSettings {

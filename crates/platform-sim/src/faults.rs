@@ -47,10 +47,20 @@ pub enum PublishEndpoint {
     FacebookReels,
     /// `POST /{page-id}/video_reels` `upload_phase=start` and the reel upload.
     FacebookReelUpload,
+    /// Instagram `POST /{ig-user-id}/media` (containers).
+    InstagramCreateContainer,
+    /// Instagram `GET /{container-id}` (status).
+    InstagramContainerStatus,
+    /// Instagram `POST /{ig-user-id}/media_publish` (the commit).
+    InstagramMediaPublish,
+    /// Instagram `GET /{media-id}`, `/{ig-user-id}/media`, `/{ig-user-id}/stories`.
+    InstagramMedia,
+    /// Instagram `GET /{ig-user-id}/content_publishing_limit`.
+    InstagramPublishingLimit,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 11] = [
+    pub const ALL: [PublishEndpoint; 16] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -62,6 +72,11 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookVideos,
         PublishEndpoint::FacebookReels,
         PublishEndpoint::FacebookReelUpload,
+        PublishEndpoint::InstagramCreateContainer,
+        PublishEndpoint::InstagramContainerStatus,
+        PublishEndpoint::InstagramMediaPublish,
+        PublishEndpoint::InstagramMedia,
+        PublishEndpoint::InstagramPublishingLimit,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -77,6 +92,11 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookVideos
             | PublishEndpoint::FacebookReels
             | PublishEndpoint::FacebookReelUpload => Platform::Facebook,
+            PublishEndpoint::InstagramCreateContainer
+            | PublishEndpoint::InstagramContainerStatus
+            | PublishEndpoint::InstagramMediaPublish
+            | PublishEndpoint::InstagramMedia
+            | PublishEndpoint::InstagramPublishingLimit => Platform::Instagram,
         }
     }
 }

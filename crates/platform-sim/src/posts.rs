@@ -89,6 +89,8 @@ pub(crate) struct PostStore {
     pub(crate) x_replies: HashMap<String, String>,
     /// Facebook: videos and reels by video id.
     pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
+    /// Instagram containers and published media.
+    pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

@@ -10,5 +10,6 @@ mod publish_faults;
 mod publish_flows;
 mod publish_instagram;
 mod publish_world;
+mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;

@@ -112,8 +112,11 @@ async fn retry_failed_and_missed(backend: Backend) {
 }
 
 async fn unknown_outcome_is_resolved_by_its_user(backend: Backend) {
+    // Look-ups spend no attempt: the platform stays unable to answer for the whole
+    // reconciliation window.
     let world = World::start_with(backend, |raw| {
         raw.job_max_attempts = Some("2".into());
+        raw.reconcile_window_seconds = Some("600".into());
     })
     .await;
     let x = world.connect(Platform::X).await;
@@ -126,7 +129,7 @@ async fn unknown_outcome_is_resolved_by_its_user(backend: Backend) {
     world
         .faults(
             Platform::X,
-            json!({"endpoint": "x_user_posts", "fail_next": 50}),
+            json!({"endpoint": "x_user_posts", "fail_next": 10000}),
         )
         .await;
     let job = world.publish(text_job(&x, "Did it go out?")).await;

@@ -41,10 +41,19 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// `POST /rest/posts` (LinkedIn's commit).
+    LinkedinCreatePost,
+    /// `initializeUpload`, the upload `PUT`s and `finalizeUpload` of images, videos and
+    /// documents.
+    LinkedinUpload,
+    /// `GET /rest/videos/{urn}`.
+    LinkedinMediaStatus,
+    /// `GET /rest/posts?q=author` (an organization's posts).
+    LinkedinListPosts,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 8] = [
+    pub const ALL: [PublishEndpoint; 12] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -53,6 +62,10 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::LinkedinCreatePost,
+        PublishEndpoint::LinkedinUpload,
+        PublishEndpoint::LinkedinMediaStatus,
+        PublishEndpoint::LinkedinListPosts,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -65,6 +78,10 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost => Platform::Facebook,
+            PublishEndpoint::LinkedinCreatePost
+            | PublishEndpoint::LinkedinUpload
+            | PublishEndpoint::LinkedinMediaStatus
+            | PublishEndpoint::LinkedinListPosts => Platform::Linkedin,
         }
     }
 }
@@ -73,7 +90,7 @@ impl PublishEndpoint {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AmbiguousMode {
-    /// Answer 503 (X) or Graph's transient code 2 (Facebook).
+    /// Answer 503 (X, LinkedIn) or Graph's transient code 2 (Facebook).
     ServerError,
     /// Send the status line, then break the connection before the body ends.
     #[default]

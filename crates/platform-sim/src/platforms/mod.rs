@@ -16,6 +16,7 @@ pub(crate) mod facebook;
 pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
 pub(crate) mod linkedin;
+pub(crate) mod linkedin_publish;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
 pub(crate) mod x;
@@ -30,6 +31,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);
+    linkedin_publish::configure(cfg);
 }
 
 /// A JSON response.

@@ -454,7 +454,9 @@ impl LinkedinClient {
         token: &SecretString,
         video: &str,
     ) -> Result<VideoState, PlatformError> {
-        let url = self.api_url(&["rest", "videos", video])?;
+        let mut url = self.api_url(&["rest", "videos"])?;
+        let path = format!("{}/{}", url.path(), encode_urn(video));
+        url.set_path(&path);
         let received = self.send_rest(self.rest_get(url, token), &[token]).await?;
         decode(Platform::Linkedin, received.status, &received.body)
     }
@@ -489,6 +491,27 @@ impl LinkedinClient {
             total: page.paging.and_then(|p| p.total),
         })
     }
+}
+
+/// A URN as one path segment: LinkedIn wants its colons (and Rest.li's reserved
+/// characters) percent-encoded, e.g. `urn%3Ali%3Avideo%3AC5F10AQ`.
+fn encode_urn(urn: &str) -> String {
+    let mut out = String::with_capacity(urn.len() + 12);
+    for c in urn.chars() {
+        match c {
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '/' => out.push_str("%2F"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            '%' => out.push_str("%25"),
+            ' ' => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The post a duplicate-content 422 names ("Content is a duplicate of urn:li:share:N"):

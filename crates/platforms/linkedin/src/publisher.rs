@@ -904,11 +904,12 @@ impl Publisher for LinkedinPublisher {
         &self,
         ctx: &PublishContext<'_>,
     ) -> Result<Reconciliation, PlatformError> {
-        let marker = ctx
-            .job
-            .progress
-            .final_call_started_at
-            .unwrap_or(ctx.job.created_at);
+        let progress = &ctx.job.progress;
+        let Some(marker) = progress.final_call_started_at.or(progress.committed_at) else {
+            // This job never sent its commit: no post of it can exist. (Sending a member's
+            // post to find out would make it.)
+            return Ok(Reconciliation::Absent);
+        };
         self.reconcile(ctx, marker).await
     }
 }

@@ -75,10 +75,11 @@ fn client_for(
             Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
             None,
         ),
-        Platform::Linkedin => (
-            Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
-            None,
-        ),
+        Platform::Linkedin => {
+            let client = socialpub_linkedin::LinkedinClient::new(config, http);
+            let publisher = socialpub_linkedin::LinkedinPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
         Platform::Tiktok => (
             Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
             None,

@@ -38,6 +38,9 @@ pub struct PublishSettings {
     pub step_timeout: Duration,
     /// A job that found its account or platform busy here tries again this much later.
     pub busy_retry: Duration,
+    /// Whether a LinkedIn member's own account may be published to
+    /// (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING`); when not, only organizations can.
+    pub linkedin_personal_publishing: bool,
 }
 
 impl Default for PublishSettings {
@@ -59,6 +62,7 @@ impl Default for PublishSettings {
             recover_every: Duration::seconds(30),
             step_timeout: Duration::minutes(5),
             busy_retry: Duration::seconds(2),
+            linkedin_personal_publishing: true,
         }
     }
 }

@@ -25,13 +25,18 @@ pub fn platform_registry(
             tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
             continue;
         }
-        let Some(config) = platform
+        let Some(mut config) = platform
             .client_config()
             .or_else(|| stand_in(platform.platform))
         else {
             left_out.push(platform.platform.as_str());
             continue;
         };
+        if platform.platform == Platform::Linkedin
+            && let Some(version) = &settings.linkedin_api_version
+        {
+            config.api_version = Some(version.clone());
+        }
         let (client, publisher) = client_for(platform.platform, config, http.clone());
         registry.insert(client);
         if let Some(publisher) = publisher {

@@ -10,6 +10,7 @@ mod faults;
 mod instagram;
 mod knobs;
 mod linkedin;
+mod linkedin_publish;
 mod media;
 mod pinterest;
 mod robustness;

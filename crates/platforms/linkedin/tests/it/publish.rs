@@ -821,3 +821,67 @@ async fn the_member_and_organization_publishers_keep_the_port_contract() {
         "{report:?}"
     );
 }
+
+#[tokio::test]
+async fn the_documented_errors_of_the_commit_are_classified_without_leaking_the_token() {
+    let cases = [
+        (
+            400,
+            json!({"status": 400, "code": "MEDIA_ASSET_WAITING_UPLOAD", "message": "Media not ready"}),
+            PlatformErrorKind::Media,
+        ),
+        (
+            400,
+            json!({"status": 400, "code": "FIELD_LENGTH_TOO_LONG", "message": "commentary too long"}),
+            PlatformErrorKind::Content,
+        ),
+        (
+            401,
+            json!({"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN",
+                   "message": format!("Invalid access token {ACCESS_TOKEN}")}),
+            PlatformErrorKind::Auth,
+        ),
+        (
+            403,
+            json!({"status": 403, "serviceErrorCode": 100, "code": "ACCESS_DENIED",
+                   "message": "Not enough permissions to access: partnerApiPostsExternal.CREATE"}),
+            PlatformErrorKind::Permission,
+        ),
+        (
+            429,
+            json!({"status": 429, "message": "Resource level throttle limit for calls to this resource is reached."}),
+            PlatformErrorKind::Quota,
+        ),
+        (
+            503,
+            json!({"status": 503, "message": "Service Unavailable"}),
+            PlatformErrorKind::PlatformDown,
+        ),
+    ];
+    for (status, body, kind) in cases {
+        let server = MockServer::start().await;
+        rest("POST", "posts")
+            .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
+            .mount(&server)
+            .await;
+        let mut job = job(Platform::Linkedin, "Hi", vec![], json!({}));
+        let error = drive(
+            &publisher(&server),
+            &mut job,
+            &member(),
+            &InMemoryAssetFetcher::default(),
+        )
+        .await
+        .result
+        .unwrap_err();
+        assert_eq!(error.kind, kind, "{status} {body}");
+        assert_eq!(error.http_status, Some(status));
+        assert_no_secrets(&error);
+        if status == 429 {
+            assert!(
+                error.retry_after.is_some(),
+                "a daily quota waits for midnight UTC"
+            );
+        }
+    }
+}

@@ -46,7 +46,7 @@ pub enum PublishEndpoint {
     /// `initializeUpload`, the upload `PUT`s and `finalizeUpload` of images, videos and
     /// documents.
     LinkedinUpload,
-    /// `GET /rest/videos/{urn}`.
+    /// `GET /rest/videos/{urn}` and `GET /rest/images/{urn}`.
     LinkedinMediaStatus,
     /// `GET /rest/posts?q=author` (an organization's posts).
     LinkedinListPosts,

@@ -102,6 +102,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(video_status),
         )
         .route(
+            "/linkedin/api/rest/images/{urn}",
+            web::get().to(image_status),
+        )
+        .route(
             "/linkedin/api/rest/{resource}",
             web::post().to(media_action),
         )
@@ -854,6 +858,64 @@ async fn video_status(
                 "aspectRatioWidth": 16.0,
                 "aspectRatioHeight": 9.0,
             }),
+        )
+    };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+/// An image's status: `WAITING_UPLOAD` until its `PUT`, then `AVAILABLE`. Readable with an
+/// organization or read scope only: a member's `w_member_social` token is refused.
+async fn image_status(
+    req: HttpRequest,
+    path: web::Path<String>,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
+    let access = match rest_access(&req, &shared) {
+        Ok(access) => access,
+        Err(response) => return response,
+    };
+    let readable = [
+        "r_organization_social",
+        "w_organization_social",
+        "rw_organization_admin",
+        "r_member_social",
+    ]
+    .iter()
+    .any(|s| access.has_scope(s));
+    if !readable {
+        return error(
+            StatusCode::FORBIDDEN,
+            Some("ACCESS_DENIED"),
+            Some("Accessing this image resource is forbidden"),
+        );
+    }
+    let fault = match faults::enter(&shared, PublishEndpoint::LinkedinMediaStatus, None).await {
+        Ok(fault) => fault,
+        Err(response) => return response,
+    };
+    let urn = decode_urn(&path.into_inner());
+    let answer = {
+        let state = shared.lock();
+        let Some(media) = state
+            .posts
+            .linkedin_media
+            .get(&urn)
+            .filter(|m| m.kind == MediaKind::Image)
+        else {
+            return error(
+                StatusCode::NOT_FOUND,
+                Some("NOT_FOUND"),
+                Some(&format!("{urn} does not exist")),
+            );
+        };
+        let status = match media.status {
+            MediaStatus::Available => "AVAILABLE",
+            MediaStatus::Processing(_) => "PROCESSING",
+            MediaStatus::WaitingUpload => "WAITING_UPLOAD",
+        };
+        json(
+            StatusCode::OK,
+            json!({"id": urn, "owner": media.owner, "status": status}),
         )
     };
     faults::leave(fault, PLATFORM, answer)

@@ -52,8 +52,8 @@ pub use posts::{
 };
 pub use publisher::{
     LinkedinPublishSettings, LinkedinPublisher, STEP_CHECK_CONTENT, STEP_CREATE_POST,
-    STEP_FINALIZE_UPLOAD, STEP_FIND_POST, STEP_INITIALIZE_UPLOAD, STEP_UPLOAD_FILE,
-    STEP_UPLOAD_PART, STEP_VIDEO_STATUS,
+    STEP_FINALIZE_UPLOAD, STEP_FIND_POST, STEP_IMAGE_STATUS, STEP_INITIALIZE_UPLOAD,
+    STEP_UPLOAD_FILE, STEP_UPLOAD_PART, STEP_VIDEO_STATUS,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use wire::OrganizationRole;

@@ -461,6 +461,23 @@ impl LinkedinClient {
         decode(Platform::Linkedin, received.status, &received.body)
     }
 
+    /// `GET /rest/images/{urn}`. Needs an organization or read scope: a member's token with
+    /// only `w_member_social` is refused (403).
+    ///
+    /// # Errors
+    /// The classified failure.
+    pub async fn image(
+        &self,
+        token: &SecretString,
+        image: &str,
+    ) -> Result<VideoState, PlatformError> {
+        let mut url = self.api_url(&["rest", "images"])?;
+        let path = format!("{}/{}", url.path(), encode_urn(image));
+        url.set_path(&path);
+        let received = self.send_rest(self.rest_get(url, token), &[token]).await?;
+        decode(Platform::Linkedin, received.status, &received.body)
+    }
+
     /// `GET /rest/posts?q=author&author={urn}&sortBy=LAST_MODIFIED&start&count` (header
     /// `X-RestLi-Method: FINDER`, scope `r_organization_social`): an organization's posts,
     /// most recently changed first. Member posts cannot be listed this way.

@@ -36,6 +36,9 @@ pub const STEP_UPLOAD_FILE: &str = "upload_file";
 pub const STEP_UPLOAD_PART: &str = "upload_part";
 pub const STEP_FINALIZE_UPLOAD: &str = "finalize_upload";
 pub const STEP_VIDEO_STATUS: &str = "video_status";
+/// An organization's image is read back until LinkedIn has processed it: a post made on an
+/// image whose processing then fails stays invisible.
+pub const STEP_IMAGE_STATUS: &str = "image_status";
 pub const STEP_CREATE_POST: &str = "create_post";
 /// Reached when the commit was answered without the post's URN: the post is looked up (or,
 /// for a member, its URN provoked by a duplicate), never created blindly again.
@@ -54,6 +57,8 @@ pub struct LinkedinPublishSettings {
     pub upload_piece: u32,
     /// Between two status reads of a processing video.
     pub video_poll_interval: Duration,
+    /// Between two status reads of an organization's image.
+    pub image_poll_interval: Duration,
     /// A video still processing this long after `finalizeUpload` fails the job.
     pub video_processing_timeout: Duration,
     /// How far before the commit marker an organization's post may carry its creation time
@@ -78,6 +83,7 @@ impl Default for LinkedinPublishSettings {
         Self {
             upload_piece: 1024 * 1024,
             video_poll_interval: Duration::seconds(5),
+            image_poll_interval: Duration::seconds(2),
             video_processing_timeout: Duration::hours(1),
             reconcile_lookback: Duration::minutes(2),
             reconcile_page_size: 50,
@@ -145,6 +151,9 @@ struct Upload {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     upload_token: String,
     state: UploadState,
+    /// Read the image's status after its upload (organizations: a member's token may not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    check_status: bool,
     /// When `finalizeUpload` was answered (videos), to bound the wait for processing.
     #[serde(
         default,
@@ -275,6 +284,7 @@ enum Plan {
     UploadPart(usize, Source, Upload),
     Finalize(usize, Upload),
     VideoStatus(usize, Upload),
+    ImageStatus(usize, Upload),
     Commit(Vec<Upload>),
     Find,
 }
@@ -303,7 +313,10 @@ fn plan(job: &PublishJob) -> Plan {
                 return Plan::UploadPart(index, source, upload);
             }
             UploadState::Uploading => return Plan::Finalize(index, upload),
-            UploadState::Processing => return Plan::VideoStatus(index, upload),
+            UploadState::Processing if upload.kind == UploadKind::Video => {
+                return Plan::VideoStatus(index, upload);
+            }
+            UploadState::Processing => return Plan::ImageStatus(index, upload),
             UploadState::Ready => ready.push(upload),
         }
     }
@@ -523,6 +536,8 @@ impl LinkedinPublisher {
             etags: Vec::new(),
             upload_token: String::new(),
             state: UploadState::Uploading,
+            check_status: source.kind == UploadKind::Image
+                && owner.starts_with(ORGANIZATION_PREFIX),
             finalized_at: None,
         };
         match source.kind {
@@ -583,7 +598,12 @@ impl LinkedinPublisher {
             Ok(()) => {}
         }
         sent?;
-        upload.state = UploadState::Ready;
+        upload.state = if upload.check_status {
+            upload.finalized_at = Some(ctx.now);
+            UploadState::Processing
+        } else {
+            UploadState::Ready
+        };
         Ok(StepOutcome::Continue(with_upload(ctx, index, &upload)))
     }
 
@@ -649,18 +669,33 @@ impl LinkedinPublisher {
         Ok(StepOutcome::Continue(with_upload(ctx, index, &upload)))
     }
 
-    /// A post made before its video is AVAILABLE stays invisible if processing then fails,
-    /// so the commit waits for it.
-    async fn video_status(
+    /// A post made before its video (or image) is AVAILABLE stays invisible if processing
+    /// then fails, so the commit waits for it.
+    async fn media_status(
         &self,
         ctx: &PublishContext<'_>,
         index: usize,
         mut upload: Upload,
     ) -> Result<StepOutcome, PlatformError> {
-        let state = self
-            .client
-            .video(&ctx.account.access_token, &upload.urn)
-            .await?;
+        let state = if upload.kind == UploadKind::Video {
+            self.client
+                .video(&ctx.account.access_token, &upload.urn)
+                .await?
+        } else {
+            match self
+                .client
+                .image(&ctx.account.access_token, &upload.urn)
+                .await
+            {
+                Ok(state) => state,
+                // Not allowed to look: LinkedIn processes images in moments; go on.
+                Err(error) if error.kind == PlatformErrorKind::Permission => {
+                    upload.state = UploadState::Ready;
+                    return Ok(StepOutcome::Continue(with_upload(ctx, index, &upload)));
+                }
+                Err(error) => return Err(error),
+            }
+        };
         match state.status {
             MediaStatus::Available => {
                 upload.state = UploadState::Ready;
@@ -670,7 +705,12 @@ impl LinkedinPublisher {
                 PlatformErrorKind::Media,
                 "media_processing_failed",
                 format!(
-                    "LinkedIn could not process the video: {}",
+                    "LinkedIn could not process the {}: {}",
+                    if upload.kind == UploadKind::Video {
+                        "video"
+                    } else {
+                        "image"
+                    },
                     state
                         .processing_failure_reason
                         .as_deref()
@@ -683,11 +723,16 @@ impl LinkedinPublisher {
                     return Err(li_error(
                         PlatformErrorKind::Media,
                         "media_processing_timeout",
-                        "LinkedIn did not finish processing the video in time",
+                        "LinkedIn did not finish processing the file in time",
                     ));
                 }
+                let interval = if upload.kind == UploadKind::Video {
+                    self.settings.video_poll_interval
+                } else {
+                    self.settings.image_poll_interval
+                };
                 Ok(StepOutcome::WaitUntil {
-                    at: ctx.now + self.settings.video_poll_interval.max(Duration::seconds(1)),
+                    at: ctx.now + interval.max(Duration::seconds(1)),
                     progress: with_upload(ctx, index, &upload),
                 })
             }
@@ -862,6 +907,7 @@ impl Publisher for LinkedinPublisher {
             Plan::UploadPart(..) => (STEP_UPLOAD_PART, false),
             Plan::Finalize(..) => (STEP_FINALIZE_UPLOAD, false),
             Plan::VideoStatus(..) => (STEP_VIDEO_STATUS, false),
+            Plan::ImageStatus(..) => (STEP_IMAGE_STATUS, false),
             Plan::Commit(_) => (STEP_CREATE_POST, true),
             Plan::Find => (STEP_FIND_POST, false),
         };
@@ -879,7 +925,9 @@ impl Publisher for LinkedinPublisher {
                 self.upload_part(ctx, index, source, upload).await
             }
             Plan::Finalize(index, upload) => self.finalize(ctx, index, upload).await,
-            Plan::VideoStatus(index, upload) => self.video_status(ctx, index, upload).await,
+            Plan::VideoStatus(index, upload) | Plan::ImageStatus(index, upload) => {
+                self.media_status(ctx, index, upload).await
+            }
             Plan::Commit(uploads) => self.commit(ctx, &uploads).await,
             Plan::Find => {
                 let marker = ctx.job.progress.committed_at.unwrap_or(ctx.now);

@@ -137,6 +137,21 @@ async fn an_article_post_uploads_its_thumbnail_and_names_its_link() {
     let thumb = "urn:li:image:C4E10AQThumb";
     mount_initialize(&server, "images", ORGANIZATION, thumb).await;
     mount_put(&server, thumb, b"jpeg-bytes").await;
+    // An organization's image is read back until LinkedIn has processed it.
+    let status = "/api/rest/images/urn%3Ali%3Aimage%3AC4E10AQThumb";
+    Mock::given(method("GET"))
+        .and(path(status))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "PROCESSING"})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(status))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "AVAILABLE"})))
+        .expect(1)
+        .mount(&server)
+        .await;
     rest("POST", "posts")
         .and(body_json(post_body(
             ORGANIZATION,
@@ -172,8 +187,15 @@ async fn an_article_post_uploads_its_thumbnail_and_names_its_link() {
     let driven = drive(&publisher(&server), &mut job, &organization(), &files).await;
     assert_eq!(
         driven.steps,
-        ["initialize_upload", "upload_file", "create_post"]
+        [
+            "initialize_upload",
+            "upload_file",
+            "image_status",
+            "image_status",
+            "create_post"
+        ]
     );
+    assert_eq!(driven.waits, 1);
     assert_eq!(driven.result.unwrap().external_id, SHARE);
 }
 

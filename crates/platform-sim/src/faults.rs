@@ -41,6 +41,12 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// `POST /{page-id}/videos` (a feed video's commit).
+    FacebookVideos,
+    /// `POST /{page-id}/video_reels` `upload_phase=finish` (a reel's commit).
+    FacebookReels,
+    /// `POST /{page-id}/video_reels` `upload_phase=start` and the reel upload.
+    FacebookReelUpload,
     /// Instagram `POST /{ig-user-id}/media` (containers).
     InstagramCreateContainer,
     /// Instagram `GET /{container-id}` (status).
@@ -63,7 +69,7 @@ pub enum PublishEndpoint {
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 17] = [
+    pub const ALL: [PublishEndpoint; 20] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -72,6 +78,9 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::FacebookVideos,
+        PublishEndpoint::FacebookReels,
+        PublishEndpoint::FacebookReelUpload,
         PublishEndpoint::InstagramCreateContainer,
         PublishEndpoint::InstagramContainerStatus,
         PublishEndpoint::InstagramMediaPublish,
@@ -92,7 +101,10 @@ impl PublishEndpoint {
             PublishEndpoint::FacebookFeed
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
-            | PublishEndpoint::FacebookPost => Platform::Facebook,
+            | PublishEndpoint::FacebookPost
+            | PublishEndpoint::FacebookVideos
+            | PublishEndpoint::FacebookReels
+            | PublishEndpoint::FacebookReelUpload => Platform::Facebook,
             PublishEndpoint::InstagramCreateContainer
             | PublishEndpoint::InstagramContainerStatus
             | PublishEndpoint::InstagramMediaPublish

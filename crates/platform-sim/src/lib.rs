@@ -49,6 +49,7 @@ mod posts;
 pub mod seed;
 mod server;
 mod state;
+mod token_endpoint;
 
 pub use config::{AUTO_APPROVE_ENV, AppCredentials, SimulatorConfig, TokenLifetimes};
 pub use faults::{AmbiguousMode, EndpointFaults, FaultSettings, PublishEndpoint, Storm};

@@ -20,10 +20,20 @@ pub enum SampleMedia {
     Jpeg,
     Png,
     Mp4,
+    /// A one-pixel GIF (X uploads GIFs in their own `tweet_gif` category).
+    Gif,
+    /// The sample video in portrait (720×1280), for reels.
+    PortraitMp4,
 }
 
 impl SampleMedia {
-    pub const ALL: [SampleMedia; 3] = [SampleMedia::Jpeg, SampleMedia::Png, SampleMedia::Mp4];
+    pub const ALL: [SampleMedia; 5] = [
+        SampleMedia::Jpeg,
+        SampleMedia::Png,
+        SampleMedia::Mp4,
+        SampleMedia::Gif,
+        SampleMedia::PortraitMp4,
+    ];
 
     /// Path under the simulator's base URL.
     pub const fn path(self) -> &'static str {
@@ -31,6 +41,8 @@ impl SampleMedia {
             SampleMedia::Jpeg => "media/sample.jpg",
             SampleMedia::Png => "media/sample.png",
             SampleMedia::Mp4 => "media/sample.mp4",
+            SampleMedia::Gif => "media/sample.gif",
+            SampleMedia::PortraitMp4 => "media/sample-portrait.mp4",
         }
     }
 
@@ -39,6 +51,8 @@ impl SampleMedia {
             SampleMedia::Jpeg => "image/jpeg",
             SampleMedia::Png => "image/png",
             SampleMedia::Mp4 => "video/mp4",
+            SampleMedia::Gif => "image/gif",
+            SampleMedia::PortraitMp4 => "video/mp4",
         }
     }
 
@@ -48,6 +62,8 @@ impl SampleMedia {
             SampleMedia::Jpeg => (JPEG_WIDTH, JPEG_HEIGHT),
             SampleMedia::Png => (PNG_SIDE, PNG_SIDE),
             SampleMedia::Mp4 => (VIDEO_WIDTH, VIDEO_HEIGHT),
+            SampleMedia::Gif => (1, 1),
+            SampleMedia::PortraitMp4 => (VIDEO_HEIGHT, VIDEO_WIDTH),
         }
     }
 
@@ -57,6 +73,8 @@ impl SampleMedia {
             SampleMedia::Jpeg => &JPEG,
             SampleMedia::Png => &PNG,
             SampleMedia::Mp4 => &MP4,
+            SampleMedia::Gif => &GIF,
+            SampleMedia::PortraitMp4 => &PORTRAIT_MP4,
         }
     }
 
@@ -81,6 +99,13 @@ const VIDEO_SAMPLE_BYTES: u32 = 400;
 static JPEG: LazyLock<Vec<u8>> = LazyLock::new(jpeg);
 static PNG: LazyLock<Vec<u8>> = LazyLock::new(png);
 static MP4: LazyLock<Vec<u8>> = LazyLock::new(mp4);
+static PORTRAIT_MP4: LazyLock<Vec<u8>> = LazyLock::new(portrait_mp4);
+/// GIF89a, 1×1, a two-colour palette, one transparent frame.
+const GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+    0x00, 0x00, 0x00, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B,
+];
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/media/generated/{name}", web::get().to(serve_generated))
@@ -374,7 +399,7 @@ fn be32(values: &[u32]) -> Vec<u8> {
 
 const UNITY_MATRIX: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
 
-fn moov(mdat_offset: u32) -> Vec<u8> {
+fn moov(mdat_offset: u32, (width, height): (u32, u32)) -> Vec<u8> {
     let samples = SAMPLE_VIDEO_SECONDS * VIDEO_FPS;
     let media_timescale = 512 * VIDEO_FPS;
     let mvhd = full_box(
@@ -397,7 +422,7 @@ fn moov(mdat_offset: u32) -> Vec<u8> {
             vec![0; 8],
             vec![0; 8], // layer, alternate group, volume, reserved
             be32(&UNITY_MATRIX),
-            be32(&[VIDEO_WIDTH << 16, VIDEO_HEIGHT << 16]),
+            be32(&[width << 16, height << 16]),
         ]),
     );
     let mdhd = full_box(
@@ -455,8 +480,8 @@ fn moov(mdat_offset: u32) -> Vec<u8> {
             vec![0; 6],
             vec![0, 1], // data reference index
             vec![0; 16],
-            (VIDEO_WIDTH as u16).to_be_bytes().to_vec(),
-            (VIDEO_HEIGHT as u16).to_be_bytes().to_vec(),
+            (width as u16).to_be_bytes().to_vec(),
+            (height as u16).to_be_bytes().to_vec(),
             be32(&[0x0048_0000, 0x0048_0000, 0]),
             vec![0, 1], // frame count
             compressor,
@@ -481,6 +506,15 @@ fn moov(mdat_offset: u32) -> Vec<u8> {
 }
 
 fn mp4() -> Vec<u8> {
+    mp4_of((VIDEO_WIDTH, VIDEO_HEIGHT))
+}
+
+/// The sample video in portrait, as reels and stories want it.
+fn portrait_mp4() -> Vec<u8> {
+    mp4_of((VIDEO_HEIGHT, VIDEO_WIDTH))
+}
+
+fn mp4_of(dimensions: (u32, u32)) -> Vec<u8> {
     let ftyp = mp4_box(
         b"ftyp",
         &concat(&[
@@ -489,7 +523,7 @@ fn mp4() -> Vec<u8> {
             b"isomiso2avc1mp41".to_vec(),
         ]),
     );
-    let moov_len = moov(0).len();
+    let moov_len = moov(0, dimensions).len();
     let mdat_offset = (ftyp.len() + moov_len + 8) as u32;
     let samples = SAMPLE_VIDEO_SECONDS * VIDEO_FPS;
     let mut data = Vec::with_capacity((samples * VIDEO_SAMPLE_BYTES) as usize);
@@ -499,7 +533,7 @@ fn mp4() -> Vec<u8> {
         data.push(if n % VIDEO_FPS == 0 { 0x65 } else { 0x41 });
         data.extend((0..VIDEO_SAMPLE_BYTES - 5).map(|i| (i.wrapping_mul(31) ^ n) as u8));
     }
-    concat(&[ftyp, moov(mdat_offset), mp4_box(b"mdat", &data)])
+    concat(&[ftyp, moov(mdat_offset, dimensions), mp4_box(b"mdat", &data)])
 }
 
 #[cfg(test)]

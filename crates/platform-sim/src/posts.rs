@@ -55,6 +55,8 @@ pub(crate) struct SimMedia {
     pub(crate) needs_processing: bool,
     pub(crate) state: MediaState,
     pub(crate) alt_text: Option<String>,
+    /// X forgets an unused media id a day after its upload (or its finalize).
+    pub(crate) expires_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,10 @@ pub(crate) struct PostStore {
     pub(crate) posts: Vec<SimPost>,
     pub(crate) media: HashMap<String, SimMedia>,
     pub(crate) photos: HashMap<String, SimPhoto>,
+    /// X: the post each reply answers (`reply.in_reply_to_tweet_id`), by reply id.
+    pub(crate) x_replies: HashMap<String, String>,
+    /// Facebook: videos and reels by video id.
+    pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
     /// Instagram containers and published media.
     pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// LinkedIn images, videos and documents by URN.

@@ -75,6 +75,10 @@ pub enum StepOutcome {
 pub enum Reconciliation {
     /// The commit went through: this is the post.
     Found(PublishedPost),
+    /// The commit went through, and it was one of several (a thread's posts, each its own
+    /// commit): the job goes on from this progress, which records the post found, as if the
+    /// commit had answered [`StepOutcome::Continue`].
+    FoundPart(PublishProgress),
     /// The platform shows for sure that no such post exists: committing again is safe.
     Absent,
     /// The platform cannot tell (it lists no posts of this kind, or the post may not be

@@ -421,6 +421,7 @@ impl Run<'_> {
                     self.job.mark_commit_absent(&self.worker, self.now())?;
                     self.save().await?;
                 }
+                Looked::Resumed => self.save().await?,
                 Looked::Done => return Ok(()),
             }
         }
@@ -468,9 +469,12 @@ impl Run<'_> {
                 }
                 Err(error) if planned.commits && is_ambiguous(&error) => {
                     tracing::warn!(%error, "the commit went unanswered: looking for the post");
-                    return self
+                    if !self
                         .after_ambiguous_commit(publisher, &error, account)
-                        .await;
+                        .await?
+                    {
+                        return Ok(());
+                    }
                 }
                 Err(error) => {
                     if planned.commits {
@@ -590,6 +594,15 @@ impl Run<'_> {
                 .await?;
                 Ok(Looked::Done)
             }
+            Ok(Reconciliation::FoundPart(progress)) => {
+                tracing::info!("the post exists and the job goes on from it");
+                let commit = PlannedStep {
+                    name: "find_published",
+                    commits: true,
+                };
+                self.store_progress(progress, commit, now)?;
+                Ok(Looked::Resumed)
+            }
             Ok(Reconciliation::Absent) => {
                 tracing::info!("the platform shows no such post: committing again is safe");
                 Ok(Looked::Absent)
@@ -663,19 +676,26 @@ impl Run<'_> {
         )
     }
 
+    /// Looks for the post of an unanswered commit. True when the job goes on (the post was
+    /// one part of several and the next step is to be taken).
     async fn after_ambiguous_commit(
         &mut self,
         publisher: &dyn Publisher,
         commit_error: &PlatformError,
         account: &PublishAccount,
-    ) -> Result<(), Stop> {
+    ) -> Result<bool, Stop> {
         self.attempt.step = Some("find_published".into());
         match self.reconcile(publisher, account).await? {
-            Looked::Done => Ok(()),
+            Looked::Done => Ok(false),
+            Looked::Resumed => {
+                self.save().await?;
+                Ok(true)
+            }
             Looked::Absent => {
                 let now = self.now();
                 self.job.mark_commit_absent(&self.worker, now)?;
-                self.platform_error(commit_error).await
+                self.platform_error(commit_error).await?;
+                Ok(false)
             }
         }
     }
@@ -754,4 +774,6 @@ enum Looked {
     Done,
     /// Surely not posted: committing again is safe.
     Absent,
+    /// Posted, and the job goes on from the progress stored.
+    Resumed,
 }

@@ -13,6 +13,8 @@ pub struct PlatformSettings {
     pub oauth_base_url: Url,
     /// Where codes are exchanged, for a platform with a third host (Instagram Login).
     pub token_base_url: Option<Url>,
+    /// The API version in request paths (Meta Graph), overriding the crate's pinned default.
+    pub api_version: Option<String>,
 }
 
 impl PlatformSettings {
@@ -38,14 +40,18 @@ impl PlatformSettings {
         let (Some(id), Some(secret)) = (&self.app_id, &self.app_secret) else {
             return None;
         };
-        Some(platform_config(
+        let config = platform_config(
             self.platform,
             id.clone(),
             secret.clone(),
             self.api_base_url.clone(),
             self.oauth_base_url.clone(),
             self.token_base_url.clone(),
-        ))
+        );
+        Some(match &self.api_version {
+            Some(version) => config.with_api_version(version.clone()),
+            None => config,
+        })
     }
 }
 

@@ -513,6 +513,10 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         oauth,
         production.oauth_base_url,
     )?;
+    let api_version = match platform {
+        Platform::Facebook | Platform::Instagram => graph_api_version(raw)?,
+        _ => None,
+    };
     Ok(PlatformSettings {
         platform,
         app_id,
@@ -520,5 +524,29 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         api_base_url,
         oauth_base_url,
         token_base_url,
+        api_version,
     })
+}
+
+/// `META_GRAPH_API_VERSION`: `v` then two numbers (`v25.0`), or unset for the pinned default.
+fn graph_api_version(raw: &RawSettings) -> Result<Option<String>, SettingsError> {
+    let Some(version) = text(&raw.meta_graph_api_version) else {
+        return Ok(None);
+    };
+    let well_formed = version
+        .strip_prefix('v')
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(major, minor)| {
+            !major.is_empty()
+                && !minor.is_empty()
+                && major.bytes().all(|b| b.is_ascii_digit())
+                && minor.bytes().all(|b| b.is_ascii_digit())
+        });
+    if !well_formed {
+        return Err(SettingsError::new(
+            "meta_graph_api_version",
+            "must look like v25.0",
+        ));
+    }
+    Ok(Some(version))
 }

@@ -11,5 +11,6 @@ mod publish_flows;
 mod publish_instagram;
 mod publish_linkedin;
 mod publish_world;
+mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;

@@ -204,6 +204,43 @@ fn a_base_url_setting_points_the_platform_elsewhere_and_the_default_comes_from_i
 }
 
 #[test]
+fn the_graph_api_version_is_pinned_by_the_crates_unless_set_and_must_look_like_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = [("FACEBOOK_APP_ID", "1"), ("FACEBOOK_APP_SECRET", "s")];
+    let settings = load(&sources(dir.path(), &credentials)).unwrap();
+    let facebook = settings.platform(Platform::Facebook).unwrap();
+    assert_eq!(facebook.api_version, None);
+    assert_eq!(
+        facebook.client_config().unwrap().api_version.as_deref(),
+        Some(socialpub_facebook::DEFAULT_GRAPH_API_VERSION)
+    );
+
+    let mut set = credentials.to_vec();
+    set.push(("META_GRAPH_API_VERSION", "v26.0"));
+    let settings = load(&sources(dir.path(), &set)).unwrap();
+    for platform in [Platform::Facebook, Platform::Instagram] {
+        assert_eq!(
+            settings.platform(platform).unwrap().api_version.as_deref(),
+            Some("v26.0")
+        );
+    }
+    assert_eq!(
+        settings
+            .platform(Platform::Facebook)
+            .unwrap()
+            .client_config()
+            .unwrap()
+            .api_version
+            .as_deref(),
+        Some("v26.0")
+    );
+    assert_eq!(settings.platform(Platform::X).unwrap().api_version, None);
+
+    let error = load(&sources(dir.path(), &[("META_GRAPH_API_VERSION", "25")])).unwrap_err();
+    assert_eq!(error.variable, "META_GRAPH_API_VERSION");
+}
+
+#[test]
 fn secrets_do_not_show_in_debug_output() {
     let dir = tempfile::tempdir().unwrap();
     let settings = load(&sources(

@@ -23,6 +23,10 @@ use crate::oauth::{
 };
 use crate::seed;
 use crate::state::{Shared, SimState};
+use crate::token_endpoint::{
+    self, ClientAuth, ClientFailure, CodeRule, Encoding, GrantTypeRule, RefreshGrant, RefreshIssue,
+    Route, TokenAnswer, TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::Facebook;
 
@@ -69,6 +73,30 @@ const PAGE_TASKS: [&str; 5] = [
     "MANAGE",
 ];
 
+/// `GET /oauth/access_token` on the Graph: the app's id and secret as parameters; a code buys a
+/// short-lived user token, `grant_type=fb_exchange_token` a long-lived one; no refresh tokens.
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Graph,
+    encoding: Encoding::QueryAndForm,
+    client_auth: ClientAuth::Parameters {
+        id: "client_id",
+        secret: "client_secret",
+    },
+    grant_type: GrantTypeRule::DefaultsToCode,
+    code: CodeRule {
+        redirect_uri_required: false,
+        pkce: false,
+    },
+    code_flavor: Flavor::MetaShortLived,
+    refresh_issue: RefreshIssue::Never,
+    refresh_grant: RefreshGrant::Unsupported,
+    refresh_default_ttl: None,
+    long_lived_exchange: true,
+    answer: token_json,
+    error: token_failure,
+};
+
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/facebook/oauth/{version}/dialog/oauth",
@@ -77,6 +105,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/facebook/oauth/dialog/oauth",
         web::get().to(authorize_handler),
+    )
+    .service(
+        web::resource("/facebook/rupload/video-upload/{version}/{video_id}")
+            .app_data(web::PayloadConfig::new(facebook_publish::RUPLOAD_LIMIT))
+            .route(web::post().to(facebook_publish::rupload)),
     )
     .route("/facebook/api/{tail:.*}", web::route().to(graph));
 }
@@ -296,7 +329,9 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
     let version = version.unwrap_or_else(|| "v25.0".to_owned());
     let method = req.method().clone();
     match (method, segments.as_slice()) {
-        (Method::GET, ["oauth", "access_token"]) => access_token(&params, &shared),
+        (Method::GET, ["oauth", "access_token"]) => {
+            token_endpoint::handle(&TOKEN_ENDPOINT, &req, &body, &shared)
+        }
         (Method::GET, ["debug_token"]) => debug_token(&req, &params, &shared),
         (Method::POST, [page, "feed"]) => facebook_publish::feed(&req, &body, &shared, page).await,
         (Method::POST, [page, "photos"]) => {
@@ -304,6 +339,15 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
         }
         (Method::GET, [page, "published_posts" | "feed"]) => {
             facebook_publish::published_posts(&req, &shared, page, &version).await
+        }
+        (Method::POST, [page, "videos"]) => {
+            facebook_publish::videos(&req, &body, &shared, page).await
+        }
+        (Method::POST, [page, "video_reels"]) => {
+            facebook_publish::video_reels(&req, &body, &shared, page, &version).await
+        }
+        (Method::GET, [node]) if facebook_publish::is_video(&shared, node) => {
+            facebook_publish::video(&req, &shared, node).await
         }
         (Method::GET, [node]) if facebook_publish::is_post(&shared, node) => {
             facebook_publish::post(&req, &shared, node).await
@@ -321,78 +365,54 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
     }
 }
 
-/// `GET /oauth/access_token`: code exchange, or `grant_type=fb_exchange_token`.
-fn access_token(params: &Params, shared: &Shared) -> HttpResponse {
-    let app = shared.lock().config.app(PLATFORM);
-    if params.get("client_id") != Some(app.client_id.as_str()) {
-        return graph_bad(
+fn token_json(answer: &TokenAnswer<'_>) -> HttpResponse {
+    json(
+        StatusCode::OK,
+        json!({"access_token": answer.access.token, "token_type": "bearer", "expires_in": answer.access.expires_in_json()}),
+    )
+}
+
+fn token_failure(failure: &TokenFailure) -> HttpResponse {
+    match failure {
+        TokenFailure::Client(ClientFailure::MissingId | ClientFailure::UnknownId) => graph_bad(
             101,
             None,
             "Error validating application. Invalid application ID.",
-        );
-    }
-    if !params
-        .get("client_secret")
-        .is_some_and(|s| secret_eq(s, &app.client_secret))
-    {
-        return graph_bad(1, None, "Error validating client secret.");
-    }
-    let mut state = shared.lock();
-    if params.get("grant_type") == Some("fb_exchange_token") {
-        let now = state.now();
-        let checked = state.check_access(PLATFORM, params.get("fb_exchange_token"));
-        let access = match checked {
-            Ok(a) if !matches!(a.flavor, Flavor::FacebookPage(_)) => a,
-            Ok(_) => return graph_bad(190, None, "Invalid OAuth access token."),
-            Err(TokenError::Missing) => {
-                return graph_bad(100, None, "(#100) Missing parameter fb_exchange_token");
-            }
-            Err(e) => return token_error(e, now, &app.client_id),
-        };
-        let ttl = state.long_lived_ttl(PLATFORM);
-        let issued = state.issue(
-            access.grant,
-            TokenKind::Access,
-            Flavor::MetaLongLived,
-            Some(ttl),
-        );
-        return json(
-            StatusCode::OK,
-            json!({"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in_json()}),
-        );
-    }
-    let Some(code) = params.get("code") else {
-        return graph_bad(100, None, "(#100) The parameter code is required");
-    };
-    let grant = match state.redeem_code(
-        PLATFORM,
-        code,
-        &app.client_id,
-        params.get("redirect_uri"),
-        None,
-    ) {
-        Ok(grant) => grant,
-        Err(CodeError::Used) => {
-            return graph_bad(100, Some(36009), "This authorization code has been used.");
+        ),
+        TokenFailure::Client(ClientFailure::BadSecret) => {
+            graph_bad(1, None, "Error validating client secret.")
         }
-        Err(CodeError::Expired) => {
-            return graph_bad(100, Some(36007), "This authorization code has expired.");
+        TokenFailure::ExchangeNotUserToken => graph_bad(190, None, "Invalid OAuth access token."),
+        TokenFailure::ExchangeToken {
+            error: TokenError::Missing,
+            ..
+        } => graph_bad(100, None, "(#100) Missing parameter fb_exchange_token"),
+        TokenFailure::ExchangeToken {
+            error,
+            now,
+            client_id,
+        } => token_error(*error, *now, client_id),
+        TokenFailure::Code(CodeError::Used) => {
+            graph_bad(100, Some(36009), "This authorization code has been used.")
         }
-        Err(CodeError::RedirectMismatch) => {
-            return graph_bad(
-                100,
-                Some(36008),
-                "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
-            );
+        TokenFailure::Code(CodeError::Expired) => {
+            graph_bad(100, Some(36007), "This authorization code has expired.")
         }
-        Err(_) => return graph_bad(100, None, "Invalid verification code format."),
-    };
-    let ttl = state.access_ttl(PLATFORM);
-    let issued = state.issue(grant, TokenKind::Access, Flavor::MetaShortLived, Some(ttl));
-    json(
-        StatusCode::OK,
-        json!({"access_token": issued.token, "token_type": "bearer", "expires_in": issued.expires_in_json()}),
-    )
+        TokenFailure::Code(CodeError::RedirectMismatch) => graph_bad(
+            100,
+            Some(36008),
+            "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+        ),
+        TokenFailure::Code(_) => graph_bad(100, None, "Invalid verification code format."),
+        TokenFailure::MissingParameter(name) => graph_bad(
+            100,
+            None,
+            &format!("(#100) The parameter {name} is required"),
+        ),
+        TokenFailure::MissingGrantType
+        | TokenFailure::UnsupportedGrantType
+        | TokenFailure::Refresh(_) => graph_bad(100, None, "(#100) Unsupported grant_type"),
+    }
 }
 
 fn check(

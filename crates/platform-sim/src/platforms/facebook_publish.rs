@@ -1,10 +1,13 @@
 //! Facebook Page publishing on the Graph API: `POST /{page-id}/feed` (message, link,
-//! `attached_media`), `POST /{page-id}/photos` (`url`, `caption`, `published`), `GET
-//! /{page-id}/published_posts` (and `/feed`), `GET /{post-id}` (`permalink_url`...). Posting
-//! needs the Page's own token, as on Graph. Bodies may be forms or JSON.
+//! `attached_media`), `POST /{page-id}/photos` (`url`, `caption`, `published`), `POST
+//! /{page-id}/videos` (`file_url`), reels (`POST /{page-id}/video_reels` start and finish, the
+//! upload on the rupload host by `file_url` header or by bytes at an offset), `GET
+//! /{page-id}/published_posts` (and `/feed`; reels are not listed there), `GET /{post-id}`
+//! (`permalink_url`...), `GET /{video-id}` (`status`, `permalink_url`). Posting needs the
+//! Page's own token, as on Graph. Bodies may be forms or JSON.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value, json};
 use socialpub_domain::Platform;
 use time::OffsetDateTime;
@@ -322,12 +325,16 @@ pub(crate) async fn published_posts(
     if wanted.is_empty() {
         wanted = vec!["created_time".into(), "message".into()];
     }
-    let keep = |p: &SimPost| {
-        let at = p.created_at.unix_timestamp();
-        since.is_none_or(|s| at >= s) && until.is_none_or(|u| at <= u)
-    };
     let listed = {
         let state = shared.lock();
+        // Reels are not in the Page's posts.
+        let reels = &state.posts.facebook_videos;
+        let keep = |p: &SimPost| {
+            let at = p.created_at.unix_timestamp();
+            since.is_none_or(|s| at >= s)
+                && until.is_none_or(|u| at <= u)
+                && !reels.get(&p.id).is_some_and(|v| v.reel)
+        };
         state
             .posts
             .page_of(PLATFORM, page_id, after.as_deref(), limit, keep)
@@ -408,5 +415,351 @@ pub(crate) async fn post(req: &HttpRequest, shared: &Shared, post_id: &str) -> H
             "Unsupported get request. Object does not exist or cannot be loaded.",
         ),
     };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Videos and reels
+
+/// Largest reel upload request accepted (the publisher sends 4 MB chunks).
+pub(crate) const RUPLOAD_LIMIT: usize = 8 << 20;
+
+/// A Page video or reel.
+#[derive(Debug, Clone)]
+pub(crate) struct SimVideo {
+    pub(crate) page_id: String,
+    pub(crate) reel: bool,
+    /// Bytes received so far, and the announced size (reels sent as bytes).
+    pub(crate) received: u64,
+    pub(crate) file_size: Option<u64>,
+    /// The hosted file Meta would fetch (`file_url`).
+    pub(crate) file_url: Option<String>,
+    /// The public post, once published.
+    pub(crate) published: bool,
+}
+
+impl SimVideo {
+    fn uploaded(&self) -> bool {
+        self.file_url.is_some() || self.file_size.is_some_and(|size| self.received == size)
+    }
+}
+
+fn video_url(video: &SimVideo, id: &str) -> String {
+    if video.reel {
+        format!("https://www.facebook.com/reel/{id}")
+    } else {
+        format!("https://www.facebook.com/{}/videos/{id}/", video.page_id)
+    }
+}
+
+fn is_http(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// Stores the public post of a video (its id is the video's).
+fn publish_video(
+    shared: &Shared,
+    id: &str,
+    video: &SimVideo,
+    text: String,
+) -> Result<SimPost, HttpResponse> {
+    let post = SimPost {
+        platform: PLATFORM,
+        account_id: video.page_id.clone(),
+        url: video_url(video, id),
+        id: id.to_owned(),
+        text,
+        media_ids: vec![id.to_owned()],
+        link: None,
+        photo_urls: video.file_url.iter().cloned().collect(),
+        created_at: OffsetDateTime::UNIX_EPOCH,
+    };
+    let post = publish(shared, post)?;
+    if let Some(stored) = shared.lock().posts.facebook_videos.get_mut(id) {
+        stored.published = true;
+    }
+    Ok(post)
+}
+
+/// `POST /{page-id}/videos` with `file_url`: Facebook fetches the file and publishes the
+/// video, the `description` as its text.
+pub(crate) async fn videos(
+    req: &HttpRequest,
+    body: &[u8],
+    shared: &Shared,
+    page_id: &str,
+) -> HttpResponse {
+    let fields = fields(req, body);
+    if let Err(response) = page_access(req, &fields, shared, page_id) {
+        return response;
+    }
+    let fault = match faults::enter(shared, PublishEndpoint::FacebookVideos, Some(page_id)).await {
+        Ok(fault) => fault,
+        Err(response) => return response,
+    };
+    if text(&fields, "upload_phase").is_some() {
+        return bad(
+            100,
+            None,
+            "(#100) This simulator takes feed videos by file_url only",
+        );
+    }
+    let Some(file_url) = text(&fields, "file_url") else {
+        return bad(
+            100,
+            None,
+            "(#100) One of source, file_url or fbuploader_video_file_chunk is required",
+        );
+    };
+    if !is_http(&file_url) {
+        return bad(389, None, "(#389) Unable to fetch video file from URL.");
+    }
+    let id = shared.lock().posts.next_id(PLATFORM);
+    let video = SimVideo {
+        page_id: page_id.to_owned(),
+        reel: false,
+        received: 0,
+        file_size: None,
+        file_url: Some(file_url),
+        published: false,
+    };
+    shared
+        .lock()
+        .posts
+        .facebook_videos
+        .insert(id.clone(), video.clone());
+    let description = text(&fields, "description").unwrap_or_default();
+    let answer = match publish_video(shared, &id, &video, description) {
+        Ok(_) => json(StatusCode::OK, json!({"id": id})),
+        Err(response) => return response,
+    };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+/// `POST /{page-id}/video_reels`: `upload_phase=start` opens an upload, `finish` publishes
+/// it once the whole file arrived (`video_state=PUBLISHED`).
+pub(crate) async fn video_reels(
+    req: &HttpRequest,
+    body: &[u8],
+    shared: &Shared,
+    page_id: &str,
+    version: &str,
+) -> HttpResponse {
+    let fields = fields(req, body);
+    if let Err(response) = page_access(req, &fields, shared, page_id) {
+        return response;
+    }
+    let endpoint = if text(&fields, "upload_phase").as_deref() == Some("finish") {
+        PublishEndpoint::FacebookReels
+    } else {
+        PublishEndpoint::FacebookReelUpload
+    };
+    let fault = match faults::enter(shared, endpoint, Some(page_id)).await {
+        Ok(fault) => fault,
+        Err(response) => return response,
+    };
+    let answer = match text(&fields, "upload_phase").as_deref() {
+        Some("start") => {
+            let id = shared.lock().posts.next_id(PLATFORM);
+            shared.lock().posts.facebook_videos.insert(
+                id.clone(),
+                SimVideo {
+                    page_id: page_id.to_owned(),
+                    reel: true,
+                    received: 0,
+                    file_size: None,
+                    file_url: None,
+                    published: false,
+                },
+            );
+            let upload_url =
+                shared.url_for(&format!("facebook/rupload/video-upload/{version}/{id}"));
+            json(
+                StatusCode::OK,
+                json!({"video_id": id, "upload_url": upload_url.as_str()}),
+            )
+        }
+        Some("finish") => {
+            let Some(id) = text(&fields, "video_id") else {
+                return bad(100, None, "(#100) The parameter video_id is required");
+            };
+            match text(&fields, "video_state").as_deref() {
+                Some("PUBLISHED") => {}
+                Some("DRAFT" | "SCHEDULED") => {
+                    return bad(
+                        100,
+                        None,
+                        "(#100) This simulator publishes reels only (video_state=PUBLISHED)",
+                    );
+                }
+                _ => {
+                    return bad(
+                        100,
+                        None,
+                        "(#100) video_state must be PUBLISHED, DRAFT or SCHEDULED",
+                    );
+                }
+            }
+            let video = shared.lock().posts.facebook_videos.get(&id).cloned();
+            let Some(video) = video.filter(|v| v.reel && v.page_id == page_id) else {
+                return bad(
+                    100,
+                    Some(33),
+                    "Unsupported post request. Object does not exist or cannot be loaded.",
+                );
+            };
+            if video.published {
+                return bad(100, None, "(#100) The video was already published");
+            }
+            if !video.uploaded() {
+                return bad(
+                    6000,
+                    None,
+                    "(#6000) There was a problem uploading your video file.",
+                );
+            }
+            let description = text(&fields, "description").unwrap_or_default();
+            match publish_video(shared, &id, &video, description) {
+                Ok(_) => json(StatusCode::OK, json!({"success": true})),
+                Err(response) => return response,
+            }
+        }
+        _ => bad(100, None, "(#100) upload_phase must be start or finish"),
+    };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+/// The reel upload (`rupload.facebook.com`): the Page token as `Authorization: OAuth`, then
+/// either a `file_url` header (Meta fetches it) or the bytes at an `offset` header of a
+/// `file_size` header. A wrong offset is refused, so an upload resumes where Meta stopped.
+pub(crate) async fn rupload(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
+    let (_, video_id) = path.into_inner();
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let page_id = shared
+        .lock()
+        .posts
+        .facebook_videos
+        .get(&video_id)
+        .map(|v| v.page_id.clone());
+    let Some(page_id) = page_id else {
+        return bad(100, Some(33), "(#100) Unknown video id");
+    };
+    if let Err(response) = page_access(&req, &Map::new(), &shared, &page_id) {
+        return response;
+    }
+    let fault =
+        match faults::enter(&shared, PublishEndpoint::FacebookReelUpload, Some(&page_id)).await {
+            Ok(fault) => fault,
+            Err(response) => return response,
+        };
+    let answer = {
+        let mut state = shared.lock();
+        let Some(video) = state.posts.facebook_videos.get_mut(&video_id) else {
+            return bad(100, Some(33), "(#100) Unknown video id");
+        };
+        if let Some(file_url) = header("file_url") {
+            if !is_http(&file_url) {
+                return bad(389, None, "(#389) Unable to fetch video file from URL.");
+            }
+            video.file_url = Some(file_url);
+        } else {
+            let (Some(offset), Some(size)) = (
+                header("offset").and_then(|o| o.parse::<u64>().ok()),
+                header("file_size").and_then(|s| s.parse::<u64>().ok()),
+            ) else {
+                return bad(
+                    100,
+                    None,
+                    "(#100) offset and file_size headers are required",
+                );
+            };
+            if video.file_size.is_some_and(|known| known != size) || size == 0 {
+                return bad(100, None, "(#100) file_size does not match the upload");
+            }
+            if offset != video.received {
+                return json(
+                    StatusCode::BAD_REQUEST,
+                    json!({"debug_info": {
+                        "retriable": false,
+                        "type": "OffsetInvalidError",
+                        "message": format!("Start offset {offset} does not match the expected offset {}", video.received),
+                    }}),
+                );
+            }
+            if offset + body.len() as u64 > size {
+                return bad(100, None, "(#100) The upload is larger than file_size");
+            }
+            video.file_size = Some(size);
+            video.received += body.len() as u64;
+        }
+        json(StatusCode::OK, json!({"success": true}))
+    };
+    faults::leave(fault, PLATFORM, answer)
+}
+
+/// Whether `node` is a video or reel the simulator holds.
+pub(crate) fn is_video(shared: &Shared, node: &str) -> bool {
+    shared.lock().posts.facebook_videos.contains_key(node)
+}
+
+/// `GET /{video-id}?fields=status,permalink_url,...`.
+pub(crate) async fn video(req: &HttpRequest, shared: &Shared, video_id: &str) -> HttpResponse {
+    let fields = fields(req, &[]);
+    let Some(video) = shared.lock().posts.facebook_videos.get(video_id).cloned() else {
+        return bad(
+            100,
+            Some(33),
+            "Unsupported get request. Object does not exist or cannot be loaded.",
+        );
+    };
+    if let Err(response) = page_access(req, &fields, shared, &video.page_id) {
+        return response;
+    }
+    let fault =
+        match faults::enter(shared, PublishEndpoint::FacebookPost, Some(&video.page_id)).await {
+            Ok(fault) => fault,
+            Err(response) => return response,
+        };
+    let mut wanted = field_names(text(&fields, "fields").as_deref());
+    if wanted.is_empty() {
+        wanted = vec!["id".into()];
+    }
+    let (video_status, publishing) = match (video.published, video.uploaded()) {
+        (true, _) => (
+            "ready",
+            json!({"status": "complete", "publish_status": "published"}),
+        ),
+        (false, true) => (
+            "upload_complete",
+            json!({"status": "not_started", "publish_status": "draft"}),
+        ),
+        (false, false) => (
+            "uploading",
+            json!({"status": "not_started", "publish_status": "draft"}),
+        ),
+    };
+    let full = json!({
+        "id": video_id,
+        "permalink_url": video_url(&video, video_id),
+        "status": {
+            "video_status": video_status,
+            "uploading_phase": {
+                "status": if video.uploaded() { "complete" } else { "in_progress" },
+                "bytes_transfered": video.received,
+            },
+            "publishing_phase": publishing,
+        },
+    });
+    let answer = json(StatusCode::OK, select_fields(&full, &wanted, &["id"]));
     faults::leave(fault, PLATFORM, answer)
 }

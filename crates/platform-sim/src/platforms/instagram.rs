@@ -13,9 +13,13 @@ use time::OffsetDateTime;
 use super::facebook::{buc_usage, graph_error, graph_params, graph_token, is_version, token_error};
 use super::{field_names, json, select_fields, set_header};
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
-use crate::oauth::{AccessInfo, CodeError, Flavor, Params, TokenKind, is_form, secret_eq};
+use crate::oauth::{AccessInfo, CodeError, Flavor, Params, TokenKind, secret_eq};
 use crate::seed;
 use crate::state::Shared;
+use crate::token_endpoint::{
+    ClientAuth, ClientFailure, CodeRule, Encoding, GrantTypeRule, RefreshGrant, RefreshIssue,
+    Route, TokenAnswer, TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::Instagram;
 
@@ -38,6 +42,31 @@ const SPEC: AuthorizeSpec = AuthorizeSpec {
     pkce: PkceRule::NotUsed,
 };
 
+/// `POST https://api.instagram.com/oauth/access_token` (form): the app's id and secret as
+/// fields, `grant_type=authorization_code` only; the answer is a short-lived token, made
+/// long-lived and refreshed on graph.instagram.com (below).
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Post("/instagram/token/oauth/access_token"),
+    encoding: Encoding::FormBody,
+    client_auth: ClientAuth::Parameters {
+        id: "client_id",
+        secret: "client_secret",
+    },
+    grant_type: GrantTypeRule::Required,
+    code: CodeRule {
+        redirect_uri_required: false,
+        pkce: false,
+    },
+    code_flavor: Flavor::MetaShortLived,
+    refresh_issue: RefreshIssue::Never,
+    refresh_grant: RefreshGrant::Unsupported,
+    refresh_default_ttl: None,
+    long_lived_exchange: false,
+    answer: token_json,
+    error: token_failure,
+};
+
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/instagram/oauth/oauth/authorize",
@@ -46,10 +75,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/instagram/oauth/oauth/authorize/",
         web::get().to(authorize_handler),
-    )
-    .route(
-        "/instagram/token/oauth/access_token",
-        web::post().to(code_exchange),
     )
     .route("/instagram/api/{tail:.*}", web::route().to(graph));
 }
@@ -86,74 +111,59 @@ pub(crate) fn rate_limited(status: Option<StatusCode>, retry_after: u64) -> Http
     response
 }
 
-/// `POST https://api.instagram.com/oauth/access_token` (form).
-async fn code_exchange(
-    req: HttpRequest,
-    body: web::Bytes,
-    shared: web::Data<Shared>,
-) -> HttpResponse {
-    let params = if is_form(&req) {
-        Params::parse(&body)
-    } else {
-        Params::default()
-    };
-    let mut state = shared.lock();
-    let app = state.config.app(PLATFORM);
-    if params.get("client_id") != Some(app.client_id.as_str()) {
-        return ig_oauth_error("Invalid platform app");
-    }
-    if !params
-        .get("client_secret")
-        .is_some_and(|s| secret_eq(s, &app.client_secret))
-    {
-        return ig_oauth_error("Error validating client secret.");
-    }
-    if params.get("grant_type") != Some("authorization_code") {
-        return ig_oauth_error("Invalid grant_type: only authorization_code is supported.");
-    }
-    let Some(code) = params.get("code") else {
-        return ig_oauth_error("Missing required field code");
-    };
-    let grant = match state.redeem_code(
-        PLATFORM,
-        code,
-        &app.client_id,
-        params.get("redirect_uri"),
-        None,
-    ) {
-        Ok(grant) => grant,
-        Err(CodeError::RedirectMismatch) => {
-            return ig_oauth_error(
-                "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
-            );
-        }
-        Err(CodeError::Used) => return ig_oauth_error("This authorization code has been used"),
-        Err(CodeError::Expired) => {
-            return ig_oauth_error("This authorization code has expired");
-        }
-        Err(_) => return ig_oauth_error("Matching code was not found or was already used"),
-    };
-    let scopes = state.grant_scopes(grant).join(",");
-    let ttl = state.access_ttl(PLATFORM);
-    let issued = state.issue(grant, TokenKind::Access, Flavor::MetaShortLived, Some(ttl));
-    if state.config.instagram_flat_token_response {
+/// The short-lived token, flat or in a `data` list as the configuration says (both shapes
+/// are seen in the wild).
+fn token_json(answer: &TokenAnswer<'_>) -> HttpResponse {
+    let scopes = answer.scopes.join(",");
+    if answer.config.instagram_flat_token_response {
         let user_id: Value = seed::instagram::APP_SCOPED_ID
             .parse::<u64>()
             .map(Value::from)
             .unwrap_or_else(|_| Value::from(seed::instagram::APP_SCOPED_ID));
         return json(
             StatusCode::OK,
-            json!({"access_token": issued.token, "user_id": user_id, "permissions": scopes}),
+            json!({"access_token": answer.access.token, "user_id": user_id, "permissions": scopes}),
         );
     }
     json(
         StatusCode::OK,
         json!({"data": [{
-            "access_token": issued.token,
+            "access_token": answer.access.token,
             "user_id": seed::instagram::APP_SCOPED_ID,
             "permissions": scopes,
         }]}),
     )
+}
+
+fn token_failure(failure: &TokenFailure) -> HttpResponse {
+    match failure {
+        TokenFailure::Client(ClientFailure::MissingId | ClientFailure::UnknownId) => {
+            ig_oauth_error("Invalid platform app")
+        }
+        TokenFailure::Client(ClientFailure::BadSecret) => {
+            ig_oauth_error("Error validating client secret.")
+        }
+        TokenFailure::MissingParameter(name) => {
+            ig_oauth_error(&format!("Missing required field {name}"))
+        }
+        TokenFailure::Code(CodeError::RedirectMismatch) => ig_oauth_error(
+            "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+        ),
+        TokenFailure::Code(CodeError::Used) => {
+            ig_oauth_error("This authorization code has been used")
+        }
+        TokenFailure::Code(CodeError::Expired) => {
+            ig_oauth_error("This authorization code has expired")
+        }
+        TokenFailure::Code(_) => ig_oauth_error("Matching code was not found or was already used"),
+        TokenFailure::MissingGrantType
+        | TokenFailure::UnsupportedGrantType
+        | TokenFailure::Refresh(_)
+        | TokenFailure::ExchangeNotUserToken
+        | TokenFailure::ExchangeToken { .. } => {
+            ig_oauth_error("Invalid grant_type: only authorization_code is supported.")
+        }
+    }
 }
 
 async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {

@@ -15,10 +15,14 @@ use super::{empty_ok, json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
 use crate::oauth::{
-    AccessInfo, Flavor, Params, TokenError, TokenKind, bearer, is_form, random_alnum, secret_eq,
+    AccessInfo, Flavor, Params, TokenError, bearer, is_form, random_alnum, secret_eq,
 };
 use crate::seed;
 use crate::state::Shared;
+use crate::token_endpoint::{
+    ClientAuth, ClientFailure, CodeRule, Encoding, GrantTypeRule, RefreshGrant, RefreshIssue,
+    Route, TokenAnswer, TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::Linkedin;
 
@@ -58,14 +62,35 @@ const GRANT_INVALID: &str = "Unable to retrieve access token: appid/redirect uri
 const REFRESH_INVALID: &str =
     "The provided authorization grant or refresh token is invalid, expired or revoked";
 
+/// `client_id` + `client_secret` in the form body, no PKCE; refresh tokens only for apps that
+/// have them (configured). A refresh returns a new access token and the same refresh token with
+/// its remaining lifetime.
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Post("/linkedin/oauth/oauth/v2/accessToken"),
+    encoding: Encoding::FormBody,
+    client_auth: ClientAuth::Parameters {
+        id: "client_id",
+        secret: "client_secret",
+    },
+    grant_type: GrantTypeRule::Required,
+    code: CodeRule {
+        redirect_uri_required: false,
+        pkce: false,
+    },
+    code_flavor: Flavor::Standard,
+    refresh_issue: RefreshIssue::Configured(|config| config.linkedin_refresh_tokens),
+    refresh_grant: RefreshGrant::SameToken,
+    refresh_default_ttl: Some(31_536_000),
+    long_lived_exchange: false,
+    answer: token_json,
+    error: token_error,
+};
+
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/linkedin/oauth/oauth/v2/authorization",
         web::get().to(authorize_handler),
-    )
-    .route(
-        "/linkedin/oauth/oauth/v2/accessToken",
-        web::post().to(access_token),
     )
     .route("/linkedin/oauth/oauth/v2/revoke", web::post().to(revoke))
     .route(
@@ -152,106 +177,61 @@ fn authenticate(params: &Params, app: &AppCredentials) -> Result<(), HttpRespons
     }
 }
 
-async fn access_token(
-    req: HttpRequest,
-    body: web::Bytes,
-    shared: web::Data<Shared>,
-) -> HttpResponse {
-    let params = form(&req, &body);
-    let app = shared.lock().config.app(PLATFORM);
-    if let Err(response) = authenticate(&params, &app) {
-        return response;
-    }
-    match params.get("grant_type") {
-        Some("authorization_code") => exchange_code(&params, &app, &shared),
-        Some("refresh_token") => refresh(&params, &app, &shared),
-        Some(_) => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "The grant type is not supported",
-        ),
-        None => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "A required parameter \"grant_type\" is missing",
-        ),
-    }
-}
-
-fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(code) = params.get("code") else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "A required parameter \"code\" is missing",
-        );
-    };
-    let mut state = shared.lock();
-    let Ok(grant) = state.redeem_code(
-        PLATFORM,
-        code,
-        &app.client_id,
-        params.get("redirect_uri"),
-        None,
-    ) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", GRANT_INVALID);
-    };
-    let scopes = state.grant_scopes(grant);
-    let access_ttl = state.access_ttl(PLATFORM);
-    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
+fn token_json(answer: &TokenAnswer<'_>) -> HttpResponse {
     let mut body = json!({
-        "access_token": access.token,
-        "expires_in": access.expires_in_json(),
-        "scope": scopes.join(","),
+        "access_token": answer.access.token,
+        "expires_in": answer.access.expires_in_json(),
+        "scope": answer.scopes.join(","),
     });
-    if state.config.linkedin_refresh_tokens {
-        let ttl = state.refresh_ttl(PLATFORM).unwrap_or(31_536_000);
-        let refresh = state.issue(grant, TokenKind::Refresh, Flavor::Standard, Some(ttl));
-        if let Some(obj) = body.as_object_mut() {
-            obj.insert("refresh_token".into(), Value::from(refresh.token.clone()));
-            obj.insert(
-                "refresh_token_expires_in".into(),
-                Value::from(refresh.expires_in_json()),
-            );
-        }
+    if let (Some(refresh), Some(obj)) = (&answer.refresh, body.as_object_mut()) {
+        obj.insert("refresh_token".into(), Value::from(refresh.token.clone()));
+        obj.insert(
+            "refresh_token_expires_in".into(),
+            Value::from(refresh.expires_in),
+        );
     }
     json(StatusCode::OK, body)
 }
 
-/// New access token; the same refresh token comes back with its remaining lifetime.
-fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(token) = params.get("refresh_token") else {
-        return oauth_error(
+fn token_error(failure: &TokenFailure) -> HttpResponse {
+    let (status, error, description) = match failure {
+        TokenFailure::Client(ClientFailure::MissingId) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "A required parameter \"client_id\" is missing",
+            );
+        }
+        TokenFailure::Client(_) => (
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed",
+        ),
+        TokenFailure::UnsupportedGrantType => (
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The grant type is not supported",
+        ),
+        TokenFailure::MissingGrantType => (
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "A required parameter \"refresh_token\" is missing",
-        );
+            "A required parameter \"grant_type\" is missing",
+        ),
+        TokenFailure::MissingParameter(name) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("A required parameter \"{name}\" is missing"),
+            );
+        }
+        TokenFailure::Code(_) => (StatusCode::BAD_REQUEST, "invalid_request", GRANT_INVALID),
+        TokenFailure::Refresh(_)
+        | TokenFailure::ExchangeNotUserToken
+        | TokenFailure::ExchangeToken { .. } => {
+            (StatusCode::BAD_REQUEST, "invalid_request", REFRESH_INVALID)
+        }
     };
-    let mut state = shared.lock();
-    let Ok(info) = state.use_refresh(PLATFORM, token, &app.client_id, false) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", REFRESH_INVALID);
-    };
-    let now = state.now();
-    let access_ttl = state.access_ttl(PLATFORM);
-    let access = state.issue(
-        info.grant,
-        TokenKind::Access,
-        Flavor::Standard,
-        Some(access_ttl),
-    );
-    let remaining = info
-        .expires_at
-        .map_or(0, |e| (e - now).whole_seconds().max(0));
-    json(
-        StatusCode::OK,
-        json!({
-            "access_token": access.token,
-            "expires_in": access.expires_in_json(),
-            "refresh_token": token,
-            "refresh_token_expires_in": remaining,
-            "scope": info.scopes.join(","),
-        }),
-    )
+    oauth_error(status, error, description)
 }
 
 async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {

@@ -25,6 +25,7 @@ pub(crate) mod x_publish;
 
 /// Register every platform's routes.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    crate::token_endpoint::configure(cfg);
     x::configure(cfg);
     x_publish::configure(cfg);
     pinterest::configure(cfg);

@@ -14,11 +14,13 @@ use time::{Duration, OffsetDateTime};
 use super::{empty_ok, json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
-use crate::oauth::{
-    AccessInfo, BasicAuth, Flavor, Params, TokenKind, basic_auth, bearer, is_form, secret_eq,
-};
+use crate::oauth::{AccessInfo, BasicAuth, Flavor, Params, basic_auth, bearer, is_form, secret_eq};
 use crate::seed;
 use crate::state::Shared;
+use crate::token_endpoint::{
+    ClientAuth, CodeRule, Encoding, GrantType, GrantTypeRule, RefreshGrant, RefreshIssue, Route,
+    TokenAnswer, TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::Pinterest;
 
@@ -54,12 +56,33 @@ const SPEC: AuthorizeSpec = AuthorizeSpec {
     pkce: PkceRule::NotUsed,
 };
 
+/// HTTP Basic client, form body, no PKCE, `redirect_uri` required; continuous refresh: every
+/// refresh issues a new 60-day refresh token and the old one keeps working until it expires
+/// (rotation is not documented for Pinterest).
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Post("/pinterest/api/v5/oauth/token"),
+    encoding: Encoding::FormBody,
+    client_auth: ClientAuth::Basic,
+    grant_type: GrantTypeRule::Required,
+    code: CodeRule {
+        redirect_uri_required: true,
+        pkce: false,
+    },
+    code_flavor: Flavor::Standard,
+    refresh_issue: RefreshIssue::Always,
+    refresh_grant: RefreshGrant::Continuous,
+    refresh_default_ttl: Some(5_184_000),
+    long_lived_exchange: false,
+    answer: token_json,
+    error: token_error,
+};
+
 const RATE_LIMIT_MESSAGE: &str = "This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits or if multiple write operations are applied to an object within a short time window.";
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/pinterest/oauth/oauth/", web::get().to(authorize_handler))
         .route("/pinterest/oauth/oauth", web::get().to(authorize_handler))
-        .route("/pinterest/api/v5/oauth/token", web::post().to(token))
         .route(
             "/pinterest/api/v5/oauth/token/revoke",
             web::post().to(revoke),
@@ -118,113 +141,43 @@ fn form(req: &HttpRequest, body: &[u8]) -> Params {
     }
 }
 
-async fn token(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
-    let params = form(&req, &body);
-    let app = shared.lock().config.app(PLATFORM);
-    if let Err(response) = authenticate(&req, &app) {
-        return response;
-    }
-    match params.get("grant_type") {
-        Some("authorization_code") => exchange_code(&params, &app, &shared),
-        Some("refresh_token") => refresh(&params, &app, &shared),
-        Some(_) => invalid("Unsupported grant_type."),
-        None => invalid("Missing required parameter: grant_type."),
-    }
-}
-
-fn token_json(
-    response_type: &str,
-    access: &str,
-    expires_in: i64,
-    scopes: &[String],
-    refresh: &str,
-    refresh_expires_in: i64,
-    now: OffsetDateTime,
-) -> HttpResponse {
+fn token_json(answer: &TokenAnswer<'_>) -> HttpResponse {
+    let response_type = match answer.grant_type {
+        GrantType::RefreshToken => "refresh_token",
+        GrantType::AuthorizationCode | GrantType::LongLivedExchange => "authorization_code",
+    };
+    let (refresh, refresh_expires_in) = answer
+        .refresh
+        .as_ref()
+        .map_or(("", 0), |r| (r.token.as_str(), r.expires_in));
     json(
         StatusCode::OK,
         json!({
-            "access_token": access,
+            "access_token": answer.access.token,
             "refresh_token": refresh,
             "response_type": response_type,
             "token_type": "bearer",
-            "expires_in": expires_in,
-            "scope": scopes.join(","),
+            "expires_in": answer.access.expires_in_json(),
+            "scope": answer.scopes.join(","),
             "refresh_token_expires_in": refresh_expires_in,
-            "refresh_token_expires_at": (now + Duration::seconds(refresh_expires_in)).unix_timestamp(),
+            "refresh_token_expires_at": (answer.now + Duration::seconds(refresh_expires_in)).unix_timestamp(),
         }),
     )
 }
 
-fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(code) = params.get("code") else {
-        return invalid("Missing required parameter: code.");
-    };
-    let Some(redirect_uri) = params.get("redirect_uri") else {
-        return invalid("Missing required parameter: redirect_uri.");
-    };
-    let mut state = shared.lock();
-    let grant = match state.redeem_code(PLATFORM, code, &app.client_id, Some(redirect_uri), None) {
-        Ok(grant) => grant,
-        Err(_) => return invalid("Invalid authorization code or redirect_uri."),
-    };
-    let now = state.now();
-    let scopes = state.grant_scopes(grant);
-    let access_ttl = state.access_ttl(PLATFORM);
-    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(5_184_000);
-    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
-    let refresh = state.issue(
-        grant,
-        TokenKind::Refresh,
-        Flavor::Standard,
-        Some(refresh_ttl),
-    );
-    token_json(
-        "authorization_code",
-        &access.token,
-        access.expires_in_json(),
-        &scopes,
-        &refresh.token,
-        refresh.expires_in_json(),
-        now,
-    )
-}
-
-/// Continuous refresh: every refresh issues a new 60-day refresh token. The old one keeps
-/// working until it expires (rotation is not documented for Pinterest).
-fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(token) = params.get("refresh_token") else {
-        return invalid("Missing required parameter: refresh_token.");
-    };
-    let mut state = shared.lock();
-    let info = match state.use_refresh(PLATFORM, token, &app.client_id, false) {
-        Ok(info) => info,
-        Err(_) => return invalid("Invalid refresh token."),
-    };
-    let now = state.now();
-    let access_ttl = state.access_ttl(PLATFORM);
-    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(5_184_000);
-    let access = state.issue(
-        info.grant,
-        TokenKind::Access,
-        Flavor::Standard,
-        Some(access_ttl),
-    );
-    let refresh = state.issue(
-        info.grant,
-        TokenKind::Refresh,
-        Flavor::Standard,
-        Some(refresh_ttl),
-    );
-    token_json(
-        "refresh_token",
-        &access.token,
-        access.expires_in_json(),
-        &info.scopes,
-        &refresh.token,
-        refresh.expires_in_json(),
-        now,
-    )
+fn token_error(failure: &TokenFailure) -> HttpResponse {
+    match failure {
+        TokenFailure::Client(_) => authentication_failed(),
+        TokenFailure::UnsupportedGrantType => invalid("Unsupported grant_type."),
+        TokenFailure::MissingGrantType => invalid("Missing required parameter: grant_type."),
+        TokenFailure::MissingParameter(name) => {
+            invalid(&format!("Missing required parameter: {name}."))
+        }
+        TokenFailure::Code(_) => invalid("Invalid authorization code or redirect_uri."),
+        TokenFailure::Refresh(_)
+        | TokenFailure::ExchangeNotUserToken
+        | TokenFailure::ExchangeToken { .. } => invalid("Invalid refresh token."),
+    }
 }
 
 async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {

@@ -13,10 +13,14 @@ use super::{json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
 use crate::oauth::{
-    CodeError, Flavor, Params, RefreshError, TokenKind, bearer, is_form, random_alnum, secret_eq,
+    CodeError, Flavor, Params, RefreshError, bearer, is_form, random_alnum, secret_eq,
 };
 use crate::seed;
 use crate::state::Shared;
+use crate::token_endpoint::{
+    ClientAuth, ClientFailure, CodeRule, Encoding, GrantTypeRule, RefreshGrant, RefreshIssue,
+    Route, TokenAnswer, TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::Tiktok;
 
@@ -38,6 +42,32 @@ const SPEC: AuthorizeSpec = AuthorizeSpec {
     known_scopes: SCOPES,
     response_type_required: true,
     pkce: PkceRule::Required { allow_plain: false },
+};
+
+/// `client_key` + `client_secret` in the form body, PKCE (hex S256), rotating refresh tokens:
+/// the presented refresh token dies once a new one is issued.
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Post("/tiktok/api/v2/oauth/token/"),
+    encoding: Encoding::FormBody,
+    client_auth: ClientAuth::Parameters {
+        id: "client_key",
+        secret: "client_secret",
+    },
+    grant_type: GrantTypeRule::Required,
+    code: CodeRule {
+        redirect_uri_required: false,
+        pkce: true,
+    },
+    code_flavor: Flavor::Standard,
+    refresh_issue: RefreshIssue::Always,
+    refresh_grant: RefreshGrant::Rotating {
+        reuse_revokes_grant: |_| false,
+    },
+    refresh_default_ttl: Some(15_552_000),
+    long_lived_exchange: false,
+    answer: token_json,
+    error: token_error,
 };
 
 /// `/v2/user/info/` fields and the scope each needs.
@@ -67,7 +97,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         "/tiktok/oauth/v2/auth/authorize",
         web::get().to(authorize_handler),
     )
-    .route("/tiktok/api/v2/oauth/token/", web::post().to(token))
     .route("/tiktok/api/v2/oauth/revoke/", web::post().to(revoke))
     .route("/tiktok/api/v2/user/info/", web::get().to(user_info));
 }
@@ -149,158 +178,88 @@ fn authenticate(params: &Params, app: &AppCredentials) -> Result<(), HttpRespons
     }
 }
 
-async fn token(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
-    let params = form(&req, &body);
-    let app = shared.lock().config.app(PLATFORM);
-    if let Err(response) = authenticate(&params, &app) {
-        return response;
-    }
-    match params.get("grant_type") {
-        Some("authorization_code") => exchange_code(&params, &app, &shared),
-        Some("refresh_token") => refresh(&params, &app, &shared),
-        Some(_) => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "The grant type is not supported.",
-        ),
-        None => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "Missing grant_type.",
-        ),
-    }
-}
-
-fn token_json(
-    access: &str,
-    expires_in: i64,
-    refresh: &str,
-    refresh_expires_in: i64,
-    scopes: &[String],
-) -> HttpResponse {
+fn token_json(answer: &TokenAnswer<'_>) -> HttpResponse {
+    let (refresh, refresh_expires_in) = answer
+        .refresh
+        .as_ref()
+        .map_or(("", 0), |r| (r.token.as_str(), r.expires_in));
     json(
         StatusCode::OK,
         json!({
-            "access_token": access,
-            "expires_in": expires_in,
+            "access_token": answer.access.token,
+            "expires_in": answer.access.expires_in_json(),
             "open_id": seed::tiktok::OPEN_ID,
             "refresh_expires_in": refresh_expires_in,
             "refresh_token": refresh,
-            "scope": scopes.join(","),
+            "scope": answer.scopes.join(","),
             "token_type": "Bearer",
         }),
     )
 }
 
-fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(code) = params.get("code") else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing code.");
-    };
-    let mut state = shared.lock();
-    let grant = match state.redeem_code(
-        PLATFORM,
-        code,
-        &app.client_id,
-        params.get("redirect_uri"),
-        params.get("code_verifier"),
-    ) {
-        Ok(grant) => grant,
-        Err(CodeError::VerifierMissing | CodeError::VerifierMismatch) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Code verifier or code challenge is invalid.",
-            );
-        }
-        Err(CodeError::RedirectMismatch) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Redirect URI does not match the authorization request.",
-            );
-        }
-        Err(CodeError::Expired) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Authorization code is expired.",
-            );
-        }
-        Err(_) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Authorization code is invalid.",
-            );
-        }
-    };
-    let scopes = state.grant_scopes(grant);
-    let access_ttl = state.access_ttl(PLATFORM);
-    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(15_552_000);
-    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
-    let refresh = state.issue(
-        grant,
-        TokenKind::Refresh,
-        Flavor::Standard,
-        Some(refresh_ttl),
-    );
-    token_json(
-        &access.token,
-        access.expires_in_json(),
-        &refresh.token,
-        refresh.expires_in_json(),
-        &scopes,
-    )
-}
-
-/// Rotation: the presented refresh token dies once a new one is issued.
-fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(token) = params.get("refresh_token") else {
-        return oauth_error(
+fn token_error(failure: &TokenFailure) -> HttpResponse {
+    let (status, error, description) = match failure {
+        TokenFailure::Client(ClientFailure::MissingId) => (
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "Missing refresh_token.",
-        );
-    };
-    let mut state = shared.lock();
-    let info = match state.use_refresh(PLATFORM, token, &app.client_id, true) {
-        Ok(info) => info,
-        Err(RefreshError::Expired) => {
+            "Missing client_key.",
+        ),
+        TokenFailure::Client(_) => (
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client key or secret is incorrect.",
+        ),
+        TokenFailure::UnsupportedGrantType => (
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The grant type is not supported.",
+        ),
+        TokenFailure::MissingGrantType => (
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Missing grant_type.",
+        ),
+        TokenFailure::MissingParameter(name) => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Refresh token is expired.",
+                "invalid_request",
+                &format!("Missing {name}."),
             );
         }
-        Err(_) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                "Refresh token is invalid or expired.",
-            );
-        }
+        TokenFailure::Code(CodeError::VerifierMissing | CodeError::VerifierMismatch) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Code verifier or code challenge is invalid.",
+        ),
+        TokenFailure::Code(CodeError::RedirectMismatch) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Redirect URI does not match the authorization request.",
+        ),
+        TokenFailure::Code(CodeError::Expired) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Authorization code is expired.",
+        ),
+        TokenFailure::Code(_) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Authorization code is invalid.",
+        ),
+        TokenFailure::Refresh(RefreshError::Expired) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Refresh token is expired.",
+        ),
+        TokenFailure::Refresh(_)
+        | TokenFailure::ExchangeNotUserToken
+        | TokenFailure::ExchangeToken { .. } => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "Refresh token is invalid or expired.",
+        ),
     };
-    let access_ttl = state.access_ttl(PLATFORM);
-    let refresh_ttl = state.refresh_ttl(PLATFORM).unwrap_or(15_552_000);
-    let access = state.issue(
-        info.grant,
-        TokenKind::Access,
-        Flavor::Standard,
-        Some(access_ttl),
-    );
-    let refresh = state.issue(
-        info.grant,
-        TokenKind::Refresh,
-        Flavor::Standard,
-        Some(refresh_ttl),
-    );
-    token_json(
-        &access.token,
-        access.expires_in_json(),
-        &refresh.token,
-        refresh.expires_in_json(),
-        &info.scopes,
-    )
+    oauth_error(status, error, description)
 }
 
 async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {

@@ -12,12 +12,13 @@ use time::OffsetDateTime;
 use super::{json, set_header};
 use crate::config::AppCredentials;
 use crate::consent::{AuthorizeSpec, PkceRule, authorize};
-use crate::oauth::{
-    BasicAuth, CodeError, Flavor, Params, RefreshError, TokenKind, basic_auth, bearer, is_form,
-    secret_eq,
-};
+use crate::oauth::{BasicAuth, CodeError, Flavor, Params, basic_auth, bearer, is_form, secret_eq};
 use crate::seed;
 use crate::state::Shared;
+use crate::token_endpoint::{
+    ClientAuth, CodeRule, Encoding, GrantTypeRule, RefreshGrant, RefreshIssue, Route, TokenAnswer,
+    TokenEndpoint, TokenFailure,
+};
 
 const PLATFORM: Platform = Platform::X;
 
@@ -88,6 +89,29 @@ const USER_FIELDS: &[&str] = &[
     "withheld",
 ];
 
+/// Confidential client (HTTP Basic), form body, PKCE, rotating refresh tokens with
+/// `offline.access` only; a reused refresh token may revoke the whole grant.
+pub(crate) const TOKEN_ENDPOINT: TokenEndpoint = TokenEndpoint {
+    platform: PLATFORM,
+    route: Route::Post("/x/api/2/oauth2/token"),
+    encoding: Encoding::FormBody,
+    client_auth: ClientAuth::Basic,
+    grant_type: GrantTypeRule::Required,
+    code: CodeRule {
+        redirect_uri_required: false,
+        pkce: true,
+    },
+    code_flavor: Flavor::Standard,
+    refresh_issue: RefreshIssue::WithScope("offline.access"),
+    refresh_grant: RefreshGrant::Rotating {
+        reuse_revokes_grant: |config| config.x_refresh_reuse_revokes_grant,
+    },
+    refresh_default_ttl: None,
+    long_lived_exchange: false,
+    answer: token_body,
+    error: token_error,
+};
+
 const USERS_ME_LIMIT: u32 = 75;
 const WINDOW_SECONDS: i64 = 900;
 
@@ -96,7 +120,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         "/x/oauth/i/oauth2/authorize",
         web::get().to(authorize_handler),
     )
-    .route("/x/api/2/oauth2/token", web::post().to(token))
     .route("/x/api/2/oauth2/revoke", web::post().to(revoke))
     .route("/x/api/2/users/me", web::get().to(users_me));
 }
@@ -146,144 +169,41 @@ fn authenticate(req: &HttpRequest, app: &AppCredentials) -> Result<(), HttpRespo
     }
 }
 
-fn token_body(
-    access: &str,
-    expires_in: i64,
-    scopes: &[String],
-    refresh: Option<&str>,
-) -> HttpResponse {
+fn token_body(answer: &TokenAnswer<'_>) -> HttpResponse {
     let mut body = json!({
         "token_type": "bearer",
-        "expires_in": expires_in,
-        "access_token": access,
-        "scope": scopes.join(" "),
+        "expires_in": answer.access.expires_in_json(),
+        "access_token": answer.access.token,
+        "scope": answer.scopes.join(" "),
     });
-    if let (Some(r), Some(obj)) = (refresh, body.as_object_mut()) {
-        obj.insert("refresh_token".into(), Value::from(r));
+    if let (Some(r), Some(obj)) = (&answer.refresh, body.as_object_mut()) {
+        obj.insert("refresh_token".into(), Value::from(r.token.clone()));
     }
     json(StatusCode::OK, body)
 }
 
-async fn token(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
-    let params = if is_form(&req) {
-        Params::parse(&body)
-    } else {
-        Params::default()
-    };
-    let app = shared.lock().config.app(PLATFORM);
-    if let Err(response) = authenticate(&req, &app) {
-        return response;
-    }
-    match params.get("grant_type") {
-        Some("authorization_code") => exchange_code(&params, &app, &shared),
-        Some("refresh_token") => refresh(&params, &app, &shared),
-        Some(_) => oauth_error(
+fn token_error(failure: &TokenFailure) -> HttpResponse {
+    let invalid =
+        |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description);
+    match failure {
+        TokenFailure::Client(_) => unauthorized_client(),
+        TokenFailure::UnsupportedGrantType => oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             "Grant type is not supported.",
         ),
-        None => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "Missing required parameter [grant_type].",
-        ),
+        TokenFailure::MissingGrantType => invalid("Missing required parameter [grant_type]."),
+        TokenFailure::MissingParameter(name) => {
+            invalid(&format!("Missing required parameter [{name}]."))
+        }
+        TokenFailure::Code(CodeError::VerifierMissing) => {
+            invalid("Missing required parameter [code_verifier].")
+        }
+        TokenFailure::Code(_) => invalid("Value passed for the authorization code was invalid."),
+        TokenFailure::Refresh(_)
+        | TokenFailure::ExchangeNotUserToken
+        | TokenFailure::ExchangeToken { .. } => invalid("Value passed for the token was invalid."),
     }
-}
-
-fn exchange_code(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(code) = params.get("code") else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "Missing required parameter [code].",
-        );
-    };
-    let mut state = shared.lock();
-    let grant = match state.redeem_code(
-        PLATFORM,
-        code,
-        &app.client_id,
-        params.get("redirect_uri"),
-        params.get("code_verifier"),
-    ) {
-        Ok(grant) => grant,
-        Err(CodeError::VerifierMissing) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Missing required parameter [code_verifier].",
-            );
-        }
-        Err(_) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Value passed for the authorization code was invalid.",
-            );
-        }
-    };
-    let scopes = state.grant_scopes(grant);
-    let access_ttl = state.access_ttl(PLATFORM);
-    let access = state.issue(grant, TokenKind::Access, Flavor::Standard, Some(access_ttl));
-    let refresh = if scopes.iter().any(|s| s == "offline.access") {
-        let ttl = state.refresh_ttl(PLATFORM);
-        Some(state.issue(grant, TokenKind::Refresh, Flavor::Standard, ttl))
-    } else {
-        None
-    };
-    token_body(
-        &access.token,
-        access.expires_in_json(),
-        &scopes,
-        refresh.as_ref().map(|r| r.token.as_str()),
-    )
-}
-
-fn refresh(params: &Params, app: &AppCredentials, shared: &Shared) -> HttpResponse {
-    let Some(token) = params.get("refresh_token") else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "Missing required parameter [refresh_token].",
-        );
-    };
-    let mut state = shared.lock();
-    let info = match state.use_refresh(PLATFORM, token, &app.client_id, true) {
-        Ok(info) => info,
-        Err(error) => {
-            if error == RefreshError::Reused
-                && state.config.x_refresh_reuse_revokes_grant
-                && let Some(grant) = state.grant_of(PLATFORM, token)
-            {
-                state.revoke_grant(grant);
-            }
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Value passed for the token was invalid.",
-            );
-        }
-    };
-    let access_ttl = state.access_ttl(PLATFORM);
-    let refresh_ttl = state.refresh_ttl(PLATFORM);
-    let access = state.issue(
-        info.grant,
-        TokenKind::Access,
-        Flavor::Standard,
-        Some(access_ttl),
-    );
-    let new_refresh = state.issue(
-        info.grant,
-        TokenKind::Refresh,
-        Flavor::Standard,
-        refresh_ttl,
-    );
-    token_body(
-        &access.token,
-        access.expires_in_json(),
-        &info.scopes,
-        Some(&new_refresh.token),
-    )
 }
 
 async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {

@@ -63,7 +63,33 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/x/api/2/media/upload", web::get().to(status))
         .route("/x/api/2/media/metadata", web::post().to(metadata))
-        .route("/x/api/2/users/{id}/tweets", web::get().to(user_tweets));
+        .route("/x/api/2/users/{id}/tweets", web::get().to(user_tweets))
+        .route("/_sim/x/media/{id}", web::get().to(sim_media))
+        .route("/_sim/x/replies", web::get().to(sim_replies));
+}
+
+/// `GET /_sim/x/media/{id}`: what the simulator holds of an upload (key, state, alt text),
+/// for tests to check what was sent beyond the post itself.
+async fn sim_media(path: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+    let state = shared.lock();
+    match state.posts.media.get(path.as_str()) {
+        Some(media) => json(
+            StatusCode::OK,
+            json!({
+                "key": media.key,
+                "total": media.total,
+                "ready": media.state == MediaState::Ready,
+                "alt_text": media.alt_text,
+            }),
+        ),
+        None => json(StatusCode::NOT_FOUND, json!({"error": "no such media"})),
+    }
+}
+
+/// `GET /_sim/x/replies`: `{reply id: parent id}` of every reply posted.
+async fn sim_replies(shared: web::Data<Shared>) -> HttpResponse {
+    let state = shared.lock();
+    json(StatusCode::OK, json!(state.posts.x_replies))
 }
 
 fn invalid(detail: &str) -> HttpResponse {
@@ -100,6 +126,8 @@ struct CreateTweet {
     text: Option<String>,
     #[serde(default)]
     media: Option<CreateTweetMedia>,
+    #[serde(default)]
+    reply: Option<CreateTweetReply>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,6 +135,15 @@ struct CreateTweetMedia {
     #[serde(default)]
     media_ids: Vec<String>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+struct CreateTweetReply {
+    #[serde(default)]
+    in_reply_to_tweet_id: Option<String>,
+}
+
+/// How long X keeps an unused media id.
+const MEDIA_LIFETIME_SECONDS: i64 = 86_400;
 
 /// The post's text as X shows it: links and attached media as `t.co` links, HTML-escaped.
 fn displayed_text(post: &SimPost) -> String {
@@ -159,13 +196,23 @@ async fn create_tweet(
     if media_ids.len() > 4 {
         return invalid("A post can have at most 4 media items.");
     }
+    let parent = request.reply.and_then(|r| r.in_reply_to_tweet_id);
     let answer = {
         let mut state = shared.lock();
+        let now = state.now();
         for id in &media_ids {
             match state.posts.media.get(id) {
-                Some(media) if media.state == MediaState::Ready => {}
+                Some(media) if media.state == MediaState::Ready && media.expires_at > now => {}
                 _ => return invalid("Your media IDs are invalid."),
             }
+        }
+        if let Some(parent) = &parent
+            && state
+                .posts
+                .get(parent)
+                .is_none_or(|p| p.platform != PLATFORM)
+        {
+            return invalid("The post you are replying to does not exist or is not visible.");
         }
         let id = state.posts.next_id(PLATFORM);
         let post = SimPost {
@@ -186,6 +233,9 @@ async fn create_tweet(
             );
         }
         let post = state.store_post(post);
+        if let Some(parent) = parent {
+            state.posts.x_replies.insert(post.id.clone(), parent);
+        }
         json(
             StatusCode::CREATED,
             json!({"data": {
@@ -292,6 +342,11 @@ async fn user_tweets(
                 if fields.contains(&"attachments") && !post.media_ids.is_empty() {
                     value["attachments"] = json!({"media_keys": media_keys(post)});
                 }
+                if fields.contains(&"referenced_tweets")
+                    && let Some(parent) = state.posts.x_replies.get(&post.id)
+                {
+                    value["referenced_tweets"] = json!([{"type": "replied_to", "id": parent}]);
+                }
                 value
             })
             .collect();
@@ -355,12 +410,17 @@ struct Initialize {
     additional_owners: Option<Vec<String>>,
 }
 
-fn media_json(id: &str, media: &SimMedia, processing_info: Option<Value>) -> Value {
+fn media_json(
+    id: &str,
+    media: &SimMedia,
+    processing_info: Option<Value>,
+    now: OffsetDateTime,
+) -> Value {
     let mut data = json!({
         "id": id,
         "media_key": media.key,
         "size": media.total,
-        "expires_after_secs": 86_400,
+        "expires_after_secs": (media.expires_at - now).whole_seconds().max(0),
     });
     if let Some(info) = processing_info {
         data["processing_info"] = info;
@@ -411,9 +471,13 @@ async fn initialize(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
             needs_processing,
             state: MediaState::Uploading,
             alt_text: None,
+            expires_at: state.now() + time::Duration::seconds(MEDIA_LIFETIME_SECONDS),
         };
-        let body =
-            json!({"data": {"id": id, "media_key": media.key, "expires_after_secs": 86_400}});
+        let body = json!({"data": {
+            "id": id,
+            "media_key": media.key,
+            "expires_after_secs": MEDIA_LIFETIME_SECONDS,
+        }});
         state.posts.media.insert(id, media);
         json(StatusCode::OK, body)
     };
@@ -546,6 +610,7 @@ async fn finalize(
     let id = path.into_inner();
     let answer = {
         let mut state = shared.lock();
+        let now = state.now();
         let Some(media) = state.posts.media.get_mut(&id) else {
             return invalid("The media id is unknown.");
         };
@@ -553,6 +618,7 @@ async fn finalize(
             if media.received() != media.total {
                 return invalid("Segments do not add up to provided total file size.");
             }
+            media.expires_at = now + time::Duration::seconds(MEDIA_LIFETIME_SECONDS);
             media.state = if media.needs_processing {
                 MediaState::Processing(PROCESSING_CHECKS)
             } else {
@@ -564,7 +630,7 @@ async fn finalize(
             MediaState::Ready if media.needs_processing => Some(succeeded()),
             _ => None,
         };
-        json(StatusCode::OK, media_json(&id, media, info))
+        json(StatusCode::OK, media_json(&id, media, info, now))
     };
     faults::leave(fault, PLATFORM, answer)
 }
@@ -586,6 +652,7 @@ async fn status(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     };
     let answer = {
         let mut state = shared.lock();
+        let now = state.now();
         let Some(media) = state.posts.media.get_mut(&id) else {
             return problem(StatusCode::NOT_FOUND, Some("The media id is unknown."));
         };
@@ -603,7 +670,7 @@ async fn status(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
             MediaState::Ready if media.needs_processing => Some(succeeded()),
             MediaState::Ready => None,
         };
-        json(StatusCode::OK, media_json(&id, media, info))
+        json(StatusCode::OK, media_json(&id, media, info, now))
     };
     faults::leave(fault, PLATFORM, answer)
 }

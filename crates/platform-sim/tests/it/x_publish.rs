@@ -410,3 +410,82 @@ async fn the_timeline_pages_with_next_token_and_filters_by_time() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_name_their_parent_on_the_timeline_and_need_one_that_exists() {
+    let sim = start(true);
+    let token = x_publishing_token(&sim).await;
+    let (code, first) = post_json(&sim, &token, "2/tweets", json!({"text": "1/2 a thread"})).await;
+    assert_eq!(code, StatusCode::CREATED);
+    let first = first["data"]["id"].as_str().unwrap().to_owned();
+    let (code, second) = post_json(
+        &sim,
+        &token,
+        "2/tweets",
+        json!({"text": "2/2 the end", "reply": {"in_reply_to_tweet_id": first}}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let second = second["data"]["id"].as_str().unwrap().to_owned();
+    let (code, body) = post_json(
+        &sim,
+        &token,
+        "2/tweets",
+        json!({"text": "orphan", "reply": {"in_reply_to_tweet_id": "1"}}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{body}");
+
+    let listed = timeline(
+        &sim,
+        &token,
+        &[("tweet.fields", "id,text,referenced_tweets")],
+    )
+    .await;
+    let posts = listed["data"].as_array().unwrap();
+    assert_eq!(posts.len(), 2, "{listed}");
+    assert_eq!(posts[0]["id"], second.as_str());
+    assert_eq!(
+        posts[0]["referenced_tweets"],
+        json!([{"type": "replied_to", "id": first}])
+    );
+    assert!(posts[1].get("referenced_tweets").is_none(), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_media_id_unused_for_a_day_expires() {
+    let sim = start(true);
+    let token = x_publishing_token(&sim).await;
+    let image = SampleMedia::Png.bytes();
+    let (_, init) = post_json(
+        &sim,
+        &token,
+        "2/media/upload/initialize",
+        json!({"media_type": "image/png", "total_bytes": image.len(), "media_category": "tweet_image"}),
+    )
+    .await;
+    let id = init["data"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(init["data"]["expires_after_secs"], 86_400);
+    assert_eq!(append(&sim, &token, &id, 0, image).await, StatusCode::OK);
+    let (code, finalized) = post_json(
+        &sim,
+        &token,
+        &format!("2/media/upload/{id}/finalize"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(finalized["data"]["expires_after_secs"].as_i64().unwrap() > 86_000);
+
+    sim.knobs(json!({"advance_clock_seconds": 86_401})).await;
+    let token = x_publishing_token(&sim).await;
+    let (code, body) = post_json(
+        &sim,
+        &token,
+        "2/tweets",
+        json!({"media": {"media_ids": [id]}}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errors"][0]["message"], "Your media IDs are invalid.");
+}

@@ -14,8 +14,9 @@
 //!
 //! - [`FacebookPublisher`] implements the [`socialpub_ports::Publisher`] port with the Page
 //!   token: text/link posts on `/{page-id}/feed`, photos on `/{page-id}/photos` (Facebook
-//!   fetches the URL), `permalink_url` after the commit, reconciliation from
-//!   `published_posts`.
+//!   fetches the URL), several photos uploaded unpublished then attached, feed videos by URL,
+//!   reels in three phases, `permalink_url` after the commit, reconciliation from
+//!   `published_posts` (reels by their video id).
 //!
 //! Give it a `reqwest::Client` that does not follow redirects.
 
@@ -25,6 +26,7 @@ mod config;
 mod oauth;
 mod posts;
 mod publisher;
+mod videos;
 mod wire;
 
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
@@ -36,9 +38,13 @@ pub use posts::{
     PostsWindow,
 };
 pub use publisher::{
-    FacebookPublishSettings, FacebookPublisher, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
-    STEP_UPLOAD_PHOTO,
+    FacebookPublishSettings, FacebookPublisher, ReelUpload, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
+    STEP_REEL_START, STEP_REEL_STATUS, STEP_REEL_UPLOAD, STEP_UPLOAD_PHOTO,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
+pub use videos::{
+    CreatedVideo, NewVideo, PublishingPhase, ReelFinish, ReelUploadSession, UploadingPhase,
+    VideoState, VideoStatus,
+};
 pub use wire::PageTask;

@@ -6,23 +6,40 @@
 //! - Several photos: each is uploaded unpublished (`upload_photo`, safe to repeat), then
 //!   `POST /{page-id}/feed` with `attached_media` commits.
 //!
+//! - A video: `POST /{page-id}/videos` with the file's URL (Facebook fetches it) is the commit.
+//! - A reel (`content_kind` `reel`): `video_reels` start (the video id is stored), the upload
+//!   (the file's URL for Meta to fetch, or its bytes in chunks, resumable at the stored
+//!   offset), then `video_reels` finish, the commit.
+//!
 //! After the commit the post's URL is read from `permalink_url` (`fetch_permalink`), falling
-//! back to `https://www.facebook.com/{post-id}` when Graph will not say.
+//! back to `https://www.facebook.com/{post-id}` (`/reel/{video-id}` for a reel) when Graph will
+//! not say. A reel is reconciled by its video id (reels are not in the Page's posts), the rest
+//! from `published_posts`.
 
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
-    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
-    Reconciliation, StepOutcome,
+    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
+    Publisher, Reconciliation, StepOutcome,
 };
 use time::{Duration, OffsetDateTime};
 
 use crate::client::FacebookClient;
 use crate::posts::{AttachedMedia, NewFeedPost, NewPhoto, PagePost, PostsWindow};
+use crate::videos::{NewVideo, ReelFinish};
 
 pub const STEP_UPLOAD_PHOTO: &str = "upload_photo";
 pub const STEP_CREATE_POST: &str = "create_post";
 pub const STEP_FETCH_PERMALINK: &str = "fetch_permalink";
+pub const STEP_REEL_START: &str = "reel_start";
+pub const STEP_REEL_UPLOAD: &str = "reel_upload";
+/// After a reel's finish: wait until Meta shows it published.
+pub const STEP_REEL_STATUS: &str = "reel_status";
+
+/// Progress keys of a reel: its video id, upload URL and the bytes Meta has.
+const REEL_VIDEO_ID: &str = "facebook.reel.video_id";
+const REEL_UPLOAD_URL: &str = "facebook.reel.upload_url";
+const REEL_SENT: &str = "facebook.reel.sent";
 
 /// Immediate retries of one read (a `published_posts` page, the permalink) that failed
 /// with a 5xx or a dropped connection.
@@ -50,6 +67,23 @@ pub struct FacebookPublishSettings {
     /// Until this long after the commit marker, not finding the post is not proof it is
     /// absent: `find_published` asks to be called again instead of answering Absent.
     pub reconcile_settle: Duration,
+    /// How a reel's file reaches Meta.
+    pub reel_upload: ReelUpload,
+    /// Bytes per reel upload request when the bytes are sent.
+    pub chunk_size: u32,
+    /// How long to wait between checks of a finished reel that is not published yet.
+    pub reel_status_interval: Duration,
+}
+
+/// How a reel's file reaches Meta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReelUpload {
+    /// Meta fetches the file's URL itself: nothing passes through us, but a host whose
+    /// robots.txt refuses Meta's crawler, or one Meta cannot reach, fails the upload.
+    Hosted,
+    /// The bytes, read from the asset a chunk at a time and sent with their offset: works for
+    /// any file we can read, and resumes where Meta's count stopped.
+    Bytes,
 }
 
 impl Default for FacebookPublishSettings {
@@ -59,6 +93,9 @@ impl Default for FacebookPublishSettings {
             reconcile_lookahead: Duration::minutes(5),
             reconcile_max_pages: 10,
             reconcile_settle: Duration::seconds(2),
+            reel_upload: ReelUpload::Bytes,
+            chunk_size: 4 * 1024 * 1024,
+            reel_status_interval: Duration::seconds(10),
         }
     }
 }
@@ -98,6 +135,8 @@ enum Lookup {
 
 enum Plan {
     UploadPhoto(usize),
+    ReelStart,
+    ReelUpload { url: String, sent: u64 },
     Commit,
     Permalink(String),
 }
@@ -113,9 +152,37 @@ fn is_multi_photo(job: &PublishJob) -> bool {
     job.assets.len() > 1
 }
 
+/// The job is a reel (`content_kind` `reel`, one video).
+fn is_reel(job: &PublishJob) -> bool {
+    job.platform_specific_options
+        .get("content_kind")
+        .and_then(serde_json::Value::as_str)
+        == Some("reel")
+        && matches!(job.assets.as_slice(), [video] if video.kind == AssetKind::Video)
+}
+
+/// The reel's upload session: video id, upload URL and bytes sent (`u64::MAX` once done).
+fn reel_session(job: &PublishJob) -> Option<(String, String, u64)> {
+    let video_id = job.progress.step(REEL_VIDEO_ID)?;
+    let url = job.progress.step(REEL_UPLOAD_URL)?;
+    let sent = job
+        .progress
+        .step(REEL_SENT)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Some((video_id.to_owned(), url.to_owned(), sent))
+}
+
 fn plan(job: &PublishJob) -> Plan {
     if let Some(post_id) = job.progress.step(POST_ID) {
         return Plan::Permalink(post_id.to_owned());
+    }
+    if is_reel(job) {
+        return match reel_session(job) {
+            None => Plan::ReelStart,
+            Some((_, url, sent)) if sent != u64::MAX => Plan::ReelUpload { url, sent },
+            Some(_) => Plan::Commit,
+        };
     }
     if is_multi_photo(job)
         && let Some(missing) = (0..job.assets.len()).find(|i| uploaded_photo(job, *i).is_none())
@@ -136,8 +203,19 @@ fn fb_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>) -> 
     )
 }
 
-fn fallback_url(post_id: &str) -> String {
-    format!("https://www.facebook.com/{post_id}")
+fn fallback_url(job: &PublishJob, post_id: &str) -> String {
+    if is_reel(job) {
+        format!("https://www.facebook.com/reel/{post_id}")
+    } else {
+        format!("https://www.facebook.com/{post_id}")
+    }
+}
+
+fn title(job: &PublishJob) -> Option<String> {
+    job.platform_specific_options
+        .get("title")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
 }
 
 fn message(job: &PublishJob) -> Option<String> {
@@ -157,6 +235,18 @@ fn progress_with(ctx: &PublishContext<'_>, key: String, value: &str) -> PublishP
     progress.parked = false;
     progress.set_step(key, value);
     progress
+}
+
+/// A file we could not read for the upload.
+fn asset_error(error: &AssetFetchError) -> PlatformError {
+    let kind = match error {
+        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
+        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
+            PlatformErrorKind::Transient
+        }
+        _ => PlatformErrorKind::Media,
+    };
+    fb_error(kind, "asset_unreadable", error.to_string())
 }
 
 /// Graph answered 506 "Duplicate status message": the same text is already on the Page.
@@ -201,14 +291,33 @@ impl FacebookPublisher {
         let job = ctx.job;
         let token = &ctx.account.access_token;
         let page = &ctx.account.external_user_id;
-        if job.assets.iter().any(|a| a.kind == AssetKind::Video) {
+        if let Some((video_id, ..)) = reel_session(job).filter(|_| is_reel(job)) {
+            let finish = ReelFinish {
+                video_id: video_id.clone(),
+                upload_phase: "finish",
+                video_state: "PUBLISHED",
+                description: message(job),
+                title: title(job),
+            };
+            self.client.reel_finish(token, page, &finish).await?;
+            return Ok(video_id);
+        }
+        if job.assets.len() > 1 && job.assets.iter().any(|a| a.kind == AssetKind::Video) {
             return Err(fb_error(
                 PlatformErrorKind::InvalidRequest,
-                "unsupported_media_kind",
-                "Facebook video posts are not supported yet",
+                "unsupported_media_mix",
+                "a Facebook post holds several photos or one video, not both",
             ));
         }
         match job.assets.as_slice() {
+            [video] if video.kind == AssetKind::Video => {
+                let video = NewVideo {
+                    file_url: video.url.as_str().to_owned(),
+                    description: message(job),
+                    title: title(job),
+                };
+                Ok(self.client.create_video(token, page, &video).await?.id)
+            }
             [] => {
                 let post = NewFeedPost {
                     message: message(job),
@@ -243,6 +352,85 @@ impl FacebookPublisher {
         }
     }
 
+    async fn reel_start(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
+        let session = self
+            .client
+            .reel_start(&ctx.account.access_token, &ctx.account.external_user_id)
+            .await?;
+        let mut progress = progress_with(ctx, REEL_VIDEO_ID.to_owned(), &session.video_id);
+        progress.set_step(REEL_UPLOAD_URL, session.upload_url);
+        progress.set_step(REEL_SENT, "0");
+        Ok(StepOutcome::Continue(progress))
+    }
+
+    /// One upload request: the file's URL, or the next chunk of its bytes. Once Meta has the
+    /// whole file the stored count is `u64::MAX`.
+    async fn reel_upload(
+        &self,
+        ctx: &PublishContext<'_>,
+        url: &str,
+        sent: u64,
+    ) -> Result<StepOutcome, PlatformError> {
+        let asset = ctx.job.assets.first().ok_or_else(|| {
+            fb_error(
+                PlatformErrorKind::InvalidRequest,
+                "no_asset",
+                "no such asset",
+            )
+        })?;
+        let token = &ctx.account.access_token;
+        let done = |sent: u64| {
+            Ok(StepOutcome::Continue(progress_with(
+                ctx,
+                REEL_SENT.to_owned(),
+                &sent.to_string(),
+            )))
+        };
+        if self.settings.reel_upload == ReelUpload::Hosted {
+            self.client
+                .reel_upload_hosted(token, url, asset.url.as_str())
+                .await?;
+            return done(u64::MAX);
+        }
+        let info = ctx
+            .assets
+            .info(&asset.url)
+            .await
+            .map_err(|e| asset_error(&e))?;
+        let total = info
+            .content_length
+            .or(asset.metadata.size_bytes)
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                fb_error(
+                    PlatformErrorKind::Media,
+                    "asset_size_unknown",
+                    "the file's size is unknown or zero",
+                )
+            })?;
+        if sent >= total {
+            return done(u64::MAX);
+        }
+        let want = u64::from(self.settings.chunk_size.max(1)).min(total - sent);
+        let chunk = ctx
+            .assets
+            .read_range(&asset.url, sent, u32::try_from(want).unwrap_or(u32::MAX))
+            .await
+            .map_err(|e| asset_error(&e))?;
+        if chunk.is_empty() {
+            return Err(fb_error(
+                PlatformErrorKind::Media,
+                "asset_truncated",
+                "the file is shorter than its announced size",
+            ));
+        }
+        let next = sent + chunk.len() as u64;
+        self.client
+            .reel_upload_chunk(token, url, sent, total, chunk)
+            .await?;
+        done(if next >= total { u64::MAX } else { next })
+    }
+
     async fn commit(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
         match self.send_commit(ctx).await {
             Ok(post_id) => Ok(StepOutcome::Continue(progress_with(
@@ -258,6 +446,47 @@ impl FacebookPublisher {
             },
             Err(error) => Err(error),
         }
+    }
+
+    /// After a reel's finish: Meta processes the video, then publishes it. Until it shows as
+    /// published the job is parked; a failed processing is a media error.
+    async fn reel_published(
+        &self,
+        ctx: &PublishContext<'_>,
+        video_id: String,
+    ) -> Result<StepOutcome, PlatformError> {
+        let state = retry_read(PAGE_RETRIES, || {
+            self.client
+                .video_state(&ctx.account.access_token, &video_id)
+        })
+        .await?;
+        if state.is_published() {
+            return Ok(StepOutcome::Published(PublishedPost {
+                url: Some(
+                    state
+                        .permalink_url
+                        .filter(|u| !u.is_empty())
+                        .unwrap_or_else(|| fallback_url(ctx.job, &video_id)),
+                ),
+                external_id: video_id,
+            }));
+        }
+        if matches!(
+            state.status.video_status.as_deref(),
+            Some("error" | "expired" | "upload_failed")
+        ) {
+            return Err(fb_error(
+                PlatformErrorKind::Media,
+                "video_processing_failed",
+                "Meta could not process the reel's video",
+            ));
+        }
+        let mut progress = ctx.job.progress.clone();
+        progress.parked = false;
+        Ok(StepOutcome::WaitUntil {
+            at: ctx.now + self.settings.reel_status_interval,
+            progress,
+        })
     }
 
     async fn permalink(
@@ -287,7 +516,7 @@ impl FacebookPublisher {
             }
         };
         Ok(StepOutcome::Published(PublishedPost {
-            url: Some(url.unwrap_or_else(|| fallback_url(&post_id))),
+            url: Some(url.unwrap_or_else(|| fallback_url(ctx.job, &post_id))),
             external_id: post_id,
         }))
     }
@@ -302,6 +531,31 @@ impl FacebookPublisher {
             since: marker - self.settings.reconcile_lookback,
             until: (until + self.settings.reconcile_lookback <= now).then_some(until),
         }
+    }
+
+    /// The reel the job started: published or not, by its video id.
+    async fn find_reel(
+        &self,
+        ctx: &PublishContext<'_>,
+        video_id: String,
+    ) -> Result<Lookup, PlatformError> {
+        let state = retry_read(PAGE_RETRIES, || {
+            self.client
+                .video_state(&ctx.account.access_token, &video_id)
+        })
+        .await?;
+        if !state.is_published() {
+            return Ok(Lookup::Absent);
+        }
+        Ok(Lookup::Found(PublishedPost {
+            url: Some(
+                state
+                    .permalink_url
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or_else(|| fallback_url(ctx.job, &video_id)),
+            ),
+            external_id: video_id,
+        }))
     }
 
     /// The Page's post whose message is the job's text, paging through `published_posts`.
@@ -325,7 +579,7 @@ impl FacebookPublisher {
                     id, permalink_url, ..
                 } = page.posts.swap_remove(at);
                 return Ok(Lookup::Found(PublishedPost {
-                    url: Some(permalink_url.unwrap_or_else(|| fallback_url(&id))),
+                    url: Some(permalink_url.unwrap_or_else(|| fallback_url(ctx.job, &id))),
                     external_id: id,
                 }));
             }
@@ -363,9 +617,21 @@ impl Publisher for FacebookPublisher {
                 name: STEP_UPLOAD_PHOTO,
                 commits: false,
             },
+            Plan::ReelStart => PlannedStep {
+                name: STEP_REEL_START,
+                commits: false,
+            },
+            Plan::ReelUpload { .. } => PlannedStep {
+                name: STEP_REEL_UPLOAD,
+                commits: false,
+            },
             Plan::Commit => PlannedStep {
                 name: STEP_CREATE_POST,
                 commits: true,
+            },
+            Plan::Permalink(_) if is_reel(job) => PlannedStep {
+                name: STEP_REEL_STATUS,
+                commits: false,
             },
             Plan::Permalink(_) => PlannedStep {
                 name: STEP_FETCH_PERMALINK,
@@ -377,7 +643,10 @@ impl Publisher for FacebookPublisher {
     async fn advance(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
         match plan(ctx.job) {
             Plan::UploadPhoto(index) => self.upload_photo(ctx, index).await,
+            Plan::ReelStart => self.reel_start(ctx).await,
+            Plan::ReelUpload { url, sent } => self.reel_upload(ctx, &url, sent).await,
             Plan::Commit => self.commit(ctx).await,
+            Plan::Permalink(post_id) if is_reel(ctx.job) => self.reel_published(ctx, post_id).await,
             Plan::Permalink(post_id) => self.permalink(ctx, post_id).await,
         }
     }
@@ -389,7 +658,11 @@ impl Publisher for FacebookPublisher {
         &self,
         ctx: &PublishContext<'_>,
     ) -> Result<Reconciliation, PlatformError> {
-        match self.find(ctx).await? {
+        let lookup = match reel_session(ctx.job).filter(|_| is_reel(ctx.job)) {
+            Some((video_id, ..)) => self.find_reel(ctx, video_id).await?,
+            None => self.find(ctx).await?,
+        };
+        match lookup {
             Lookup::Found(post) => return Ok(Reconciliation::Found(post)),
             Lookup::Truncated { pages } => {
                 return Ok(Reconciliation::Unknown {

@@ -933,6 +933,8 @@ impl Publisher for LinkedinPublisher {
                 let marker = ctx.job.progress.committed_at.unwrap_or(ctx.now);
                 match self.reconcile(ctx, marker).await? {
                     Reconciliation::Found(post) => Ok(StepOutcome::Published(post)),
+                    // A LinkedIn post is one commit; never answered here, kept for the port.
+                    Reconciliation::FoundPart(progress) => Ok(StepOutcome::Continue(progress)),
                     Reconciliation::Absent | Reconciliation::Unknown { .. } => Err(platform_error(
                         Platform::Linkedin,
                         PlatformErrorKind::Transient,

@@ -28,10 +28,12 @@ pub use media_upload::{
     InitializeUpload, MediaCategory, MediaUpload, ProcessingError, ProcessingInfo, ProcessingState,
 };
 pub use publisher::{
-    STEP_CREATE_POST, STEP_FIND_POST, STEP_MEDIA_ALT_TEXT, STEP_MEDIA_APPEND, STEP_MEDIA_FINALIZE,
-    STEP_MEDIA_INITIALIZE, STEP_MEDIA_STATUS, XPublishSettings, XPublisher, post_url,
+    STEP_CREATE_POST, STEP_CREATE_THREAD_POST, STEP_FIND_POST, STEP_MEDIA_ALT_TEXT,
+    STEP_MEDIA_APPEND, STEP_MEDIA_FINALIZE, STEP_MEDIA_INITIALIZE, STEP_MEDIA_STATUS,
+    XPublishSettings, XPublisher, post_url,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use tweets::{
-    NewTweet, TimelinePage, TimelineWindow, Tweet, TweetAttachments, TweetMedia, TweetReply,
+    NewTweet, ReferencedTweet, TimelinePage, TimelineWindow, Tweet, TweetAttachments, TweetMedia,
+    TweetReply,
 };

@@ -1,10 +1,18 @@
 //! X as a [`Publisher`]: each attached file goes through the chunked media upload
-//! (initialize, one append per chunk, finalize, status polls while a video processes), then
-//! `POST /2/tweets` with the media ids commits the post.
+//! (initialize, one append per chunk, finalize, status polls while a video or GIF processes,
+//! alt text), then `POST /2/tweets` with the media ids commits the post.
+//!
+//! A `thread` option (a list of texts) adds posts after the first, each replying to the one
+//! before. Each post is its own commit: its id goes into the progress (`x.post.{n}`) as soon
+//! as X answers, so a thread that fails halfway resumes at the post that failed and never
+//! posts an earlier one again; a lost answer is reconciled like any commit, and finding a
+//! middle post lets the job go on ([`Reconciliation::FoundPart`]). The job's post is the
+//! thread's first.
 //!
 //! Every step's result lives in the job's progress (`x.media.{n}` holds one file's upload as
 //! JSON), so a worker that stops anywhere is replaced by one that resumes at the next chunk.
-//! Media ids stay usable for a day after finalize, so a retried commit reuses them.
+//! Media ids stay usable for a day after finalize, so a retried commit reuses them; one that
+//! has expired (or is about to) is uploaded again.
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
@@ -26,6 +34,8 @@ pub const STEP_MEDIA_FINALIZE: &str = "media_finalize";
 pub const STEP_MEDIA_STATUS: &str = "media_status";
 pub const STEP_MEDIA_ALT_TEXT: &str = "media_alt_text";
 pub const STEP_CREATE_POST: &str = "create_post";
+/// A thread's later post (each its own commit).
+pub const STEP_CREATE_THREAD_POST: &str = "create_thread_post";
 /// Only reached when a commit was recorded as answered but its post was not stored: the post
 /// is looked up, never created again.
 pub const STEP_FIND_POST: &str = "find_post";
@@ -55,6 +65,10 @@ pub struct XPublishSettings {
     /// marker, not finding it is not proof it is absent, and `find_published` asks to be
     /// called again (a Transient error with `retry_after`) instead of answering Absent.
     pub reconcile_settle: Duration,
+    /// An uploaded media id that expires within this long of the job's last change is
+    /// uploaded again rather than attached: the commit may come a little later, and X
+    /// refuses an expired id.
+    pub media_expiry_margin: Duration,
 }
 
 impl Default for XPublishSettings {
@@ -65,6 +79,7 @@ impl Default for XPublishSettings {
             reconcile_lookahead: Duration::minutes(5),
             reconcile_max_pages: 10,
             reconcile_settle: Duration::seconds(2),
+            media_expiry_margin: Duration::minutes(10),
         }
     }
 }
@@ -116,9 +131,12 @@ struct MediaProgress {
     sent: u64,
     segment: u32,
     state: MediaState,
-    /// The `alt_text` option was attached (images only).
+    /// The alt text option was attached (images and GIFs only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     described: bool,
+    /// When X forgets the media id (Unix seconds), from the last `expires_after_secs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +145,14 @@ enum MediaState {
     Uploading,
     Processing,
     Ready,
+}
+
+/// When an upload answer says the media id expires (Unix seconds).
+fn expiry(now: OffsetDateTime, answer: &MediaUpload) -> Option<i64> {
+    answer
+        .expires_after_secs
+        .filter(|secs| *secs > 0)
+        .map(|secs| now.unix_timestamp().saturating_add(secs))
 }
 
 fn media_key(index: usize) -> String {
@@ -139,6 +165,51 @@ fn media_progress(progress: &PublishProgress, index: usize) -> Option<MediaProgr
     serde_json::from_str(progress.step(&media_key(index))?).ok()
 }
 
+/// Progress key of the id of the thread's post `n` (0 is the job's own post).
+fn post_key(index: usize) -> String {
+    format!("x.post.{index}")
+}
+
+fn posted(job: &PublishJob, index: usize) -> Option<&str> {
+    job.progress.step(&post_key(index))
+}
+
+/// The follow-up texts of the `thread` option, in order.
+fn thread(job: &PublishJob) -> Vec<String> {
+    job.platform_specific_options
+        .get("thread")
+        .and_then(serde_json::Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .filter(|text| !text.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The text of the thread's post `index`.
+fn item_text(job: &PublishJob, index: usize) -> String {
+    match index {
+        0 => job.content_text.clone(),
+        n => thread(job).into_iter().nth(n - 1).unwrap_or_default(),
+    }
+}
+
+/// Alt text for file `index`: its entry in `alt_texts`, else `alt_text`.
+fn alt_text(job: &PublishJob, index: usize) -> Option<String> {
+    job.platform_specific_options
+        .get("alt_texts")
+        .and_then(serde_json::Value::as_array)
+        .and_then(|texts| texts.get(index))
+        .and_then(serde_json::Value::as_str)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+        .or_else(|| option_str(job, "alt_text"))
+}
+
 /// What the progress leads to.
 enum Plan {
     Initialize(usize),
@@ -146,14 +217,31 @@ enum Plan {
     Finalize(usize, MediaProgress),
     Status(usize, MediaProgress),
     AltText(usize, MediaProgress, String),
-    Commit(Vec<MediaProgress>),
+    /// Post the thread's post `index` (the job's own post, with the media, when 0).
+    Commit(usize, Vec<MediaProgress>),
     Find(OffsetDateTime),
+    /// Every post of the thread is up (the last answer was stored, not yet reported).
+    Done(String),
 }
 
-fn plan(job: &PublishJob) -> Plan {
-    if let Some(committed_at) = job.progress.committed_at {
-        return Plan::Find(committed_at);
+/// The step the progress leads to. `job.updated_at` (the job's last save, so the time of this
+/// run's previous step) stands in for the clock, since this must stay pure.
+fn plan(job: &PublishJob, expiry_margin: Duration) -> Plan {
+    let Some(head) = posted(job, 0) else {
+        if let Some(committed_at) = job.progress.committed_at {
+            return Plan::Find(committed_at);
+        }
+        return plan_media(job, expiry_margin);
+    };
+    let last = thread(job).len();
+    match (1..=last).find(|n| posted(job, *n).is_none()) {
+        Some(next) => Plan::Commit(next, Vec::new()),
+        None => Plan::Done(head.to_owned()),
     }
+}
+
+fn plan_media(job: &PublishJob, expiry_margin: Duration) -> Plan {
+    let fresh_until = (job.updated_at + expiry_margin).unix_timestamp();
     let mut ready = Vec::with_capacity(job.assets.len());
     for index in 0..job.assets.len() {
         let Some(media) = media_progress(&job.progress, index).filter(|m| {
@@ -163,6 +251,9 @@ fn plan(job: &PublishJob) -> Plan {
         }) else {
             return Plan::Initialize(index);
         };
+        if media.expires_at.is_some_and(|at| at <= fresh_until) {
+            return Plan::Initialize(index);
+        }
         match media.state {
             MediaState::Uploading if media.sent < media.total => {
                 return Plan::Append(index, media);
@@ -174,15 +265,14 @@ fn plan(job: &PublishJob) -> Plan {
                     .assets
                     .get(index)
                     .is_some_and(|a| a.kind == AssetKind::Image);
-                if let Some(alt) = option_str(job, "alt_text").filter(|_| image && !media.described)
-                {
+                if let Some(alt) = alt_text(job, index).filter(|_| image && !media.described) {
                     return Plan::AltText(index, media, alt);
                 }
                 ready.push(media);
             }
         }
     }
-    Plan::Commit(ready)
+    Plan::Commit(0, ready)
 }
 
 fn x_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>) -> PlatformError {
@@ -289,8 +379,25 @@ fn comparable(text: &str) -> String {
         .join(" ")
 }
 
-fn matches(tweet: &Tweet, text: &str, media_keys: &[String]) -> bool {
-    if comparable(&tweet.text) != comparable(text) {
+/// What a post of the job looks like on the timeline.
+struct Wanted {
+    text: String,
+    /// Keys of the media attached (none for a thread's later posts).
+    media_keys: Vec<String>,
+    /// The post it must reply to (a thread's later posts).
+    replied_to: Option<String>,
+}
+
+/// The post matches on text (links and entities aside) and, when X lists them, on media; a
+/// post without text matches on media alone, so two media-only posts are told apart by what
+/// they show; a thread's later post must also reply to the one before.
+fn matches(tweet: &Tweet, wanted: &Wanted) -> bool {
+    if comparable(&tweet.text) != comparable(&wanted.text) {
+        return false;
+    }
+    if let Some(parent) = &wanted.replied_to
+        && tweet.replied_to() != Some(parent.as_str())
+    {
         return false;
     }
     let listed = tweet
@@ -298,7 +405,11 @@ fn matches(tweet: &Tweet, text: &str, media_keys: &[String]) -> bool {
         .as_ref()
         .map(|a| a.media_keys.as_slice())
         .unwrap_or_default();
-    media_keys.is_empty() || listed.is_empty() || media_keys.iter().any(|k| listed.contains(k))
+    let shares_media = wanted.media_keys.iter().any(|k| listed.contains(k));
+    if comparable(&wanted.text).is_empty() {
+        return shares_media;
+    }
+    wanted.media_keys.is_empty() || listed.is_empty() || shares_media
 }
 
 fn option_str(job: &PublishJob, key: &str) -> Option<String> {
@@ -312,6 +423,17 @@ fn option_bool(job: &PublishJob, key: &str) -> Option<bool> {
     job.platform_specific_options
         .get(key)
         .and_then(serde_json::Value::as_bool)
+}
+
+/// The `POST /2/tweets` body of a thread's later post: its text, replying to `parent`.
+fn thread_tweet(text: String, parent: &str) -> NewTweet {
+    NewTweet {
+        text: Some(text),
+        reply: Some(TweetReply {
+            in_reply_to_tweet_id: parent.to_owned(),
+        }),
+        ..NewTweet::default()
+    }
 }
 
 /// The `POST /2/tweets` body for a job whose media are all uploaded.
@@ -370,6 +492,7 @@ impl XPublisher {
             .await?;
         let media = MediaProgress {
             url: asset.url.as_str().to_owned(),
+            expires_at: expiry(ctx.now, &created),
             id: created.id,
             key: created.media_key,
             total,
@@ -437,6 +560,9 @@ impl XPublisher {
         mut media: MediaProgress,
         answer: MediaUpload,
     ) -> Result<StepOutcome, PlatformError> {
+        if let Some(at) = expiry(ctx.now, &answer) {
+            media.expires_at = Some(at);
+        }
         let Some(info) = answer.processing_info else {
             media.state = MediaState::Ready;
             return Ok(StepOutcome::Continue(with_media(ctx, index, &media)));
@@ -469,30 +595,84 @@ impl XPublisher {
         }
     }
 
+    /// The post the job stands for: the thread's first (the job's own post).
+    fn head_post(ctx: &PublishContext<'_>, id: String) -> PublishedPost {
+        PublishedPost {
+            url: Some(post_url(&ctx.account.display_name, &id)),
+            external_id: id,
+        }
+    }
+
+    /// After post `index` of the thread is up (`id`): the next post, or the job is done.
+    fn posted(ctx: &PublishContext<'_>, index: usize, id: String) -> StepOutcome {
+        if index >= thread(ctx.job).len() {
+            let head = match index {
+                0 => id,
+                _ => posted(ctx.job, 0).map_or(id, str::to_owned),
+            };
+            return StepOutcome::Published(Self::head_post(ctx, head));
+        }
+        StepOutcome::Continue(Self::with_post(ctx, index, id))
+    }
+
+    fn with_post(ctx: &PublishContext<'_>, index: usize, id: String) -> PublishProgress {
+        let mut progress = ctx.job.progress.clone();
+        progress.parked = false;
+        progress.set_step(post_key(index), id);
+        progress
+    }
+
+    /// How post `index` of the thread shows on the timeline.
+    fn wanted(job: &PublishJob, index: usize) -> Wanted {
+        match index {
+            0 => Wanted {
+                text: job.content_text.clone(),
+                media_keys: (0..job.assets.len())
+                    .filter_map(|i| media_progress(&job.progress, i).and_then(|m| m.key))
+                    .collect(),
+                replied_to: None,
+            },
+            n => Wanted {
+                text: item_text(job, n),
+                media_keys: Vec::new(),
+                replied_to: posted(job, n - 1).map(str::to_owned),
+            },
+        }
+    }
+
     async fn commit(
         &self,
         ctx: &PublishContext<'_>,
+        index: usize,
         media: Vec<MediaProgress>,
     ) -> Result<StepOutcome, PlatformError> {
-        let ids = media.into_iter().map(|m| m.id).collect();
-        let tweet = new_tweet(ctx.job, ids);
+        let tweet = match index {
+            0 => new_tweet(ctx.job, media.into_iter().map(|m| m.id).collect()),
+            n => {
+                let parent = posted(ctx.job, n - 1).ok_or_else(|| {
+                    x_error(
+                        PlatformErrorKind::InvalidRequest,
+                        "thread_out_of_order",
+                        "the previous post of the thread is not recorded",
+                    )
+                })?;
+                thread_tweet(item_text(ctx.job, n), parent)
+            }
+        };
         match self
             .client
             .create_tweet(&ctx.account.access_token, &tweet)
             .await
         {
-            Ok(created) => Ok(StepOutcome::Published(PublishedPost {
-                url: Some(post_url(&ctx.account.display_name, &created.id)),
-                external_id: created.id,
-            })),
+            Ok(created) => Ok(Self::posted(ctx, index, created.id)),
             // X refuses identical text: after a lost answer to our own commit, that is our
             // post. Find it rather than fail.
             Err(error)
                 if error.kind == PlatformErrorKind::Content
                     && error.message.to_ascii_lowercase().contains("duplicate") =>
             {
-                match self.find(ctx, None).await {
-                    Ok(Lookup::Found(post)) => Ok(StepOutcome::Published(post)),
+                match self.find(ctx, index, None).await {
+                    Ok(Lookup::Found(post)) => Ok(Self::posted(ctx, index, post.external_id)),
                     _ => Err(error),
                 }
             }
@@ -505,9 +685,11 @@ impl XPublisher {
     async fn find(
         &self,
         ctx: &PublishContext<'_>,
+        index: usize,
         since: Option<OffsetDateTime>,
     ) -> Result<Lookup, PlatformError> {
         let job = ctx.job;
+        let wanted = Self::wanted(job, index);
         let marker = since
             .or(job.progress.final_call_started_at)
             .unwrap_or(job.created_at);
@@ -518,9 +700,6 @@ impl XPublisher {
             start: marker - self.settings.reconcile_lookback,
             end: (end + self.settings.reconcile_lookback <= ctx.now).then_some(end),
         };
-        let keys: Vec<String> = (0..job.assets.len())
-            .filter_map(|i| media_progress(&job.progress, i).and_then(|m| m.key))
-            .collect();
         let mut token: Option<String> = None;
         for _ in 0..self.settings.reconcile_max_pages {
             let page = retry_read(PAGE_RETRIES, || {
@@ -532,11 +711,7 @@ impl XPublisher {
                 )
             })
             .await?;
-            if let Some(tweet) = page
-                .tweets
-                .iter()
-                .find(|t| matches(t, &job.content_text, &keys))
-            {
+            if let Some(tweet) = page.tweets.iter().find(|t| matches(t, &wanted)) {
                 return Ok(Lookup::Found(PublishedPost {
                     external_id: tweet.id.clone(),
                     url: Some(post_url(&ctx.account.display_name, &tweet.id)),
@@ -560,20 +735,21 @@ impl Publisher for XPublisher {
     }
 
     fn next_step(&self, job: &PublishJob) -> PlannedStep {
-        let (name, commits) = match plan(job) {
+        let (name, commits) = match plan(job, self.settings.media_expiry_margin) {
             Plan::Initialize(_) => (STEP_MEDIA_INITIALIZE, false),
             Plan::Append(..) => (STEP_MEDIA_APPEND, false),
             Plan::Finalize(..) => (STEP_MEDIA_FINALIZE, false),
             Plan::Status(..) => (STEP_MEDIA_STATUS, false),
             Plan::AltText(..) => (STEP_MEDIA_ALT_TEXT, false),
-            Plan::Commit(_) => (STEP_CREATE_POST, true),
-            Plan::Find(_) => (STEP_FIND_POST, false),
+            Plan::Commit(0, _) => (STEP_CREATE_POST, true),
+            Plan::Commit(..) => (STEP_CREATE_THREAD_POST, true),
+            Plan::Find(_) | Plan::Done(_) => (STEP_FIND_POST, false),
         };
         PlannedStep { name, commits }
     }
 
     async fn advance(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
-        match plan(ctx.job) {
+        match plan(ctx.job, self.settings.media_expiry_margin) {
             Plan::Initialize(index) => self.initialize(ctx, index).await,
             Plan::Append(index, media) => self.append(ctx, index, media).await,
             Plan::Finalize(index, media) => {
@@ -597,9 +773,10 @@ impl Publisher for XPublisher {
                 media.described = true;
                 Ok(StepOutcome::Continue(with_media(ctx, index, &media)))
             }
-            Plan::Commit(media) => self.commit(ctx, media).await,
-            Plan::Find(committed_at) => match self.find(ctx, Some(committed_at)).await? {
-                Lookup::Found(post) => Ok(StepOutcome::Published(post)),
+            Plan::Commit(index, media) => self.commit(ctx, index, media).await,
+            Plan::Done(head) => Ok(StepOutcome::Published(Self::head_post(ctx, head))),
+            Plan::Find(committed_at) => match self.find(ctx, 0, Some(committed_at)).await? {
+                Lookup::Found(post) => Ok(Self::posted(ctx, 0, post.external_id)),
                 Lookup::Absent | Lookup::Truncated { .. } => Err(platform_error(
                     Platform::X,
                     PlatformErrorKind::Transient,
@@ -612,15 +789,28 @@ impl Publisher for XPublisher {
         }
     }
 
-    /// Looks through the account's posts around the commit marker, page by page, for one
-    /// with the job's text (links and entities aside) and, when X lists them, its media.
-    /// Absent only once every post of that window was read.
+    /// Looks through the account's posts around the commit marker, page by page, for the
+    /// post the unanswered commit was sending: the job's text (links and entities aside) and,
+    /// when X lists them, its media (media alone for a post without text); a thread's later
+    /// post also replies to the one before. Absent only once every post of that window was
+    /// read.
     async fn find_published(
         &self,
         ctx: &PublishContext<'_>,
     ) -> Result<Reconciliation, PlatformError> {
-        match self.find(ctx, None).await? {
-            Lookup::Found(post) => return Ok(Reconciliation::Found(post)),
+        let job = ctx.job;
+        let index = (0..=thread(job).len())
+            .find(|n| posted(job, *n).is_none())
+            .unwrap_or(0);
+        match self.find(ctx, index, None).await? {
+            Lookup::Found(post) => {
+                return Ok(match Self::posted(ctx, index, post.external_id) {
+                    StepOutcome::Published(head) => Reconciliation::Found(head),
+                    StepOutcome::Continue(progress) | StepOutcome::WaitUntil { progress, .. } => {
+                        Reconciliation::FoundPart(progress)
+                    }
+                });
+            }
             Lookup::Truncated { pages } => {
                 return Ok(Reconciliation::Unknown {
                     reason: format!(

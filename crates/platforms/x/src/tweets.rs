@@ -53,6 +53,27 @@ pub struct Tweet {
     pub created_at: Option<OffsetDateTime>,
     #[serde(default)]
     pub attachments: Option<TweetAttachments>,
+    /// The post this one replies to or quotes (`type` `replied_to`, `quoted`...).
+    #[serde(default)]
+    pub referenced_tweets: Vec<ReferencedTweet>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReferencedTweet {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub id: String,
+}
+
+impl Tweet {
+    /// The id of the post this one replies to.
+    pub fn replied_to(&self) -> Option<&str> {
+        self.referenced_tweets
+            .iter()
+            .find(|r| r.kind == "replied_to")
+            .map(|r| r.id.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -180,7 +201,10 @@ impl XClient {
         let mut query = vec![
             ("start_time", start_time.as_str()),
             ("max_results", TIMELINE_PAGE),
-            ("tweet.fields", "id,text,created_at,attachments"),
+            (
+                "tweet.fields",
+                "id,text,created_at,attachments,referenced_tweets",
+            ),
         ];
         if let Some(end_time) = &end_time {
             query.push(("end_time", end_time.as_str()));

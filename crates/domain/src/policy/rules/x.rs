@@ -85,6 +85,22 @@ pub(super) static RULES: PlatformRules = PlatformRules {
             description: "Alternative text for images.",
         },
         OptionRule {
+            key: "alt_texts",
+            value: OptionValue::StringList {
+                max_items: 4,
+                max_length: 1000,
+            },
+            description: "Alternative text per image, in the order of the files (overrides alt_text).",
+        },
+        OptionRule {
+            key: "thread",
+            value: OptionValue::StringList {
+                max_items: 24,
+                max_length: 280,
+            },
+            description: "Posts after the first, each replying to the one before.",
+        },
+        OptionRule {
             key: "quote_tweet_id",
             value: OptionValue::DigitString { max_length: 19 },
             description: "Post to quote.",

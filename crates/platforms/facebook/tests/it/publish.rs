@@ -1,5 +1,6 @@
-//! The Facebook Page publisher against wiremock: feed and photo commits, the permalink after
-//! the commit, multi-photo uploads, reconciliation from `published_posts`, classified errors.
+//! The Facebook Page publisher against wiremock: feed, photo and video commits, reels in three
+//! phases, the permalink after the commit, multi-photo uploads, reconciliation from
+//! `published_posts` (reels by video id), classified errors.
 
 use serde_json::{Value, json};
 use socialpub_domain::{AssetKind, Platform, PublishJob};
@@ -311,14 +312,54 @@ async fn commit_errors_are_classified_without_the_token() {
 }
 
 #[tokio::test]
-async fn video_is_refused_before_any_call() {
+async fn a_video_is_fetched_by_facebook_from_its_url_with_the_text_as_description() {
     let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v25.0/{PAGE}/videos")))
+        .and(bearer_token(PAGE_TOKEN_1))
+        .and(body_json(json!({
+            "file_url": "https://cdn.example.com/v.mp4",
+            "description": "Clip",
+            "title": "Our clip"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "5550001"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_permalink(&server, "5550001").await;
     let mut job = job(
         Platform::Facebook,
         "Clip",
         vec![asset("https://cdn.example.com/v.mp4", AssetKind::Video)],
+        json!({"title": "Our clip"}),
+    );
+    let driven = drive(
+        &publisher(&server),
+        &mut job,
+        &page(),
+        &InMemoryAssetFetcher::default(),
+    )
+    .await;
+    assert_eq!(driven.steps, ["create_post", "fetch_permalink"]);
+    assert_eq!(driven.result.unwrap().external_id, "5550001");
+}
+
+#[tokio::test]
+async fn photos_and_a_video_in_one_post_are_refused_before_any_call() {
+    let server = MockServer::start().await;
+    let mut job = job(
+        Platform::Facebook,
+        "Mixed",
+        vec![
+            asset("https://cdn.example.com/a.jpg", AssetKind::Image),
+            asset("https://cdn.example.com/v.mp4", AssetKind::Video),
+        ],
         json!({}),
     );
+    job.progress
+        .set_step("facebook.photo.0", "https://cdn.example.com/a.jpg 1");
+    job.progress
+        .set_step("facebook.photo.1", "https://cdn.example.com/v.mp4 2");
     let error = drive(
         &publisher(&server),
         &mut job,
@@ -328,8 +369,244 @@ async fn video_is_refused_before_any_call() {
     .await
     .result
     .unwrap_err();
-    assert_eq!(error.code.as_deref(), Some("unsupported_media_kind"));
+    assert_eq!(error.code.as_deref(), Some("unsupported_media_mix"));
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+fn reel_job() -> PublishJob {
+    job(
+        Platform::Facebook,
+        "Our reel",
+        vec![asset("https://cdn.example.com/r.mp4", AssetKind::Video)],
+        json!({"content_kind": "reel"}),
+    )
+}
+
+async fn mount_reel_start(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(format!("/v25.0/{PAGE}/video_reels")))
+        .and(bearer_token(PAGE_TOKEN_1))
+        .and(body_json(json!({"upload_phase": "start"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "video_id": "8880001",
+            "upload_url": format!("{}/video-upload/v25.0/8880001", server.uri()),
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+async fn mount_reel_finish(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(format!("/v25.0/{PAGE}/video_reels")))
+        .and(body_json(json!({
+            "video_id": "8880001",
+            "upload_phase": "finish",
+            "video_state": "PUBLISHED",
+            "description": "Our reel"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_reel_starts_uploads_its_bytes_in_chunks_at_their_offsets_then_finishes() {
+    let server = MockServer::start().await;
+    mount_reel_start(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/video-upload/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    mount_reel_finish(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .and(query_param("fields", "status,permalink_url"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "status": {"video_status": "processing",
+                       "publishing_phase": {"status": "not_started", "publish_status": "draft"}}
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "permalink_url": "https://www.facebook.com/reel/8880001",
+            "status": {"video_status": "ready",
+                       "publishing_phase": {"status": "complete", "publish_status": "published"}}
+        })))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert("https://cdn.example.com/r.mp4", None, (0..20).collect());
+    let fb = FacebookPublisher::with_settings(
+        client(&server),
+        FacebookPublishSettings {
+            chunk_size: 8,
+            ..FacebookPublishSettings::default()
+        },
+    );
+    let mut job = reel_job();
+    let driven = drive(&fb, &mut job, &page(), &files).await;
+    assert_eq!(
+        driven.steps,
+        [
+            "reel_start",
+            "reel_upload",
+            "reel_upload",
+            "reel_upload",
+            "create_post",
+            "reel_status",
+            "reel_status"
+        ]
+    );
+    assert_eq!(driven.waits, 1, "parked while Meta processes the reel");
+    assert_eq!(
+        driven.result.unwrap(),
+        PublishedPost {
+            external_id: "8880001".into(),
+            url: Some("https://www.facebook.com/reel/8880001".into()),
+        }
+    );
+    let uploads: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path().starts_with("/video-upload/"))
+        .collect();
+    let header = |r: &wiremock::Request, name: &str| {
+        r.headers.get(name).unwrap().to_str().unwrap().to_owned()
+    };
+    let sent: Vec<(String, String, usize)> = uploads
+        .iter()
+        .map(|r| (header(r, "offset"), header(r, "file_size"), r.body.len()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("0".into(), "20".into(), 8),
+            ("8".into(), "20".into(), 8),
+            ("16".into(), "20".into(), 4)
+        ]
+    );
+    assert_eq!(
+        header(&uploads[0], "authorization"),
+        format!("OAuth {PAGE_TOKEN_1}")
+    );
+    let bytes: Vec<u8> = uploads.iter().flat_map(|r| r.body.clone()).collect();
+    assert_eq!(bytes, (0..20).collect::<Vec<u8>>());
+}
+
+#[tokio::test]
+async fn a_hosted_reel_sends_its_url_for_meta_to_fetch() {
+    let server = MockServer::start().await;
+    mount_reel_start(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/video-upload/v25.0/8880001"))
+        .and(wiremock::matchers::header(
+            "file_url",
+            "https://cdn.example.com/r.mp4",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_reel_finish(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "status": {"publishing_phase": {"publish_status": "published"}}
+        })))
+        .mount(&server)
+        .await;
+    let fb = FacebookPublisher::with_settings(
+        client(&server),
+        FacebookPublishSettings {
+            reel_upload: socialpub_facebook::ReelUpload::Hosted,
+            ..FacebookPublishSettings::default()
+        },
+    );
+    let mut job = reel_job();
+    let driven = drive(&fb, &mut job, &page(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(driven.result.unwrap().external_id, "8880001");
+}
+
+#[tokio::test]
+async fn an_upload_url_off_metas_hosts_never_gets_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v25.0/{PAGE}/video_reels")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "video_id": "8880001",
+            "upload_url": "https://collector.example/upload",
+        })))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    files.insert("https://cdn.example.com/r.mp4", None, (0..20).collect());
+    let mut job = reel_job();
+    let error = drive(&publisher(&server), &mut job, &page(), &files)
+        .await
+        .result
+        .unwrap_err();
+    assert_eq!(error.code.as_deref(), Some("unusable_upload_url"));
+}
+
+#[tokio::test]
+async fn a_reel_is_reconciled_by_its_video_id_not_the_pages_posts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .and(query_param("fields", "status,permalink_url"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "status": {"video_status": "ready",
+                       "publishing_phase": {"status": "complete", "publish_status": "published"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut job = reel_job();
+    job.progress.set_step("facebook.reel.video_id", "8880001");
+    job.progress
+        .set_step("facebook.reel.upload_url", "https://rupload.facebook.com/x");
+    job.progress
+        .set_step("facebook.reel.sent", u64::MAX.to_string());
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Found(PublishedPost {
+            external_id: "8880001".into(),
+            url: Some("https://www.facebook.com/reel/8880001".into()),
+        })
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/8880001"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "8880001",
+            "status": {"video_status": "upload_complete",
+                       "publishing_phase": {"status": "not_started", "publish_status": "draft"}}
+        })))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
 }
 
 fn listing(posts: Value) -> ResponseTemplate {

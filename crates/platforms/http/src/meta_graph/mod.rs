@@ -20,6 +20,6 @@ mod wire;
 
 pub use classify::{GraphEndpoint, classify_graph, classify_graph_error, classify_token};
 pub use codes::kind_for_graph_code;
-pub use send::send_graph_json;
+pub use send::{deprecation_in_headers, send_graph_json, send_graph_json_at};
 pub use usage::GraphUsage;
 pub use wire::{AppUsage, BusinessUseCaseUsage, FlatGraphError, GraphError, GraphErrorEnvelope};

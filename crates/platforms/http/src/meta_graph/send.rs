@@ -32,3 +32,146 @@ pub async fn send_graph_json<T: DeserializeOwned>(
     }
     decode_json(platform, response.status, &response.body)
 }
+
+/// As [`send_graph_json`], for a request made with Graph API version `requested`: a sign that
+/// Meta will stop serving it (it answered with another version, a `Sunset` or `Deprecation`
+/// header, or a deprecated-version error) is logged as a warning, once per process and sign,
+/// so an operator raises `META_GRAPH_API_VERSION` before calls start failing.
+///
+/// # Errors
+/// As [`send_graph_json`].
+pub async fn send_graph_json_at<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    platform: Platform,
+    classify: Classify,
+    secrets: &[&SecretString],
+    requested: &str,
+) -> Result<T, PlatformError> {
+    let response = match send_checked(request, platform, classify, secrets).await {
+        Ok(response) => response,
+        Err(error) => {
+            if let Some(signal) = deprecation_in_error(&error, requested) {
+                warn_once(platform, &signal);
+            }
+            return Err(error);
+        }
+    };
+    if let Some(signal) = deprecation_in_headers(&response.headers, requested) {
+        warn_once(platform, &signal);
+    }
+    if GraphErrorEnvelope::is_error_body(&response.body) {
+        return Err(redact(
+            classify(platform, response.status, &response.headers, &response.body),
+            secrets,
+        ));
+    }
+    decode_json(platform, response.status, &response.body)
+}
+
+/// What a successful answer's headers say about the requested version's future.
+pub fn deprecation_in_headers(
+    headers: &reqwest::header::HeaderMap,
+    requested: &str,
+) -> Option<String> {
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(answered) = value("facebook-api-version")
+        && !answered.eq_ignore_ascii_case(requested)
+    {
+        return Some(format!(
+            "Graph API {requested} is no longer served: Meta answered as {answered}; set META_GRAPH_API_VERSION to a current version"
+        ));
+    }
+    if let Some(sunset) = value("sunset") {
+        return Some(format!(
+            "Graph API {requested} has a sunset date ({sunset}); set META_GRAPH_API_VERSION to a newer version"
+        ));
+    }
+    value("deprecation").map(|deprecation| {
+        format!(
+            "Graph API {requested} is deprecated ({deprecation}); set META_GRAPH_API_VERSION to a newer version"
+        )
+    })
+}
+
+/// Graph's deprecated-version errors: code 12 ("deprecated for versions v… and higher") and
+/// 2635 ("You are calling a deprecated version").
+fn deprecation_in_error(error: &PlatformError, requested: &str) -> Option<String> {
+    matches!(error.code.as_deref(), Some("12" | "2635")).then(|| {
+        format!(
+            "Graph API {requested} was refused as deprecated ({}); set META_GRAPH_API_VERSION to a current version",
+            error.message
+        )
+    })
+}
+
+fn warn_once(platform: Platform, signal: &str) {
+    if first_time(&format!("{platform}:{signal}")) {
+        tracing::warn!(platform = platform.as_str(), "{signal}");
+    }
+}
+
+/// True the first time `key` is seen in this process.
+fn first_time(key: &str) -> bool {
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    SEEN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn another_answered_version_or_a_sunset_is_a_deprecation_signal() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(deprecation_in_headers(&headers, "v25.0"), None);
+        headers.insert("facebook-api-version", HeaderValue::from_static("v25.0"));
+        assert_eq!(deprecation_in_headers(&headers, "v25.0"), None);
+        headers.insert("facebook-api-version", HeaderValue::from_static("v21.0"));
+        let signal = deprecation_in_headers(&headers, "v20.0").unwrap();
+        assert!(
+            signal.contains("v20.0") && signal.contains("v21.0"),
+            "{signal}"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "sunset",
+            HeaderValue::from_static("Wed, 29 Jul 2028 00:00:00 GMT"),
+        );
+        assert!(
+            deprecation_in_headers(&headers, "v25.0")
+                .unwrap()
+                .contains("2028")
+        );
+    }
+
+    #[test]
+    fn a_deprecated_version_error_is_a_signal() {
+        let error = crate::platform_error(
+            Platform::Facebook,
+            socialpub_ports::PlatformErrorKind::InvalidRequest,
+            Some("12".to_owned()),
+            "(#12) deprecated",
+            None,
+            None,
+        );
+        assert!(deprecation_in_error(&error, "v19.0").is_some());
+    }
+
+    #[test]
+    fn each_signal_is_warned_once() {
+        assert!(first_time("facebook:test-signal"));
+        assert!(!first_time("facebook:test-signal"));
+        assert!(first_time("instagram:test-signal"));
+    }
+}

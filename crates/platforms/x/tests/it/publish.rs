@@ -943,3 +943,321 @@ async fn a_failed_timeline_page_is_read_again() {
     assert_eq!(error.kind, PlatformErrorKind::Quota);
     assert_eq!(requests_to(&server, "/tweets").await.len(), 1);
 }
+
+fn thread_job(extra: Value) -> socialpub_domain::PublishJob {
+    let mut options = json!({"thread": ["2/3 middle", "3/3 end"]});
+    if let (Some(options), Some(extra)) = (options.as_object_mut(), extra.as_object()) {
+        options.extend(extra.clone());
+    }
+    job(Platform::X, "1/3 start", vec![], options)
+}
+
+async fn mount_post(server: &MockServer, body: Value, answer: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .and(bearer_token(TOKEN))
+        .and(body_json(body))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_thread_posts_each_text_as_a_reply_to_the_one_before() {
+    let server = MockServer::start().await;
+    mount_post(&server, json!({"text": "1/3 start"}), created("100")).await;
+    mount_post(
+        &server,
+        json!({"text": "2/3 middle", "reply": {"in_reply_to_tweet_id": "100"}}),
+        created("101"),
+    )
+    .await;
+    mount_post(
+        &server,
+        json!({"text": "3/3 end", "reply": {"in_reply_to_tweet_id": "101"}}),
+        created("102"),
+    )
+    .await;
+    let x = publisher(&server, 1024);
+    let mut job = thread_job(json!({}));
+    let driven = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(
+        driven.steps,
+        ["create_post", "create_thread_post", "create_thread_post"]
+    );
+    assert_eq!(
+        driven.result.unwrap(),
+        PublishedPost {
+            external_id: "100".into(),
+            url: Some("https://x.com/XDevelopers/status/100".into()),
+        },
+        "the job's post is the thread's first"
+    );
+    assert_eq!(requests_to(&server, "/2/tweets").await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_thread_that_failed_halfway_resumes_at_the_post_that_failed() {
+    let server = MockServer::start().await;
+    mount_post(&server, json!({"text": "1/3 start"}), created("100")).await;
+    mount_post(
+        &server,
+        json!({"text": "2/3 middle", "reply": {"in_reply_to_tweet_id": "100"}}),
+        created("101"),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/2/tweets"))
+        .and(body_json(
+            json!({"text": "3/3 end", "reply": {"in_reply_to_tweet_id": "101"}}),
+        ))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "title": "Invalid Request", "type": "https://api.x.com/2/problems/invalid-request",
+            "detail": "One or more parameters to your request was invalid.", "status": 400
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let x = publisher(&server, 1024);
+    let mut job = thread_job(json!({}));
+    let first = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert!(first.result.is_err());
+    assert_eq!(job.progress.step("x.post.0"), Some("100"));
+    assert_eq!(job.progress.step("x.post.1"), Some("101"));
+    assert_eq!(x.next_step(&job).name, "create_thread_post");
+
+    mount_post(
+        &server,
+        json!({"text": "3/3 end", "reply": {"in_reply_to_tweet_id": "101"}}),
+        created("102"),
+    )
+    .await;
+    job.progress.final_call_started_at = None;
+    let second = drive(&x, &mut job, &me(), &InMemoryAssetFetcher::default()).await;
+    assert_eq!(second.steps, ["create_thread_post"]);
+    assert_eq!(second.result.unwrap().external_id, "100");
+    let bodies: Vec<Value> = requests_to(&server, "/2/tweets")
+        .await
+        .iter()
+        .map(|r| r.body_json().unwrap())
+        .collect();
+    let sent = |text: &str| bodies.iter().filter(|b| b["text"] == text).count();
+    assert_eq!(
+        (sent("1/3 start"), sent("2/3 middle"), sent("3/3 end")),
+        (1, 1, 2),
+        "earlier posts are never sent again"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_answer_mid_thread_is_found_as_a_part_and_the_thread_goes_on() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .and(query_param(
+            "tweet.fields",
+            "id,text,created_at,attachments,referenced_tweets",
+        ))
+        .respond_with(timeline(json!([
+            {"id": "300", "text": "2/3 middle",
+             "referenced_tweets": [{"type": "replied_to", "id": "999"}]},
+            {"id": "101", "text": "2/3 middle",
+             "referenced_tweets": [{"type": "replied_to", "id": "100"}]},
+            {"id": "100", "text": "1/3 start"}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = thread_job(json!({}));
+    job.progress.set_step("x.post.0", "100");
+    job.progress.committed_at = Some(NOW);
+    job.progress.final_call_started_at = Some(NOW);
+    let found = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap();
+    let Reconciliation::FoundPart(progress) = found else {
+        panic!("expected the middle post as a part, got {found:?}");
+    };
+    assert_eq!(progress.step("x.post.1"), Some("101"));
+    job.progress = progress;
+    assert_eq!(
+        publisher(&server, 1024).next_step(&job).name,
+        "create_thread_post"
+    );
+
+    // The last post found: the job is the thread's first post.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "102", "text": "3/3 end",
+             "referenced_tweets": [{"type": "replied_to", "id": "101"}]}
+        ])))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Found(PublishedPost {
+            external_id: "100".into(),
+            url: Some("https://x.com/XDevelopers/status/100".into()),
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_reply_with_the_same_text_to_another_post_is_not_the_threads() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "300", "text": "2/3 middle",
+             "referenced_tweets": [{"type": "replied_to", "id": "999"}]},
+            {"id": "301", "text": "2/3 middle"}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = thread_job(json!({}));
+    job.progress.set_step("x.post.0", "100");
+    job.progress.final_call_started_at = Some(NOW);
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Absent
+    );
+}
+
+fn ready_image(expires_at: Option<i64>) -> String {
+    let mut media = json!({
+        "url": "https://cdn.example.com/a.jpg", "id": "42", "key": "3_42",
+        "total": 1, "sent": 1, "segment": 1, "state": "ready"
+    });
+    if let Some(at) = expires_at {
+        media["expires_at"] = json!(at);
+    }
+    media.to_string()
+}
+
+#[tokio::test]
+async fn an_uploaded_media_id_about_to_expire_is_uploaded_again_before_the_commit() {
+    let server = MockServer::start().await;
+    let x = publisher(&server, 1024);
+    let mut job = job(
+        Platform::X,
+        "Fresh",
+        vec![asset("https://cdn.example.com/a.jpg", AssetKind::Image)],
+        json!({}),
+    );
+    let now = NOW.unix_timestamp();
+    job.progress
+        .set_step("x.media.0", ready_image(Some(now + 86_000)));
+    assert_eq!(x.next_step(&job).name, "create_post");
+    job.progress
+        .set_step("x.media.0", ready_image(Some(now + 60)));
+    assert_eq!(x.next_step(&job).name, "media_initialize");
+    job.progress
+        .set_step("x.media.0", ready_image(Some(now - 1)));
+    assert_eq!(x.next_step(&job).name, "media_initialize");
+    // An upload stored before expiries were recorded is trusted, as before.
+    job.progress.set_step("x.media.0", ready_image(None));
+    assert_eq!(x.next_step(&job).name, "create_post");
+}
+
+#[tokio::test]
+async fn a_media_only_post_is_found_by_its_media_not_by_its_empty_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "810", "text": "https://t.co/other", "attachments": {"media_keys": ["3_41"]}},
+            {"id": "811", "text": "https://t.co/ours", "attachments": {"media_keys": ["3_42"]}}
+        ])))
+        .mount(&server)
+        .await;
+    let mut job = job(
+        Platform::X,
+        "",
+        vec![asset("https://cdn.example.com/a.jpg", AssetKind::Image)],
+        json!({}),
+    );
+    job.progress.set_step("x.media.0", ready_image(None));
+    job.progress.final_call_started_at = Some(NOW);
+    let Reconciliation::Found(post) = reconcile(&server, &job, NOW + Duration::minutes(1))
+        .await
+        .unwrap()
+    else {
+        panic!("expected the post with our media");
+    };
+    assert_eq!(post.external_id, "811");
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/2/users/{USER_ID}/tweets")))
+        .respond_with(timeline(json!([
+            {"id": "810", "text": "https://t.co/other", "attachments": {"media_keys": ["3_41"]}},
+            {"id": "812", "text": "https://t.co/unlisted"}
+        ])))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        reconcile(&server, &job, NOW + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reconciliation::Absent,
+        "another media-only post is not ours"
+    );
+}
+
+#[tokio::test]
+async fn each_image_gets_its_own_alt_text_when_a_list_is_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2/media/metadata"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&server)
+        .await;
+    let files = InMemoryAssetFetcher::default();
+    let account = me();
+    let x = publisher(&server, 1024);
+    let mut job = job(
+        Platform::X,
+        "Two",
+        vec![
+            asset("https://cdn.example.com/a.jpg", AssetKind::Image),
+            asset("https://cdn.example.com/b.gif", AssetKind::Image),
+        ],
+        json!({"alt_text": "fallback", "alt_texts": ["first picture", "a looping cat"]}),
+    );
+    job.progress.set_step("x.media.0", ready_image(None));
+    job.progress.set_step(
+        "x.media.1",
+        r#"{"url":"https://cdn.example.com/b.gif","id":"43","key":"16_43","total":1,"sent":1,"segment":1,"state":"ready"}"#,
+    );
+    for _ in 0..2 {
+        assert_eq!(x.next_step(&job).name, "media_alt_text");
+        let ctx = PublishContext {
+            job: &job,
+            account: &account,
+            assets: &files,
+            now: NOW,
+        };
+        let StepOutcome::Continue(progress) = x.advance(&ctx).await.unwrap() else {
+            panic!("expected Continue");
+        };
+        job.progress = progress;
+    }
+    assert_eq!(x.next_step(&job).name, "create_post");
+    let sent: Vec<Value> = requests_to(&server, "/2/media/metadata")
+        .await
+        .iter()
+        .map(|r| r.body_json().unwrap())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"id": "42", "metadata": {"alt_text": {"text": "first picture"}}}),
+            json!({"id": "43", "metadata": {"alt_text": {"text": "a looping cat"}}}),
+        ]
+    );
+}

@@ -108,6 +108,13 @@ pub struct JobEdit {
     pub schedule: Option<ScheduleTime>,
 }
 
+/// A LinkedIn connection of a member's own account (`urn:li:person:…`), as opposed to an
+/// organization's (`urn:li:organization:…`).
+fn is_linkedin_member(connection: &SocialConnection) -> bool {
+    connection.platform == Platform::Linkedin
+        && connection.external_user_id.starts_with("urn:li:person:")
+}
+
 /// Most targets one post may have.
 pub const MAX_TARGETS: usize = 20;
 
@@ -427,6 +434,9 @@ impl PublishingService {
             .is_none()
         {
             return Err(PublishError::PlatformNotPublishable(connection.platform));
+        }
+        if !self.settings.linkedin_personal_publishing && is_linkedin_member(&connection) {
+            return Err(PublishError::LinkedinPersonalPublishingDisabled(id));
         }
         if connection.status != ConnectionStatus::Active {
             return Err(PublishError::ConnectionNeedsReauth(id));

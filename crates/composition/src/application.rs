@@ -455,6 +455,7 @@ fn publish_settings(settings: &Settings) -> PublishSettings {
         shutdown_grace: settings.shutdown_grace,
         schedule_horizon: settings.schedule_horizon,
         idle_poll: settings.worker_poll_interval.min(defaults.idle_poll),
+        linkedin_personal_publishing: settings.enable_linkedin_personal_publishing,
         ..defaults
     }
 }

@@ -27,13 +27,18 @@ pub fn platform_registry(
             tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
             continue;
         }
-        let Some(config) = platform
+        let Some(mut config) = platform
             .client_config()
             .or_else(|| stand_in(platform.platform))
         else {
             left_out.push(platform.platform.as_str());
             continue;
         };
+        if platform.platform == Platform::Linkedin
+            && let Some(version) = &settings.linkedin_api_version
+        {
+            config.api_version = Some(version.clone());
+        }
         let (client, publisher) =
             client_for(platform.platform, config, http.clone(), &facebook_graph);
         registry.insert(client);
@@ -83,10 +88,11 @@ fn client_for(
             Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
             None,
         ),
-        Platform::Linkedin => (
-            Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
-            None,
-        ),
+        Platform::Linkedin => {
+            let client = socialpub_linkedin::LinkedinClient::new(config, http);
+            let publisher = socialpub_linkedin::LinkedinPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
         Platform::Tiktok => (
             Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
             None,

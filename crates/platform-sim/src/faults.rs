@@ -57,10 +57,19 @@ pub enum PublishEndpoint {
     InstagramMedia,
     /// Instagram `GET /{ig-user-id}/content_publishing_limit`.
     InstagramPublishingLimit,
+    /// `POST /rest/posts` (LinkedIn's commit).
+    LinkedinCreatePost,
+    /// `initializeUpload`, the upload `PUT`s and `finalizeUpload` of images, videos and
+    /// documents.
+    LinkedinUpload,
+    /// `GET /rest/videos/{urn}` and `GET /rest/images/{urn}`.
+    LinkedinMediaStatus,
+    /// `GET /rest/posts?q=author` (an organization's posts).
+    LinkedinListPosts,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 16] = [
+    pub const ALL: [PublishEndpoint; 20] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -77,6 +86,10 @@ impl PublishEndpoint {
         PublishEndpoint::InstagramMediaPublish,
         PublishEndpoint::InstagramMedia,
         PublishEndpoint::InstagramPublishingLimit,
+        PublishEndpoint::LinkedinCreatePost,
+        PublishEndpoint::LinkedinUpload,
+        PublishEndpoint::LinkedinMediaStatus,
+        PublishEndpoint::LinkedinListPosts,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -97,6 +110,10 @@ impl PublishEndpoint {
             | PublishEndpoint::InstagramMediaPublish
             | PublishEndpoint::InstagramMedia
             | PublishEndpoint::InstagramPublishingLimit => Platform::Instagram,
+            PublishEndpoint::LinkedinCreatePost
+            | PublishEndpoint::LinkedinUpload
+            | PublishEndpoint::LinkedinMediaStatus
+            | PublishEndpoint::LinkedinListPosts => Platform::Linkedin,
         }
     }
 }
@@ -105,7 +122,7 @@ impl PublishEndpoint {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AmbiguousMode {
-    /// Answer 503 (X) or Graph's transient code 2 (Facebook).
+    /// Answer 503 (X, LinkedIn) or Graph's transient code 2 (Facebook).
     ServerError,
     /// Send the status line, then break the connection before the body ends.
     #[default]

@@ -19,7 +19,8 @@
 //!
 //! Publishing: X (`POST /2/tweets`, the chunked media upload v2 with video processing states,
 //! `GET /2/users/{id}/tweets`) and Facebook Pages (`/{page-id}/feed`, `/{page-id}/photos`,
-//! `/{page-id}/published_posts`, `permalink_url`) store every post they accept per account;
+//! `/{page-id}/published_posts`, `permalink_url`) and LinkedIn (`/rest/posts`, the Images,
+//! Videos and Documents uploads, the `q=author` finder) store every post they accept per account;
 //! [`KnobSettings::faults`] injects latency, 5xx, 429, timeouts, ambiguous answers (the post is
 //! stored, the answer lost) and seeded random storms per endpoint. Sample media are served at
 //! `/media/sample.jpg`, `/media/sample.png` and `/media/sample.mp4` with `Range` support.

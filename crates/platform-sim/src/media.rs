@@ -248,7 +248,7 @@ async fn serve(req: HttpRequest, name: web::Path<String>) -> HttpResponse {
 
 /// One `bytes=` range (`a-b`, `a-`, `-n`) within `total` bytes, as inclusive offsets.
 /// `None` when it cannot be satisfied. Several ranges are answered with the first.
-fn parse_range(raw: &str, total: u64) -> Option<(u64, u64)> {
+pub(crate) fn parse_range(raw: &str, total: u64) -> Option<(u64, u64)> {
     let spec = raw.trim().strip_prefix("bytes=")?.split(',').next()?.trim();
     let (start, end) = spec.split_once('-')?;
     if total == 0 {

@@ -91,6 +91,8 @@ pub(crate) struct PostStore {
     pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
     /// Instagram containers and published media.
     pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
+    /// LinkedIn images, videos and documents by URN.
+    pub(crate) linkedin_media: HashMap<String, crate::platforms::linkedin_publish::LinkedinMedia>,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

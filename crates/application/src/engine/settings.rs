@@ -42,6 +42,9 @@ pub struct PublishSettings {
     /// post exists, when the platform is too busy to answer, before a person must decide
     /// (`RECONCILE_WINDOW_SECONDS`). Look-ups spend no attempt.
     pub reconcile_window: Duration,
+    /// Whether a LinkedIn member's own account may be published to
+    /// (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING`); when not, only organizations can.
+    pub linkedin_personal_publishing: bool,
 }
 
 impl Default for PublishSettings {
@@ -64,6 +67,7 @@ impl Default for PublishSettings {
             step_timeout: Duration::minutes(5),
             busy_retry: Duration::seconds(2),
             reconcile_window: Duration::hours(1),
+            linkedin_personal_publishing: true,
         }
     }
 }

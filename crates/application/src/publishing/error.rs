@@ -26,6 +26,12 @@ pub enum PublishError {
     PlatformNotEnabled(Platform),
     #[error("publishing to {} is not available on this server", .0.display_name())]
     PlatformNotPublishable(Platform),
+    /// The connection is a LinkedIn member's own account and this server publishes to
+    /// LinkedIn as organizations only.
+    #[error(
+        "connection {0} is a LinkedIn member's own account, and publishing as a member is turned off on this server; publish as an organization"
+    )]
+    LinkedinPersonalPublishingDisabled(ConnectionId),
     #[error(transparent)]
     Schedule(#[from] ScheduleError),
     /// The content breaks rules: every violation of every target. Nothing was created.

@@ -2,6 +2,7 @@ use socialpub_domain::{
     ConnectionStatus, JobStatus, Platform, PostState, ScheduleError, UserAction,
     parse_schedule_time,
 };
+use socialpub_ports::fakes::FakePublisher;
 use socialpub_ports::{ConnectionRepository, JobRepository};
 use time::Duration;
 
@@ -123,6 +124,32 @@ async fn a_connection_that_needs_reauth_cannot_publish() {
         matches!(err, PublishError::ConnectionNeedsReauth(_)),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_linkedin_member_is_refused_when_personal_publishing_is_off() {
+    let mut world = World::with_publisher(FakePublisher::new(Platform::Linkedin)).await;
+    let mut member = world.connect(alice(), Platform::Linkedin, None).await;
+    member.external_user_id = "urn:li:person:782bbtaQ".into();
+    world.connections.save(&member).await.unwrap();
+    let mut organization = world.connect(alice(), Platform::Linkedin, None).await;
+    organization.external_user_id = "urn:li:organization:2414183".into();
+    world.connections.save(&organization).await.unwrap();
+    let mut req = request(&world, "hi");
+
+    req.connection_id = member.id;
+    let allowed = world.publishing().publish(&alice(), req.clone()).await;
+    assert!(allowed.is_ok(), "{allowed:?}");
+
+    world.settings.linkedin_personal_publishing = false;
+    let service = world.publishing();
+    let refused = service.publish(&alice(), req.clone()).await.unwrap_err();
+    assert!(
+        matches!(refused, PublishError::LinkedinPersonalPublishingDisabled(id) if id == member.id),
+        "{refused:?}"
+    );
+    req.connection_id = organization.id;
+    assert!(service.publish(&alice(), req).await.is_ok());
 }
 
 #[tokio::test]

@@ -105,6 +105,7 @@ raw_settings!(
     linkedin_app_secret,
     linkedin_api_base_url,
     linkedin_oauth_base_url,
+    linkedin_api_version,
     x_app_id,
     x_app_secret,
     x_api_base_url,

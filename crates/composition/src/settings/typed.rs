@@ -89,6 +89,9 @@ pub struct Settings {
     pub auth_dev_token_ttl: Duration,
     pub enable_tiktok_publishing: bool,
     pub enable_linkedin_personal_publishing: bool,
+    /// `LinkedIn-Version` sent on LinkedIn's `/rest` calls (`YYYYMM`); `None` keeps the
+    /// version the LinkedIn crate pins.
+    pub linkedin_api_version: Option<String>,
     pub allow_private_asset_urls: bool,
     /// Address blocks asset URLs never reach, on top of the built-in special-purpose ranges.
     pub asset_url_deny_ranges: Vec<IpRange>,
@@ -135,6 +138,26 @@ fn parse_or<T: FromStr>(
         Some(raw) => raw
             .parse()
             .map_err(|_| SettingsError::new(field, format!("expected {what}, got `{raw}`"))),
+    }
+}
+
+/// A `YYYYMM` month: LinkedIn answers any other value 400 or 426 on every call, so it is
+/// refused at start-up rather than at the first publish.
+fn linkedin_version(value: &Option<String>) -> Result<Option<String>, SettingsError> {
+    let Some(version) = non_empty(value) else {
+        return Ok(None);
+    };
+    let month = version.get(4..).and_then(|m| m.parse::<u32>().ok());
+    let valid = version.len() == 6
+        && version.bytes().all(|b| b.is_ascii_digit())
+        && month.is_some_and(|m| (1..=12).contains(&m));
+    if valid {
+        Ok(Some(version.to_owned()))
+    } else {
+        Err(SettingsError::new(
+            "linkedin_api_version",
+            format!("expected a YYYYMM month such as 202609, got `{version}`"),
+        ))
     }
 }
 
@@ -337,6 +360,7 @@ impl Settings {
                 &raw.enable_linkedin_personal_publishing,
                 true,
             )?,
+            linkedin_api_version: linkedin_version(&raw.linkedin_api_version)?,
             allow_private_asset_urls: flag(
                 "allow_private_asset_urls",
                 &raw.allow_private_asset_urls,

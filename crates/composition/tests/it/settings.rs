@@ -106,6 +106,11 @@ fn a_malformed_setting_is_reported_by_its_variable_name() {
             "invalid setting WORKER_POLL_INTERVAL_SECONDS: must be at least 1 seconds",
         ),
         (
+            "LINKEDIN_API_VERSION",
+            "2026-09",
+            "invalid setting LINKEDIN_API_VERSION: expected a YYYYMM month such as 202609, got `2026-09`",
+        ),
+        (
             "ASSET_URL_DENY_CIDRS",
             "10.0.0.0/8, 10.0.0.0/33",
             "invalid setting ASSET_URL_DENY_CIDRS: `10.0.0.0/33` is not an IP address or CIDR block",
@@ -118,6 +123,15 @@ fn a_malformed_setting_is_reported_by_its_variable_name() {
         assert!(error.starts_with(expected), "{variable}={value}: {error}");
         assert_eq!(error.lines().count(), 1);
     }
+}
+
+#[test]
+fn the_linkedin_version_is_pinned_unless_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let unset = load(&sources(dir.path(), &[])).unwrap();
+    assert_eq!(unset.linkedin_api_version, None);
+    let set = load(&sources(dir.path(), &[("LINKEDIN_API_VERSION", "202610")])).unwrap();
+    assert_eq!(set.linkedin_api_version.as_deref(), Some("202610"));
 }
 
 #[test]

@@ -103,6 +103,11 @@ pub(crate) fn publish_error(error: PublishError) -> Result<Reply, ApiError> {
             Some("connection_id".into()),
             &error,
         ),
+        PublishError::LinkedinPersonalPublishingDisabled(_) => unprocessable(
+            ErrorCode::LinkedinPersonalPublishingDisabled,
+            Some("connection_id".into()),
+            &error,
+        ),
         PublishError::PlatformNotPublishable(_) => unprocessable(
             ErrorCode::PlatformNotPublishable,
             Some("connection_id".into()),

@@ -293,7 +293,7 @@ async fn introspect(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
     )
 }
 
-fn check(req: &HttpRequest, shared: &Shared) -> Result<AccessInfo, HttpResponse> {
+pub(crate) fn check(req: &HttpRequest, shared: &Shared) -> Result<AccessInfo, HttpResponse> {
     let state = shared.lock();
     state
         .check_access(PLATFORM, bearer(req).as_deref())
@@ -325,7 +325,7 @@ fn check(req: &HttpRequest, shared: &Shared) -> Result<AccessInfo, HttpResponse>
         })
 }
 
-fn access_denied(resource: &str) -> HttpResponse {
+pub(crate) fn access_denied(resource: &str) -> HttpResponse {
     service_error(
         StatusCode::FORBIDDEN,
         100,
@@ -360,7 +360,7 @@ async fn userinfo(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
 }
 
 /// `LinkedIn-Version` (active YYYYMM) and `X-Restli-Protocol-Version: 2.0.0` on `/rest/*`.
-fn check_rest_headers(req: &HttpRequest, shared: &Shared) -> Result<(), HttpResponse> {
+pub(crate) fn check_rest_headers(req: &HttpRequest, shared: &Shared) -> Result<(), HttpResponse> {
     let header = |name: &str| {
         req.headers()
             .get(name)

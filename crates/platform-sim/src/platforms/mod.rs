@@ -17,6 +17,7 @@ pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
 pub(crate) mod instagram_publish;
 pub(crate) mod linkedin;
+pub(crate) mod linkedin_publish;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
 pub(crate) mod x;
@@ -34,6 +35,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);
+    linkedin_publish::configure(cfg);
 }
 
 /// A JSON response.

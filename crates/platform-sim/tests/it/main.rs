@@ -11,6 +11,7 @@ mod instagram;
 mod instagram_publish;
 mod knobs;
 mod linkedin;
+mod linkedin_publish;
 mod media;
 mod pinterest;
 mod robustness;

@@ -1,18 +1,27 @@
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::{
-    Classify, PlatformConfig, path_url, send_empty_redacting, send_json_redacting,
+    Classify, PlatformConfig, Received, path_url, send_checked, send_empty_redacting,
+    send_json_redacting,
 };
 use socialpub_ports::{
-    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
+    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
+    TokenGrant,
 };
 use url::Url;
 
 use crate::config::DEFAULT_LINKEDIN_VERSION;
+use crate::errors::classify_api;
+
+/// Response headers by which an API announces that what was called is going away (RFC 8594
+/// `Sunset`, the `Deprecation` draft, and LinkedIn's own spelling): LinkedIn documents no
+/// header of its own, so any of them counts.
+const DEPRECATION_HEADERS: &[&str] = &["sunset", "deprecation", "x-li-deprecation"];
 
 /// Rest.li protocol version required on every `/rest` call.
 pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
@@ -26,6 +35,9 @@ pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
 pub struct LinkedinClient {
     pub(crate) config: Arc<PlatformConfig>,
     pub(crate) http: reqwest::Client,
+    /// The `LinkedIn-Version` in use was said to be going away: warned once per client, not
+    /// on every call.
+    deprecation_warned: Arc<AtomicBool>,
 }
 
 impl LinkedinClient {
@@ -33,6 +45,7 @@ impl LinkedinClient {
         Self {
             config: Arc::new(config),
             http,
+            deprecation_warned: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -55,14 +68,77 @@ impl LinkedinClient {
 
     /// A `GET {api_base}/rest/...` with the token and the versioning headers.
     pub(crate) fn rest_get(&self, url: Url, token: &SecretString) -> RequestBuilder {
+        self.rest(reqwest::Method::GET, url, token)
+    }
+
+    /// A `{method} {api_base}/rest/...` with the token and the versioning headers.
+    pub(crate) fn rest(
+        &self,
+        method: reqwest::Method,
+        url: Url,
+        token: &SecretString,
+    ) -> RequestBuilder {
         self.http
-            .get(url)
+            .request(method, url)
             .bearer_auth(token.expose())
-            .header(
-                "LinkedIn-Version",
-                self.config.api_version_or(DEFAULT_LINKEDIN_VERSION),
-            )
+            .header("LinkedIn-Version", self.version())
             .header("X-Restli-Protocol-Version", RESTLI_PROTOCOL_VERSION)
+    }
+
+    /// The `LinkedIn-Version` sent on `/rest` calls.
+    pub fn version(&self) -> &str {
+        self.config.api_version_or(DEFAULT_LINKEDIN_VERSION)
+    }
+
+    /// Sends a `/rest` request and reads the whole answer, watching for a deprecation
+    /// signal: a sunset header on success, or a version refused on failure.
+    pub(crate) async fn send_rest(
+        &self,
+        request: RequestBuilder,
+        secrets: &[&SecretString],
+    ) -> Result<Received, PlatformError> {
+        match send_checked(request, Platform::Linkedin, classify_api, secrets).await {
+            Ok(received) => {
+                if let Some((header, value)) = DEPRECATION_HEADERS.iter().find_map(|name| {
+                    received
+                        .headers
+                        .get(*name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| (*name, v.to_owned()))
+                }) {
+                    self.warn_deprecated(&format!("LinkedIn answered `{header}: {value}`"));
+                }
+                Ok(received)
+            }
+            Err(error) => {
+                let version_refused = error.kind == PlatformErrorKind::InvalidRequest
+                    && (error.http_status == Some(426)
+                        || error
+                            .code
+                            .as_deref()
+                            .is_some_and(|c| c == "VERSION_MISSING" || c == "NONEXISTENT_VERSION"));
+                if version_refused {
+                    self.warn_deprecated(&error.message);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Logs, once per client, that the configured version is ending or over.
+    fn warn_deprecated(&self, what: &str) {
+        if !self.deprecation_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                linkedin_version = self.version(),
+                "LinkedIn says the API version in use is deprecated or no longer active: set \
+                 LINKEDIN_API_VERSION to a current YYYYMM version ({what})"
+            );
+        }
+    }
+
+    /// Whether the deprecation warning was given (once given, it is not repeated).
+    pub fn deprecation_warned(&self) -> bool {
+        self.deprecation_warned.load(Ordering::Relaxed)
     }
 
     /// Sends a request and reads a JSON body of type `T`; failures are classified and the

@@ -6,6 +6,7 @@ use reqwest::header::HeaderMap;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{
     kind_for_oauth_error, kind_for_status, oauth_error, platform_error, retry_after,
+    retry_after_header,
 };
 use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::{Duration, OffsetDateTime, Time};
@@ -77,10 +78,7 @@ pub(crate) fn classify_api(
 
     let retry = kind
         .is_retryable()
-        .then(|| {
-            let now = OffsetDateTime::now_utc();
-            retry_after(headers, now).or_else(|| daily_quota_wait(kind, &text, now))
-        })
+        .then(|| wait(status, kind, headers, &text, OffsetDateTime::now_utc()))
         .flatten();
     platform_error(
         platform,
@@ -90,6 +88,24 @@ pub(crate) fn classify_api(
         Some(status),
         retry,
     )
+}
+
+/// The wait before a retry. Only a throttle answer (429) waits for a rate-limit reset (a
+/// reset header, or midnight UTC for a daily quota); after a 5xx only an explicit
+/// `Retry-After` counts, so a server error is retried on the engine's short backoff rather
+/// than at the end of a quota window that is not used up.
+pub(crate) fn wait(
+    status: StatusCode,
+    kind: PlatformErrorKind,
+    headers: &HeaderMap,
+    message: &str,
+    now: OffsetDateTime,
+) -> Option<Duration> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        retry_after(headers, now).or_else(|| daily_quota_wait(kind, message, now))
+    } else {
+        retry_after_header(headers, now)
+    }
 }
 
 /// LinkedIn sends no `Retry-After`. A daily quota ("Resource level throttle limit ...")

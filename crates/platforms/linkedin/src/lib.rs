@@ -17,19 +17,43 @@
 //!   `VERSION_MISSING` a configuration error with a clear message). No token or secret ever
 //!   appears in an error.
 //!
+//! - [`LinkedinPublisher`] implements the [`socialpub_ports::Publisher`] port for members
+//!   and organizations: text, article (link), one or several images (Images API), a video
+//!   (Videos API: parts, ETags, finalize, processing) and a document (Documents API), then
+//!   `POST /rest/posts`, whose `x-restli-id` names the post. Uploads stream from the asset
+//!   fetcher; a lost commit is reconciled by listing an organization's posts, or for a
+//!   member by sending the same post again and reading the original's URN from LinkedIn's
+//!   duplicate-content 422.
+//! - A sunset or deprecation header, or a refused `LinkedIn-Version`, is logged once as a
+//!   warning.
+//!
 //! Give it a `reqwest::Client` that does not follow redirects.
 
 mod accounts;
 mod client;
 mod config;
 mod errors;
+pub mod little_text;
 mod oauth;
+mod posts;
+mod publisher;
+mod upload_body;
 mod wire;
 
 pub use accounts::{LinkedinMember, LinkedinOrganization, MAX_ACL_REQUESTS};
 pub use client::{LinkedinClient, RESTLI_PROTOCOL_VERSION};
 pub use config::{
     DEFAULT_LINKEDIN_VERSION, DEFAULT_SCOPES, MEMBER_SCOPES, ORGANIZATION_SCOPES, PRODUCTION,
+};
+pub use posts::{
+    ArticleContent, Distribution, ListedPost, MediaContent, MediaStatus, NewPost, PostContent,
+    PostsPage, UploadPart, UploadResource, UploadSlot, VideoSlot, VideoState, duplicate_of,
+    post_url,
+};
+pub use publisher::{
+    LinkedinPublishSettings, LinkedinPublisher, STEP_CHECK_CONTENT, STEP_CREATE_POST,
+    STEP_FINALIZE_UPLOAD, STEP_FIND_POST, STEP_IMAGE_STATUS, STEP_INITIALIZE_UPLOAD,
+    STEP_UPLOAD_FILE, STEP_UPLOAD_PART, STEP_VIDEO_STATUS,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use wire::OrganizationRole;

@@ -74,6 +74,36 @@ pub(super) static RULES: PlatformRules = PlatformRules {
             description: "Title of a video.",
         },
         OptionRule {
+            key: "article_url",
+            value: OptionValue::HttpUrl { max_length: 2048 },
+            description: "Makes an article (link) post; LinkedIn does not read the page.",
+        },
+        OptionRule {
+            key: "article_title",
+            value: OptionValue::Text { max_length: 400 },
+            description: "Title shown for the article (default: its URL).",
+        },
+        OptionRule {
+            key: "article_description",
+            value: OptionValue::Text { max_length: 4086 },
+            description: "Description shown for the article.",
+        },
+        OptionRule {
+            key: "article_thumbnail_url",
+            value: OptionValue::HttpUrl { max_length: 2048 },
+            description: "Image uploaded as the article's thumbnail.",
+        },
+        OptionRule {
+            key: "document_url",
+            value: OptionValue::HttpUrl { max_length: 2048 },
+            description: "PDF, DOC, DOCX, PPT or PPTX (at most 100 MB) posted as a document; no other media.",
+        },
+        OptionRule {
+            key: "document_title",
+            value: OptionValue::Text { max_length: 400 },
+            description: "Title of the document (default: its file name).",
+        },
+        OptionRule {
             key: "is_reshare_disabled",
             value: OptionValue::Boolean,
             description: "Stop others from resharing the post.",

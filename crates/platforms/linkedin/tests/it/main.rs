@@ -5,4 +5,6 @@
 mod accounts;
 mod errors;
 mod oauth;
+mod publish;
+mod publisher_driver;
 mod support;

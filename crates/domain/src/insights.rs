@@ -8,8 +8,8 @@ mod metrics;
 
 pub use best_times::{
     BestTimeBasis, BestTimePriors, BestTimes, Confidence, MIN_BUCKET_SAMPLE, MIN_TOTAL_SAMPLE,
-    NEXT_SLOTS, Observation, PRIOR_STRENGTH, SUGGESTIONS, SuggestedTime, best_times, local_bucket,
-    next_best_slot, next_slots,
+    NEXT_BEST_MIN_SCORE, NEXT_SLOTS, Observation, PRIOR_STRENGTH, SUGGESTIONS, SuggestedTime,
+    best_times, local_bucket, next_best_slot, next_slots,
 };
 pub use hashtags::{
     HashtagQuery, HashtagSource, HashtagSuggestion, IndustryHashtags, PlatformTag, TaggedPost,

@@ -375,16 +375,24 @@ fn slot_starts(
     found
 }
 
-/// The soonest of the best slots after `now` (at least `lead` ahead), with the slot it is, for
-/// `schedule_time: "next_best"`.
+/// A suggested slot at least this good (of 100) can be picked by [`next_best_slot`] when it
+/// comes sooner than the best one: waiting days for a slot barely better is not worth it.
+pub const NEXT_BEST_MIN_SCORE: f64 = 90.0;
+
+/// The soonest slot after `now` (at least `lead` ahead) among the suggested times scoring at
+/// least [`NEXT_BEST_MIN_SCORE`], with the slot it is, for `schedule_time: "next_best"`.
 pub fn next_best_slot(
     answer: &BestTimes,
     zone: &TimeZone,
     now: OffsetDateTime,
     lead: Duration,
 ) -> Option<(OffsetDateTime, SuggestedTime)> {
-    let slots: Vec<(usize, usize)> = answer
+    let candidates: Vec<&SuggestedTime> = answer
         .suggested_times
+        .iter()
+        .filter(|time| time.score >= NEXT_BEST_MIN_SCORE)
+        .collect();
+    let slots: Vec<(usize, usize)> = candidates
         .iter()
         .filter_map(|time| {
             let day = WEEKDAYS.iter().position(|name| *name == time.weekday)?;
@@ -394,5 +402,5 @@ pub fn next_best_slot(
     let (at, index) = slot_starts(&slots, zone, now + lead, 1)
         .into_iter()
         .next()?;
-    Some((at, answer.suggested_times.get(index)?.clone()))
+    Some((at, (*candidates.get(index)?).clone()))
 }

@@ -90,7 +90,7 @@ impl InsightsReader for FakeInsightsReader {
     ) -> Result<Vec<AccountPost>, PlatformError> {
         self.call()?;
         let mut posts = lock(&self.posts).clone();
-        posts.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+        posts.sort_by_key(|post| std::cmp::Reverse(post.published_at));
         posts.truncate(limit);
         Ok(posts)
     }

@@ -368,6 +368,24 @@ impl InsightsService {
         )
     }
 
+    /// [`InsightsService::next_best`] for a connection of whichever platform.
+    ///
+    /// # Errors
+    /// As [`InsightsService::best_times`].
+    pub async fn next_best_for(
+        &self,
+        user: &UserId,
+        connection: ConnectionId,
+        time_zone: &str,
+    ) -> Result<Option<NextBest>, InsightsError> {
+        let platform = match self.ports.connections.get(user, connection).await {
+            Ok(found) => found.platform,
+            Err(ConnectionError::Repository(error)) => return Err(error.into()),
+            Err(_) => return Err(InsightsError::ConnectionNotFound(connection)),
+        };
+        self.next_best(user, platform, connection, time_zone).await
+    }
+
     /// Hashtag suggestions for the keywords.
     ///
     /// # Errors

@@ -64,6 +64,9 @@ pub fn insights_readers(
             continue;
         };
         let reader: Option<Arc<dyn InsightsReader>> = match platform.platform {
+            Platform::X => Some(Arc::new(socialpub_x::XInsights::new(
+                socialpub_x::XClient::new(config, http.clone()),
+            ))),
             Platform::Tiktok => Some(Arc::new(socialpub_tiktok::TiktokInsights::new(
                 socialpub_tiktok::TiktokClient::new(config, http.clone()),
             ))),

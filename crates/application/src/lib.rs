@@ -3,6 +3,7 @@
 
 mod connections;
 mod engine;
+mod insights;
 mod jobs;
 mod maintenance;
 mod publishing;
@@ -18,6 +19,11 @@ pub use connections::{
 pub use engine::{
     CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, EngineMetrics, EnginePorts, FullJitter, Jitter,
     PLATFORM_NOT_PUBLISHABLE, PublishEngine, PublishSettings, RunReport, retry_delay,
+};
+pub use insights::{
+    BestTimesAnswer, DEFAULT_HASHTAG_LIMIT, FailedSource, HashtagAnswer, HashtagRequest,
+    InsightsError, InsightsPorts, InsightsService, InsightsSettings, MAX_HASHTAG_LIMIT,
+    MAX_KEYWORD_CHARS, MAX_KEYWORDS, NEXT_BEST_LEAD, NextBest,
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};

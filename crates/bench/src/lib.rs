@@ -7,10 +7,12 @@
 //! 2. End to end: X text posts through the real X publisher to the simulator over loopback.
 //! 3. Lateness: jobs all due in one second, due→published p50/p99.
 //! 4. Memory: a worker's peak RSS while uploading a large video in chunks.
+//! 5. Insights: best-times latency for an account with `BENCH_INSIGHTS_POSTS` posts.
 //!
 //! Numbers, never assertions. Sizes come from the environment (see [`Config`]).
 
 mod e2e;
+mod insights;
 mod pg;
 mod queue;
 mod raw;
@@ -42,7 +44,9 @@ pub struct Config {
     /// `BENCH_ROUNDS`: queue-only rounds, each a ceiling run then an engine run; the round
     /// with the median ratio is printed (the machine's noise moves both runs of a round alike).
     pub rounds: usize,
-    /// `BENCH_CASES`: a comma list among `queue,e2e,lateness,video` (all by default).
+    /// `BENCH_INSIGHTS_POSTS`: the account's posts in the best-times case.
+    pub insights_posts: usize,
+    /// `BENCH_CASES`: a comma list among `queue,e2e,lateness,video,insights` (all by default).
     pub cases: Vec<String>,
 }
 
@@ -63,11 +67,15 @@ impl Config {
             lateness_jobs: env("BENCH_LATENESS_JOBS", 10_000),
             video_mb: env("BENCH_VIDEO_MB", 200),
             rounds: env("BENCH_ROUNDS", 3).max(1),
-            cases: env("BENCH_CASES", String::from("video,e2e,queue,lateness"))
-                .split(',')
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty())
-                .collect(),
+            insights_posts: env("BENCH_INSIGHTS_POSTS", 10_000).max(1),
+            cases: env(
+                "BENCH_CASES",
+                String::from("video,e2e,queue,lateness,insights"),
+            )
+            .split(',')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect(),
         }
     }
 
@@ -115,6 +123,22 @@ async fn run(config: Config) -> anyhow::Result<()> {
         redact(&pg::server_url()),
         std::thread::available_parallelism().map_or(1, usize::from)
     );
+    if config.wants("insights") {
+        let report = insights::best_times(config.insights_posts, 200).await?;
+        println!();
+        println!(
+            "Best times: an account with {} posts, insights use case with a warm cache (decode, local buckets, shrinkage, next slots), 200 answers",
+            report.posts
+        );
+        println!(
+            "  p50 {:.0} us, p99 {:.0} us per answer; floor (decode the cached posts, sum per UTC hour) p50 {:.0} us, p99 {:.0} us; ratio p50 {:.2}x",
+            report.service.p50,
+            report.service.p99,
+            report.floor.p50,
+            report.floor.p99,
+            report.service.p50 / report.floor.p50.max(f64::MIN_POSITIVE)
+        );
+    }
     let needs_sim = config.wants("video") || config.wants("e2e");
     let sim = if needs_sim {
         Some(sim::SimProcess::spawn()?)

@@ -1,6 +1,13 @@
-//! The in-process insights cache. Insight answers (hashtag suggestions, best times) are
+//! The insights cache. Insight reads (an account's posts, audience, hashtag research) are
 //! expensive in platform rate limits, and slightly stale answers are fine, so each process
-//! keeps a bounded moka cache with a TTL per entry.
+//! keeps a bounded moka cache with a TTL per entry, and a deployment may share a Redis as a
+//! second tier ([`TieredInsightsCache`]).
+
+mod redis_tier;
+mod tiered;
+
+pub use redis_tier::{RedisTier, RedisTierError};
+pub use tiered::{REDIS_RETRY_AFTER, TieredInsightsCache};
 
 use std::time::{Duration as StdDuration, Instant};
 

@@ -206,6 +206,17 @@ impl Application {
             validation.clone(),
             publish_settings.clone(),
         );
+        let insights = crate::insights::insights_service(
+            &settings,
+            connections.clone(),
+            crate::insights::insights_readers(&settings, &|platform| {
+                simulator
+                    .as_ref()
+                    .map(|handle| crate::simulator::target(handle, platform))
+            })?,
+            hashtag_policy(&settings)?,
+            clock.clone(),
+        )?;
         let engine_metrics = Arc::new(EngineMetrics::default());
         let engine = PublishEngine::new(
             EnginePorts {
@@ -228,6 +239,7 @@ impl Application {
             publishing,
             idempotency: database.idempotency(),
             validation,
+            insights,
             connect_callback,
             metrics: Arc::default(),
             metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],

@@ -4,6 +4,7 @@
 
 mod application;
 mod dev_secrets;
+pub mod insights;
 mod platforms;
 mod readiness;
 pub mod settings;

@@ -6,6 +6,7 @@ mod asset;
 mod attempt;
 mod connection;
 mod ids;
+pub mod insights;
 mod job;
 mod platform;
 pub mod policy;

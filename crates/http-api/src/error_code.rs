@@ -79,6 +79,7 @@ error_codes! {
     LinkedinPersonalPublishingDisabled = "linkedin_personal_publishing_disabled", 422, "Publishing as a LinkedIn member is turned off on this server (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING=false`); publish with an organization's connection.";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
     InvalidTargets = "invalid_targets", 422, "A post needs between one and the maximum number of targets.";
+    ConnectionPlatformMismatch = "connection_platform_mismatch", 422, "The connection is another platform's account than the path names; `field` is `connection_id`.";
     DuplicateTarget = "duplicate_target", 422, "A post names the same connection twice; `field` names the second.";
     InvalidScheduleTime = "invalid_schedule_time", 422, "`schedule_time` is not an RFC 3339 instant or a local date-time.";
     ScheduleTimeWithoutZone = "schedule_time_without_zone", 422, "`schedule_time` has no offset and no `time_zone` says where it is.";

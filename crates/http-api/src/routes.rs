@@ -1,6 +1,7 @@
 mod connect;
 mod connections;
 mod health;
+mod insights;
 mod jobs;
 mod openapi;
 mod publish;
@@ -73,6 +74,14 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
         .service(resource("/platforms", "GET").route(web::get().to(validation::platforms)))
         .service(
             resource("/platforms/{platform}/rules", "GET").route(web::get().to(validation::rules)),
+        )
+        .service(
+            resource("/insights/{platform}/best-times", "GET")
+                .route(web::get().to(insights::best_times)),
+        )
+        .service(
+            resource("/insights/{platform}/hashtags", "POST")
+                .route(web::post().to(insights::hashtags)),
         )
         .service(resource("/openapi.json", "GET").route(web::get().to(openapi::openapi)));
 }

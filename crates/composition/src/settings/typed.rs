@@ -97,6 +97,12 @@ pub struct Settings {
     pub asset_url_deny_ranges: Vec<IpRange>,
     /// Replaces the built-in banned hashtag list when set.
     pub banned_hashtags_file: Option<PathBuf>,
+    /// How long a platform's insights answer is reused (0 keeps nothing).
+    pub insights_cache_ttl: Duration,
+    /// The shared second tier of the insights cache; unset, each process keeps its own.
+    pub redis_url: Option<SecretString>,
+    /// Off: insights make no platform calls beyond reading the account's posts.
+    pub enable_advanced_insights_fetching: bool,
     pub platform_simulator: SimulatorMode,
     /// Port of the in-process simulator (0 picks a free one).
     pub platform_simulator_port: u16,
@@ -198,6 +204,25 @@ fn url(field: &str, value: &Option<String>) -> Result<Option<Url>, SettingsError
                 return Err(SettingsError::new(field, "must be an http or https URL"));
             }
             Ok(parsed)
+        })
+        .transpose()
+}
+
+/// `redis://` only: the cache tier has no TLS stack of its own (keep Redis on a private
+/// network or a local socket).
+fn redis_url(value: &Option<String>) -> Result<Option<SecretString>, SettingsError> {
+    non_empty(value)
+        .map(|raw| {
+            let parsed = Url::parse(raw).map_err(|_| {
+                SettingsError::new("redis_url", "not a URL (expected redis://host:6379/0)")
+            })?;
+            if parsed.scheme() != "redis" {
+                return Err(SettingsError::new(
+                    "redis_url",
+                    "must be a redis:// URL (rediss:// is not supported)",
+                ));
+            }
+            Ok(SecretString::new(raw))
         })
         .transpose()
 }
@@ -371,6 +396,18 @@ impl Settings {
             )
             .map_err(|e| SettingsError::new("asset_url_deny_cidrs", e.to_string()))?,
             banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
+            insights_cache_ttl: seconds(
+                "insights_cache_ttl_seconds",
+                &raw.insights_cache_ttl_seconds,
+                3600,
+                0,
+            )?,
+            redis_url: redis_url(&raw.redis_url)?,
+            enable_advanced_insights_fetching: flag(
+                "enable_advanced_insights_fetching",
+                &raw.enable_advanced_insights_fetching,
+                true,
+            )?,
             platform_simulator: match non_empty(&raw.platform_simulator)
                 .map(str::to_ascii_lowercase)
                 .as_deref()

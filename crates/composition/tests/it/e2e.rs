@@ -3,6 +3,7 @@
 
 mod connect_flow;
 mod harness;
+mod insights;
 mod logs;
 mod postgres;
 mod publish_api;

@@ -311,14 +311,37 @@ fn env_example_documents_only_settings_the_code_reads() {
 }
 
 #[test]
-fn settings_nothing_reads_are_not_accepted() {
-    use socialpub_composition::settings::RawSettings;
-    for gone in [
-        "redis_url",
-        "insights_cache_ttl_seconds",
-        "enable_advanced_insights_fetching",
+fn insights_settings_have_defaults_and_refuse_what_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let defaults = load(&sources(dir.path(), &[])).unwrap();
+    assert_eq!(defaults.insights_cache_ttl, time::Duration::hours(1));
+    assert!(defaults.redis_url.is_none());
+    assert!(defaults.enable_advanced_insights_fetching);
+    let set = load(&sources(
+        dir.path(),
+        &[
+            ("REDIS_URL", "redis://:canary@127.0.0.1:6379/0"),
+            ("INSIGHTS_CACHE_TTL_SECONDS", "0"),
+            ("ENABLE_ADVANCED_INSIGHTS_FETCHING", "false"),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(set.insights_cache_ttl, time::Duration::ZERO);
+    assert!(!set.enable_advanced_insights_fetching);
+    assert!(!format!("{set:?}").contains("canary"));
+    for (variable, value) in [
+        ("REDIS_URL", "rediss://cache.example:6380"),
+        ("REDIS_URL", "not a url"),
+        ("INSIGHTS_CACHE_TTL_SECONDS", "-1"),
+        ("ENABLE_ADVANCED_INSIGHTS_FETCHING", "sometimes"),
     ] {
-        assert!(!RawSettings::VARIABLES.contains(&gone), "{gone}");
+        let error = load(&sources(dir.path(), &[(variable, value)])).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("invalid setting {variable}")),
+            "{variable}={value}: {error}"
+        );
     }
 }
 

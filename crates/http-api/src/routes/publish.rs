@@ -193,8 +193,20 @@ pub async fn schedule(
     req: HttpRequest,
     body: JsonBody<PublishBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let JsonBody { value, raw } = body;
+    let JsonBody { mut value, raw } = body;
     idempotent(&state, &user, &req, &raw, async {
+        if value.schedule_time.as_deref() == Some(super::insights::NEXT_BEST) {
+            let connection = connection_id(&value.connection_id, "connection_id".into())?;
+            let schedule = super::insights::next_best_schedule(
+                &state,
+                &user,
+                connection,
+                value.time_zone.as_deref(),
+                &mut value.metadata,
+            )
+            .await?;
+            return create_job(&state, &user, value, Some(schedule)).await;
+        }
         let Some(schedule) =
             parse_schedule(value.schedule_time.as_deref(), value.time_zone.as_deref())?
         else {
@@ -215,9 +227,26 @@ pub async fn create_post(
     req: HttpRequest,
     body: JsonBody<PostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let JsonBody { value, raw } = body;
+    let JsonBody { mut value, raw } = body;
     idempotent(&state, &user, &req, &raw, async {
-        let schedule = parse_schedule(value.schedule_time.as_deref(), value.time_zone.as_deref())?;
+        // `next_best` follows the first target's account: one post has one time.
+        let schedule = match (value.schedule_time.as_deref(), value.targets.first()) {
+            (Some(super::insights::NEXT_BEST), Some(first)) => {
+                let connection =
+                    connection_id(&first.connection_id, "targets[0].connection_id".into())?;
+                Some(
+                    super::insights::next_best_schedule(
+                        &state,
+                        &user,
+                        connection,
+                        value.time_zone.as_deref(),
+                        &mut value.metadata,
+                    )
+                    .await?,
+                )
+            }
+            _ => parse_schedule(value.schedule_time.as_deref(), value.time_zone.as_deref())?,
+        };
         let targets = value
             .targets
             .into_iter()

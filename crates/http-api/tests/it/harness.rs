@@ -6,8 +6,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{test, web};
 use async_trait::async_trait;
 use socialpub_application::{
-    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, JobService, PublishEngine,
-    PublishSettings, PublishingPorts, PublishingService, ValidationService,
+    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, InsightsPorts,
+    InsightsService, InsightsSettings, JobService, PublishEngine, PublishSettings, PublishingPorts,
+    PublishingService, ValidationService,
 };
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
@@ -15,6 +16,9 @@ use socialpub_domain::policy::PlatformPolicyValidator;
 use socialpub_domain::{ConnectionId, NewConnection, SecretString, SocialConnection, WorkerId};
 use socialpub_http_api::contract::check_every_response;
 use socialpub_http_api::{ApiState, ConnectCallback, ErrorBody, ReadinessCheck, build_app};
+use socialpub_ports::fakes::{
+    FakeInsightsReader, InMemoryInsightsCache, StaticInsightsReaderRegistry,
+};
 use socialpub_ports::fakes::{
     FakePlatformClient, FakePublisher, FakeTokenCipher, InMemoryAssetFetcher,
     InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
@@ -51,6 +55,8 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     /// Development mode's direct completion unless a test says otherwise.
     pub connect_callback: ConnectCallback,
+    /// X's insights reads.
+    pub insights_x: Arc<FakeInsightsReader>,
 }
 
 impl Default for World {
@@ -66,6 +72,7 @@ impl Default for World {
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
             connect_callback: ConnectCallback::CompleteDirectly,
+            insights_x: Arc::new(FakeInsightsReader::new(Platform::X)),
         }
     }
 }
@@ -106,6 +113,20 @@ impl World {
             self.probe.clone(),
             Arc::new(PlatformPolicyValidator::default()),
             self.clock.clone(),
+        )
+    }
+
+    fn insights(&self) -> InsightsService {
+        InsightsService::new(
+            InsightsPorts {
+                connections: self.connection_service(),
+                readers: Arc::new(
+                    StaticInsightsReaderRegistry::default().with(self.insights_x.clone()),
+                ),
+                cache: Arc::new(InMemoryInsightsCache::default()),
+                clock: self.clock.clone(),
+            },
+            InsightsSettings::default(),
         )
     }
 
@@ -177,6 +198,7 @@ impl World {
             ),
             idempotency: self.idempotency.clone(),
             validation: self.validation(),
+            insights: self.insights(),
             connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),

@@ -5,6 +5,7 @@ mod connect;
 mod envelope;
 mod harness;
 mod health;
+mod insights;
 mod jobs;
 mod openapi;
 mod publish;

@@ -20,6 +20,7 @@ pub(crate) mod linkedin;
 pub(crate) mod linkedin_publish;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
+pub(crate) mod tiktok_insights;
 pub(crate) mod x;
 pub(crate) mod x_publish;
 
@@ -30,6 +31,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x_publish::configure(cfg);
     pinterest::configure(cfg);
     tiktok::configure(cfg);
+    tiktok_insights::configure(cfg);
     // Before the Graph account handlers, whose catch-alls would take the publishing paths.
     instagram_publish::configure(cfg);
     facebook::configure(cfg);

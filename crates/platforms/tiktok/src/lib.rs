@@ -11,10 +11,12 @@ mod accounts;
 mod client;
 mod config;
 mod errors;
+mod insights;
 mod oauth;
 pub mod wire;
 
 pub use client::TiktokClient;
 pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PRODUCTION};
 pub use errors::classify;
+pub use insights::{TiktokInsights, VIDEO_FIELDS, Video, VideoPage};
 pub use socialpub_platform_http::PlatformConfig;

@@ -15,6 +15,7 @@ mod accounts;
 mod client;
 mod config;
 mod errors;
+mod insights;
 mod media_upload;
 mod oauth;
 mod publisher;
@@ -24,6 +25,7 @@ pub mod wire;
 pub use client::XClient;
 pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PRODUCTION};
 pub use errors::classify;
+pub use insights::{PublicMetrics, XInsights};
 pub use media_upload::{
     InitializeUpload, MediaCategory, MediaUpload, ProcessingError, ProcessingInfo, ProcessingState,
 };

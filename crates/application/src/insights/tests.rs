@@ -1,0 +1,392 @@
+use std::sync::Arc;
+
+use socialpub_domain::insights::{
+    AccountPost, BestTimeBasis, Confidence, HashtagSource, PlatformTag, PostMetrics,
+};
+use socialpub_domain::{ConnectionId, Platform, UserId};
+use socialpub_ports::AudienceHour;
+use socialpub_ports::fakes::{
+    FakeInsightsReader, InMemoryInsightsCache, StaticInsightsReaderRegistry,
+};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+use super::*;
+use crate::test_support::{NOW, World, alice};
+
+fn post(id: usize, at: OffsetDateTime, text: &str, likes: u64) -> AccountPost {
+    AccountPost {
+        external_id: format!("p{id}"),
+        published_at: at,
+        text: text.to_owned(),
+        metrics: PostMetrics {
+            likes: Some(likes),
+            comments: Some(0),
+            ..PostMetrics::default()
+        },
+    }
+}
+
+/// Ten weeks of an X account posting on weekdays at 08:00 and 12:00 UTC, whose Thursday
+/// 19:00 UTC posts (tagged #nightowl) do four times better.
+fn history() -> Vec<AccountPost> {
+    let monday = datetime!(2026-03-02 00:00 UTC);
+    let mut posts = Vec::new();
+    for week in 0..10 {
+        for day in 0..5 {
+            let date = monday + Duration::weeks(week) + Duration::days(day);
+            posts.push(post(
+                posts.len(),
+                date + Duration::hours(8),
+                "morning #coffee",
+                50,
+            ));
+            posts.push(post(
+                posts.len(),
+                date + Duration::hours(12),
+                "lunch #food",
+                55,
+            ));
+        }
+        let thursday = monday + Duration::weeks(week) + Duration::days(3);
+        posts.push(post(
+            posts.len(),
+            thursday + Duration::hours(19),
+            "late #nightowl",
+            220,
+        ));
+    }
+    posts
+}
+
+struct Setup {
+    world: World,
+    reader: Arc<FakeInsightsReader>,
+    service: InsightsService,
+}
+
+async fn setup(reader: FakeInsightsReader, settings: InsightsSettings) -> Setup {
+    let world = World::new().await;
+    let reader = Arc::new(reader);
+    let service = InsightsService::new(
+        InsightsPorts {
+            connections: world.connection_service.clone(),
+            readers: Arc::new(StaticInsightsReaderRegistry::default().with(reader.clone())),
+            cache: Arc::new(InMemoryInsightsCache::default()),
+            clock: world.clock.clone(),
+        },
+        settings,
+    );
+    Setup {
+        world,
+        reader,
+        service,
+    }
+}
+
+#[tokio::test]
+async fn best_times_find_the_accounts_peak_in_its_zone() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings::default(),
+    )
+    .await;
+    let answer = s
+        .service
+        .best_times(
+            &alice(),
+            Platform::X,
+            s.world.connection.id,
+            "America/New_York",
+        )
+        .await
+        .unwrap();
+    let best = &answer.times.suggested_times[0];
+    // 19:00 UTC is 15:00 in New York in March after its DST change (March 8), 14:00 before.
+    assert_eq!(best.weekday, "thursday");
+    assert!([14, 15].contains(&best.hour), "{best:?}");
+    assert_eq!(answer.times.basis, BestTimeBasis::Engagement);
+    assert_eq!(answer.times.sample_size, 110);
+    assert!(answer.sources_failed.is_empty());
+    assert!(answer.times.next_slots.iter().all(|slot| *slot > NOW));
+}
+
+#[tokio::test]
+async fn audience_data_is_preferred_when_the_platform_has_it() {
+    let audience: Vec<AudienceHour> = (0..30)
+        .flat_map(|day| {
+            (0..24).map(move |hour| AudienceHour {
+                at: datetime!(2026-05-01 00:00 UTC) + Duration::days(day) + Duration::hours(hour),
+                online: if hour == 6 { 900 } else { 100 },
+            })
+        })
+        .collect();
+    let s = setup(
+        FakeInsightsReader::new(Platform::X)
+            .with_posts(history())
+            .with_audience(audience),
+        InsightsSettings::default(),
+    )
+    .await;
+    let answer = s
+        .service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap();
+    assert_eq!(answer.times.basis, BestTimeBasis::Audience);
+    assert_eq!(answer.times.suggested_times[0].hour, 6);
+}
+
+#[tokio::test]
+async fn without_advanced_fetching_no_audience_call_is_made() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings {
+            advanced_fetching: false,
+            ..InsightsSettings::default()
+        },
+    )
+    .await;
+    s.service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap();
+    assert_eq!(s.reader.calls(), 1, "only the recent posts are read");
+}
+
+#[tokio::test]
+async fn a_second_answer_comes_from_the_cache() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings::default(),
+    )
+    .await;
+    let first = s
+        .service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap();
+    let calls = s.reader.calls();
+    let second = s
+        .service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "Asia/Tokyo")
+        .await
+        .unwrap();
+    assert_eq!(s.reader.calls(), calls);
+    assert_eq!(first.times.sample_size, second.times.sample_size);
+}
+
+#[tokio::test]
+async fn a_failing_platform_degrades_to_the_priors_and_says_so() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings::default(),
+    )
+    .await;
+    s.reader.fail();
+    let answer = s
+        .service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap();
+    assert_eq!(answer.times.basis, BestTimeBasis::Priors);
+    assert_eq!(answer.times.confidence, Confidence::Low);
+    let sources: Vec<&str> = answer.sources_failed.iter().map(|f| f.source).collect();
+    assert_eq!(sources, ["audience_online", "recent_posts"]);
+}
+
+#[tokio::test]
+async fn bad_requests_name_what_is_wrong() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X),
+        InsightsSettings::default(),
+    )
+    .await;
+    let id = s.world.connection.id;
+    assert!(matches!(
+        s.service
+            .best_times(&alice(), Platform::X, id, "Mars/Olympus")
+            .await,
+        Err(InsightsError::UnknownTimeZone(_))
+    ));
+    assert!(matches!(
+        s.service
+            .best_times(&alice(), Platform::Linkedin, id, "UTC")
+            .await,
+        Err(InsightsError::PlatformMismatch { .. })
+    ));
+    let bob = UserId::parse("bob").unwrap();
+    assert!(matches!(
+        s.service.best_times(&bob, Platform::X, id, "UTC").await,
+        Err(InsightsError::ConnectionNotFound(_))
+    ));
+    assert!(matches!(
+        s.service
+            .best_times(&alice(), Platform::X, ConnectionId::new(), "UTC")
+            .await,
+        Err(InsightsError::ConnectionNotFound(_))
+    ));
+    let field = |request: HashtagRequest| {
+        let service = s.service.clone();
+        async move {
+            match service.hashtags(&alice(), Platform::X, &request).await {
+                Err(InsightsError::InvalidInput { field, .. }) => field,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    assert_eq!(field(HashtagRequest::default()).await, "keywords");
+    assert_eq!(
+        field(HashtagRequest {
+            keywords: vec!["a".into(); MAX_KEYWORDS + 1],
+            ..HashtagRequest::default()
+        })
+        .await,
+        "keywords"
+    );
+    assert_eq!(
+        field(HashtagRequest {
+            keywords: vec!["   ".into()],
+            ..HashtagRequest::default()
+        })
+        .await,
+        "keywords"
+    );
+    assert_eq!(
+        field(HashtagRequest {
+            keywords: vec!["food".into()],
+            limit: Some(10_000),
+            ..HashtagRequest::default()
+        })
+        .await,
+        "limit"
+    );
+    assert_eq!(
+        field(HashtagRequest {
+            keywords: vec!["food".into()],
+            industry: Some("alchemy".into()),
+            ..HashtagRequest::default()
+        })
+        .await,
+        "industry"
+    );
+}
+
+#[tokio::test]
+async fn hashtags_rank_the_accounts_best_tags_above_the_industry_file() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X)
+            .with_posts(history())
+            .with_tags(vec![PlatformTag {
+                tag: "foodtwitter".into(),
+                popularity: 0.5,
+                reason: "in 40 of 100 recent posts about food".into(),
+            }]),
+        InsightsSettings::default(),
+    )
+    .await;
+    let answer = s
+        .service
+        .hashtags(
+            &alice(),
+            Platform::X,
+            &HashtagRequest {
+                keywords: vec!["food".into()],
+                connection_id: Some(s.world.connection.id),
+                limit: Some(30),
+                ..HashtagRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+    let position = |tag: &str| answer.suggestions.iter().position(|s| s.tag == tag);
+    assert!(position("nightowl").unwrap() < position("foodie").unwrap());
+    assert!(position("foodtwitter").is_some());
+    assert_eq!(answer.cap, None);
+    assert_eq!(
+        answer.sources_used,
+        [
+            HashtagSource::Platform,
+            HashtagSource::OwnPosts,
+            HashtagSource::Industry
+        ]
+    );
+    assert!(answer.sources_failed.is_empty());
+}
+
+#[tokio::test]
+async fn hashtags_answer_from_the_industry_file_without_a_connection() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::Instagram),
+        InsightsSettings::default(),
+    )
+    .await;
+    let answer = s
+        .service
+        .hashtags(
+            &alice(),
+            Platform::Instagram,
+            &HashtagRequest {
+                keywords: vec!["travel".into()],
+                limit: Some(30),
+                ..HashtagRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.cap, Some(5));
+    assert_eq!(answer.suggestions.len(), 5);
+    assert_eq!(answer.sources_used, [HashtagSource::Industry]);
+    assert_eq!(s.reader.calls(), 0);
+}
+
+#[tokio::test]
+async fn a_failing_platform_leaves_the_industry_suggestions() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings::default(),
+    )
+    .await;
+    s.reader.fail();
+    let answer = s
+        .service
+        .hashtags(
+            &alice(),
+            Platform::X,
+            &HashtagRequest {
+                keywords: vec!["food".into()],
+                connection_id: Some(s.world.connection.id),
+                ..HashtagRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!answer.suggestions.is_empty());
+    let failed: Vec<&str> = answer.sources_failed.iter().map(|f| f.source).collect();
+    assert_eq!(failed, ["own_posts", "platform"]);
+}
+
+#[tokio::test]
+async fn next_best_picks_a_coming_slot_and_says_why() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(history()),
+        InsightsSettings::default(),
+    )
+    .await;
+    let next = s
+        .service
+        .next_best(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(next.at > NOW + NEXT_BEST_LEAD);
+    assert_eq!(next.slot.weekday, "thursday");
+    assert_eq!(next.slot.hour, 19);
+    // NOW is Monday 2026-06-01.
+    assert_eq!(next.at, datetime!(2026-06-04 19:00 UTC));
+    assert!(
+        next.explanation().contains("thursday 19:00 UTC"),
+        "{}",
+        next.explanation()
+    );
+}

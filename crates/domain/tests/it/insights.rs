@@ -1,0 +1,2 @@
+mod best_times;
+mod hashtags;

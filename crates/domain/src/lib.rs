@@ -12,6 +12,7 @@ pub mod policy;
 mod post;
 mod schedule;
 mod secret;
+pub mod webhook;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
 pub use attempt::{AttemptOutcome, JobAttempt};
@@ -19,7 +20,8 @@ pub use connection::{
     ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
 };
 pub use ids::{
-    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WorkerId,
+    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WebhookDeliveryId,
+    WebhookEndpointId, WebhookEventId, WorkerId,
 };
 pub use job::{
     IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus, MISSED,

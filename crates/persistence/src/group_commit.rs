@@ -19,11 +19,13 @@ use diesel::ExpressionMethods;
 use diesel::QueryDsl;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use socialpub_domain::{JobId, JobStatus};
+use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::{JobId, JobStatus, PublishJob};
 use socialpub_ports::RepositoryError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::DbError;
+use crate::outbox::write_outbox;
 use crate::rows::{AttemptRow, JobRow};
 use crate::schema::{job_attempts as ja, publish_jobs as pj};
 use crate::values::DbUuid;
@@ -40,6 +42,19 @@ pub(crate) struct Save {
     pub(crate) worker: String,
     pub(crate) row: JobRow,
     pub(crate) attempt: Option<AttemptRow>,
+    /// The job as saved, for the outbox (`post.completed` looks at its post).
+    pub(crate) job: PublishJob,
+    /// Webhook events stored with the save, only if the job was.
+    pub(crate) events: Vec<WebhookEvent>,
+}
+
+impl Save {
+    /// Whether saving it writes more than the job's row.
+    fn writes_more(&self) -> bool {
+        self.attempt.is_some()
+            || !self.events.is_empty()
+            || (self.job.status.is_final() && self.job.post_id.is_some())
+    }
 }
 
 struct Request {
@@ -170,12 +185,28 @@ async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec
                     .execute(&mut &*shared)
             });
         futures_util::future::try_join_all(attempts).await?;
+        // The outbox of the saved jobs: nothing to read or write unless some emitted events
+        // or ended a post's target.
+        let kept: Vec<&Save> = saves
+            .iter()
+            .zip(&saved)
+            .filter(|(save, saved)| **saved && save.writes_more())
+            .map(|(save, _)| *save)
+            .collect();
+        if !kept.is_empty() {
+            let jobs: Vec<PublishJob> = kept.iter().map(|save| save.job.clone()).collect();
+            let events: Vec<WebhookEvent> = kept
+                .iter()
+                .flat_map(|save| save.events.iter().cloned())
+                .collect();
+            write_outbox!(tx, &jobs, &events, |select| select.for_update());
+        }
         Ok::<_, DbError>(saved)
     })
     .await
 }
 
-/// One save alone: a single statement without an attempt, else one transaction.
+/// One save alone: a single statement when it writes only the job's row, else one transaction.
 async fn save_one(conn: &mut AsyncPgConnection, save: &Save) -> Result<(), DbError> {
     macro_rules! update {
         ($conn:expr) => {
@@ -190,23 +221,31 @@ async fn save_one(conn: &mut AsyncPgConnection, save: &Save) -> Result<(), DbErr
             .await?
         };
     }
-    let Some(attempt) = &save.attempt else {
+    if !save.writes_more() {
         if update!(conn) == 0 {
             return Err(DbError::Repository(RepositoryError::LeaseNotHeld(save.id)));
         }
         return Ok(());
-    };
+    }
     conn.transaction(async |tx| {
         if update!(tx) == 0 {
             return Err(DbError::Repository(RepositoryError::LeaseNotHeld(save.id)));
         }
-        diesel::insert_into(ja::table)
-            .values(attempt)
-            .on_conflict(ja::id)
-            .do_update()
-            .set(attempt)
-            .execute(tx)
-            .await?;
+        if let Some(attempt) = &save.attempt {
+            diesel::insert_into(ja::table)
+                .values(attempt)
+                .on_conflict(ja::id)
+                .do_update()
+                .set(attempt)
+                .execute(tx)
+                .await?;
+        }
+        write_outbox!(
+            tx,
+            std::slice::from_ref(&save.job),
+            &save.events,
+            |select| select.for_update()
+        );
         Ok(())
     })
     .await

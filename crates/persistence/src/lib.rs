@@ -30,6 +30,7 @@ mod idempotency_store;
 mod job_repository;
 mod migrations;
 mod oauth_state_store;
+mod outbox;
 mod page;
 mod pool;
 mod postgres_tls;
@@ -39,6 +40,7 @@ mod sql_types;
 mod store;
 mod values;
 mod wakeups;
+mod webhook_repository;
 
 pub use backend::Backend;
 pub use database::Database;

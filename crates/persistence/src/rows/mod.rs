@@ -8,6 +8,7 @@ mod idempotency;
 mod job;
 mod oauth_state;
 mod post;
+mod webhook;
 
 pub(crate) use attempt::AttemptRow;
 pub(crate) use connection::ConnectionRow;
@@ -15,6 +16,7 @@ pub(crate) use idempotency::IdempotencyRow;
 pub(crate) use job::JobRow;
 pub(crate) use oauth_state::OAuthStateRow;
 pub(crate) use post::PostRow;
+pub(crate) use webhook::{DeliveryRow, EndpointRow, EventRow};
 
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, UserId};

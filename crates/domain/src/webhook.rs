@@ -96,6 +96,38 @@ impl EventType {
             }
         }
     }
+
+    /// The event a user's change to a job (cancel, reschedule, edit, retry) emits, given its
+    /// status before and the job after.
+    pub fn after_user_change(before: JobStatus, job: &PublishJob) -> Option<Self> {
+        match job.status {
+            JobStatus::Cancelled if before != JobStatus::Cancelled => Some(EventType::JobCancelled),
+            JobStatus::Scheduled => Some(EventType::JobScheduled),
+            _ => None,
+        }
+    }
+
+    /// The event a new job emits: `job.scheduled` when it waits for its time.
+    pub fn on_create(job: &PublishJob) -> Option<Self> {
+        (job.status == JobStatus::Scheduled).then_some(EventType::JobScheduled)
+    }
+}
+
+/// The events of a user's change, as [`EventType::after_user_change`] decides.
+pub fn user_change_events(before: JobStatus, job: &PublishJob) -> Vec<WebhookEvent> {
+    EventType::after_user_change(before, job)
+        .map(|event| WebhookEvent::for_job(event, job, job.updated_at))
+        .into_iter()
+        .collect()
+}
+
+/// The events of new jobs, as [`EventType::on_create`] decides.
+pub fn creation_events(jobs: &[PublishJob]) -> Vec<WebhookEvent> {
+    jobs.iter()
+        .filter_map(|job| {
+            EventType::on_create(job).map(|event| WebhookEvent::for_job(event, job, job.created_at))
+        })
+        .collect()
 }
 
 impl fmt::Display for EventType {

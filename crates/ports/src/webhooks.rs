@@ -6,7 +6,7 @@ use socialpub_domain::{UserId, WebhookDeliveryId, WebhookEndpointId, WorkerId};
 use time::{Duration, OffsetDateTime};
 use url::Url;
 
-use crate::{Page, PageRequest, RepositoryError};
+use crate::{CipherError, Page, PageRequest, RepositoryError};
 
 /// A change to an endpoint (`PATCH /webhooks/{id}`); `None` keeps the stored value.
 #[derive(Debug, Clone, Default)]
@@ -190,7 +190,10 @@ pub trait WebhookSender: Send + Sync {
 /// The Standard Webhooks signature scheme.
 pub trait WebhookSigner: Send + Sync {
     /// A fresh `whsec_` secret.
-    fn new_secret(&self) -> WebhookSecret;
+    ///
+    /// # Errors
+    /// [`CipherError::RandomUnavailable`] when the system has no randomness to give.
+    fn new_secret(&self) -> Result<WebhookSecret, CipherError>;
 
     /// `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` under `secret`.
     fn sign(&self, secret: &WebhookSecret, id: &str, timestamp: i64, body: &str) -> String;

@@ -77,6 +77,9 @@ error_codes! {
     NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
+    InvalidWebhookUrl = "invalid_webhook_url", 422, "The webhook URL is not an absolute http(s) URL with a host, carries credentials, or does not resolve; `field` is `url`.";
+    WebhookUrlForbidden = "webhook_url_forbidden", 422, "The webhook URL resolves to an address that is not publicly reachable; `field` is `url`.";
+    TooManyWebhooks = "too_many_webhooks", 409, "The user has as many webhooks as allowed; delete one first.";
     InvalidTargets = "invalid_targets", 422, "A post needs between one and the maximum number of targets.";
     DuplicateTarget = "duplicate_target", 422, "A post names the same connection twice; `field` names the second.";
     InvalidScheduleTime = "invalid_schedule_time", 422, "`schedule_time` is not an RFC 3339 instant or a local date-time.";

@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use socialpub_application::{ConnectionService, JobService, PublishingService, ValidationService};
+use socialpub_application::{
+    ConnectionService, JobService, PublishingService, ValidationService, WebhookService,
+};
 use socialpub_ports::{Authenticator, IdempotencyStore};
 use url::Url;
 
@@ -19,6 +21,8 @@ pub struct ApiState {
     /// Remembers answers to requests sent with an `Idempotency-Key`.
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub validation: ValidationService,
+    /// The user's webhook endpoints.
+    pub webhooks: WebhookService,
     /// What the OAuth callback does with the code and state the browser brings.
     pub connect_callback: ConnectCallback,
     /// Traffic counters, shared by every worker.

@@ -260,11 +260,8 @@ impl Run<'_> {
             jobs.save_leased(&self.job, &inner.worker).await?;
         } else {
             // An attempt's first step: the user hears that publishing has begun.
-            let started = WebhookEvent::for_job(
-                EventType::JobPublishing,
-                &self.job,
-                self.attempt.started_at,
-            );
+            let started =
+                WebhookEvent::for_job(EventType::JobPublishing, &self.job, self.attempt.started_at);
             jobs.save_leased_with_events(
                 &self.job,
                 &inner.worker,

@@ -7,7 +7,8 @@ use actix_web::{test, web};
 use async_trait::async_trait;
 use socialpub_application::{
     ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, JobService, PublishEngine,
-    PublishSettings, PublishingPorts, PublishingService, ValidationService,
+    PublishSettings, PublishingPorts, PublishingService, ValidationService, WebhookPorts,
+    WebhookService,
 };
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
@@ -20,6 +21,9 @@ use socialpub_ports::fakes::{
     InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
     InMemoryOAuthStateStore, InMemoryQueueWakeups, ManualClock, SequentialSecrets,
     StaticAssetProbe, StaticAuthenticator, StaticPlatformRegistry, StaticPublisherRegistry,
+};
+use socialpub_ports::fakes::{
+    FakeWebhookSigner, InMemoryWebhookRepository, RecordingWebhookSender,
 };
 use socialpub_ports::{ConnectionRepository, JobRepository, TokenCipher, TokenSlot};
 use time::OffsetDateTime;
@@ -49,6 +53,7 @@ pub struct World {
     pub x: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
+    pub webhooks: Arc<InMemoryWebhookRepository>,
     /// Development mode's direct completion unless a test says otherwise.
     pub connect_callback: ConnectCallback,
 }
@@ -65,6 +70,7 @@ impl Default for World {
             x: Arc::new(FakePlatformClient::new(Platform::X)),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
+            webhooks: Arc::new(InMemoryWebhookRepository::default()),
             connect_callback: ConnectCallback::CompleteDirectly,
         }
     }
@@ -177,6 +183,12 @@ impl World {
             ),
             idempotency: self.idempotency.clone(),
             validation: self.validation(),
+            webhooks: WebhookService::new(WebhookPorts {
+                webhooks: self.webhooks.clone(),
+                sender: Arc::new(RecordingWebhookSender::default()),
+                signer: Arc::new(FakeWebhookSigner::default()),
+                clock: self.clock.clone(),
+            }),
             connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),

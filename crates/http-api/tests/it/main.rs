@@ -10,3 +10,4 @@ mod openapi;
 mod publish;
 mod request_id;
 mod validation;
+mod webhooks;

@@ -11,3 +11,4 @@ mod publish_flows;
 mod publish_world;
 mod simulator_mode;
 mod token_lifecycle;
+mod webhooks;

@@ -175,9 +175,10 @@ impl PublishingService {
         );
         let mut warnings = self.time_warnings(request.schedule.as_ref());
         warnings.extend(self.cap_warning(&job).await?);
+        let jobs = std::slice::from_ref(&job);
         self.ports
             .jobs
-            .create(None, std::slice::from_ref(&job))
+            .create_with_events(None, jobs, &creation_events(jobs))
             .await?;
         tracing::info!(job_id = %job.id, platform = %job.platform, status = %job.status, "publish job created");
         Ok(Created {

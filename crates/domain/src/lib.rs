@@ -5,6 +5,7 @@
 mod asset;
 mod attempt;
 mod connection;
+mod health;
 mod ids;
 mod job;
 mod platform;
@@ -19,6 +20,7 @@ pub use attempt::{AttemptOutcome, JobAttempt};
 pub use connection::{
     ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
 };
+pub use health::{ConnectionHealth, EXPIRING_WINDOW, HealthState};
 pub use ids::{
     AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WebhookDeliveryId,
     WebhookEndpointId, WebhookEventId, WorkerId,

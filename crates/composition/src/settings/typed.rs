@@ -354,7 +354,12 @@ impl Settings {
                 &raw.allow_private_webhook_urls,
                 false,
             )?,
-            webhook_timeout: seconds("webhook_timeout_seconds", &raw.webhook_timeout_seconds, 10, 1)?,
+            webhook_timeout: seconds(
+                "webhook_timeout_seconds",
+                &raw.webhook_timeout_seconds,
+                10,
+                1,
+            )?,
             banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
             platform_simulator: match non_empty(&raw.platform_simulator)
                 .map(str::to_ascii_lowercase)

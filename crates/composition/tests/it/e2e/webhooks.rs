@@ -69,7 +69,10 @@ async fn received(receiver: &MockServer, secret: &str) -> Vec<(Request, Value)> 
             verifier
                 .verify(&request.body, &request.headers)
                 .unwrap_or_else(|e| {
-                    panic!("signature refused ({e:?}): {}", String::from_utf8_lossy(&request.body))
+                    panic!(
+                        "signature refused ({e:?}): {}",
+                        String::from_utf8_lossy(&request.body)
+                    )
                 });
             let event: Value = serde_json::from_slice(&request.body).unwrap();
             assert_eq!(
@@ -112,7 +115,10 @@ async fn every_event_type_arrives_signed(backend: Backend) {
         .await;
     assert_eq!(status, 202, "{cancelled}");
     let (status, _) = world
-        .post(&format!("/jobs/{}/cancel", cancelled["job_id"].as_str().unwrap()), json!({}))
+        .post(
+            &format!("/jobs/{}/cancel", cancelled["job_id"].as_str().unwrap()),
+            json!({}),
+        )
         .await;
     assert_eq!(status, 200);
     world.advance(61).await;
@@ -170,9 +176,15 @@ async fn every_event_type_arrives_signed(backend: Backend) {
         "job.cancelled",
         "post.completed",
     ] {
-        assert!(types.contains(expected), "{expected} missing from {types:?}");
+        assert!(
+            types.contains(expected),
+            "{expected} missing from {types:?}"
+        );
     }
-    let ids: BTreeSet<&str> = events.iter().map(|(_, e)| e["id"].as_str().unwrap()).collect();
+    let ids: BTreeSet<&str> = events
+        .iter()
+        .map(|(_, e)| e["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), events.len(), "one event, one delivery");
 
     // The post's life, as the receiver got it (each carries the publish request's metadata).
@@ -191,25 +203,41 @@ async fn every_event_type_arrives_signed(backend: Backend) {
             "{} {:<16} {}",
             event["timestamp"].as_str().unwrap(),
             event["type"].as_str().unwrap(),
-            event["data"]["job"]["platform"].as_str().unwrap_or("(post)")
+            event["data"]["job"]["platform"]
+                .as_str()
+                .unwrap_or("(post)")
         );
     }
     let count = |kind: &str| life.iter().filter(|e| e["type"] == kind).count();
     assert_eq!(count("job.scheduled"), 2);
     assert_eq!(count("job.published"), 2);
-    assert_eq!(count("post.completed"), 1, "once, though both targets ended");
+    assert_eq!(
+        count("post.completed"),
+        1,
+        "once, though both targets ended"
+    );
     let completed = life.iter().find(|e| e["type"] == "post.completed").unwrap();
     let targets = completed["data"]["post"]["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 2);
-    assert!(targets.iter().all(|t| t["status"] == "published" && t["post_url"].is_string()));
+    assert!(
+        targets
+            .iter()
+            .all(|t| t["status"] == "published" && t["post_url"].is_string())
+    );
     let published = life.iter().find(|e| e["type"] == "job.published").unwrap();
-    assert!(published["data"]["job"]["post_url"].is_string(), "{published}");
+    assert!(
+        published["data"]["job"]["post_url"].is_string(),
+        "{published}"
+    );
     let retry = events
         .iter()
         .map(|(_, e)| e)
         .find(|e| e["type"] == "job.retry_scheduled")
         .unwrap();
-    assert!(retry["data"]["job"]["next_attempt_at"].is_string(), "{retry}");
+    assert!(
+        retry["data"]["job"]["next_attempt_at"].is_string(),
+        "{retry}"
+    );
     assert!(retry["data"]["job"]["error_code"].is_string(), "{retry}");
 }
 
@@ -239,15 +267,26 @@ async fn a_failing_receiver_gets_the_same_event_twice_and_no_more(backend: Backe
 
     let first = world.deliverer.drain().await.unwrap();
     assert_eq!((first.claimed, first.failed), (1, 1));
-    assert_eq!(world.deliverer.drain().await.unwrap().claimed, 0, "not before its retry time");
+    assert_eq!(
+        world.deliverer.drain().await.unwrap().claimed,
+        0,
+        "not before its retry time"
+    );
     world.advance(6).await;
     assert_eq!(world.deliverer.drain().await.unwrap().delivered, 1);
     world.advance(120).await;
-    assert_eq!(world.deliverer.drain().await.unwrap().claimed, 0, "delivered: never again");
+    assert_eq!(
+        world.deliverer.drain().await.unwrap().claimed,
+        0,
+        "delivered: never again"
+    );
 
     let events = received(&receiver, &secret).await;
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0].1["id"], events[1].1["id"], "the same event id on the retry");
+    assert_eq!(
+        events[0].1["id"], events[1].1["id"],
+        "the same event id on the retry"
+    );
     assert_eq!(
         events[0].0.headers["webhook-id"],
         events[1].0.headers["webhook-id"]
@@ -283,14 +322,20 @@ async fn events_outlive_the_process_that_made_them(backend: Backend) {
     let events = received(&receiver, &secret).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].1["data"]["job"]["job_id"], job["job_id"]);
-    assert_eq!(world.deliverer.drain().await.unwrap().claimed, 0, "delivered once");
+    assert_eq!(
+        world.deliverer.drain().await.unwrap().claimed,
+        0,
+        "delivered once"
+    );
 }
 
 async fn replay_resends_and_rotation_signs_with_both_secrets(backend: Backend) {
     let world = world(backend).await;
     let receiver = receiver().await;
     let (webhook, first_secret) = register(&world, &receiver, json!(["*"])).await;
-    let (status, ping) = world.post(&format!("/webhooks/{webhook}/test"), json!({})).await;
+    let (status, ping) = world
+        .post(&format!("/webhooks/{webhook}/test"), json!({}))
+        .await;
     assert_eq!(status, 202, "{ping}");
     world.deliverer.drain().await.unwrap();
     assert_eq!(received(&receiver, &first_secret).await.len(), 1);
@@ -304,7 +349,10 @@ async fn replay_resends_and_rotation_signs_with_both_secrets(backend: Backend) {
 
     let (status, replayed) = world
         .post(
-            &format!("/webhooks/deliveries/{}/replay", ping["id"].as_str().unwrap()),
+            &format!(
+                "/webhooks/deliveries/{}/replay",
+                ping["id"].as_str().unwrap()
+            ),
             json!({}),
         )
         .await;
@@ -313,7 +361,10 @@ async fn replay_resends_and_rotation_signs_with_both_secrets(backend: Backend) {
     // Both secrets verify the replay; the first delivery only the first secret.
     let with_first = received(&receiver, &first_secret).await;
     assert_eq!(with_first.len(), 2);
-    assert_eq!(with_first[0].1["id"], with_first[1].1["id"], "a replay keeps the event id");
+    assert_eq!(
+        with_first[0].1["id"], with_first[1].1["id"],
+        "a replay keeps the event id"
+    );
     assert_eq!(with_first[1].1["type"], "ping");
     let replay = &with_first[1].0;
     let verifier = standardwebhooks::Webhook::new(&second_secret).unwrap();

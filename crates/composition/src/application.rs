@@ -178,7 +178,8 @@ impl Application {
                 clock: clock.clone(),
             },
             connection_policy(&settings)?,
-        );
+        )
+        .with_webhooks(database.webhooks());
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
             denied_ranges: settings.asset_url_deny_ranges.clone(),

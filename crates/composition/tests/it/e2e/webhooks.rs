@@ -160,6 +160,12 @@ async fn every_event_type_arrives_signed(backend: Backend) {
     let failed = world.settle_one(failed["job_id"].as_str().unwrap()).await;
     assert_eq!(failed["status"], "failed", "{failed}");
 
+    // The account is let go.
+    let (status, _, _) = world
+        .send(Method::DELETE, &format!("/connections/{page}"), None, None)
+        .await;
+    assert_eq!(status, 200);
+
     world.deliverer.drain().await.unwrap();
     let events = received(&receiver, &secret).await;
     let types: BTreeSet<&str> = events
@@ -377,7 +383,48 @@ async fn replay_resends_and_rotation_signs_with_both_secrets(backend: Backend) {
     );
 }
 
+async fn a_reconnect_keeps_the_connection_and_its_queue(backend: Backend) {
+    let world = world(backend).await;
+    let x = world.connect(Platform::X).await;
+    let (_, healthy) = world.get(&format!("/connections/{x}")).await;
+    assert_eq!(healthy["health"], "ok", "{healthy}");
+    assert_eq!(healthy["jobs_at_risk"], 0);
+    let (status, scheduled) = world
+        .post(
+            "/schedule",
+            json!({"connection_id": x, "text_content": "Next week", "schedule_time": in_seconds(&world, 3600)}),
+        )
+        .await;
+    assert_eq!(status, 202, "{scheduled}");
+    world
+        .server
+        .knobs(json!({"platform": "x", "revoke_all": true}))
+        .await;
+    let failed = world.publish(text_job(&x, "Refused")).await;
+    world.settle_one(failed["job_id"].as_str().unwrap()).await;
+
+    let (_, broken) = world.get(&format!("/connections/{x}")).await;
+    assert_eq!(broken["health"], "needs_reauth", "{broken}");
+    assert_eq!(
+        broken["jobs_at_risk"], 1,
+        "the scheduled job would fail: {broken}"
+    );
+    let (_, listed) = world.get("/connections").await;
+    assert_eq!(listed["items"][0]["jobs_at_risk"], 1, "{listed}");
+
+    // The user connects the account again (the revocation hit the old grant only).
+    let again = world.connect(Platform::X).await;
+    assert_eq!(again, x, "the same account keeps its connection id");
+    let (_, fixed) = world.get(&format!("/connections/{x}")).await;
+    assert_eq!(fixed["health"], "ok", "{fixed}");
+    assert_eq!(fixed["jobs_at_risk"], 0, "{fixed}");
+    let job = world.job(scheduled["job_id"].as_str().unwrap()).await;
+    assert_eq!(job["status"], "scheduled", "its queue is untouched: {job}");
+    assert_eq!(job["connection_id"], x.as_str());
+}
+
 on_both_backends!(
+    a_reconnect_keeps_the_connection_and_its_queue,
     every_event_type_arrives_signed,
     a_failing_receiver_gets_the_same_event_twice_and_no_more,
     events_outlive_the_process_that_made_them,

@@ -41,10 +41,20 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// Instagram `POST /{ig-user-id}/media` (containers).
+    InstagramCreateContainer,
+    /// Instagram `GET /{container-id}` (status).
+    InstagramContainerStatus,
+    /// Instagram `POST /{ig-user-id}/media_publish` (the commit).
+    InstagramMediaPublish,
+    /// Instagram `GET /{media-id}`, `/{ig-user-id}/media`, `/{ig-user-id}/stories`.
+    InstagramMedia,
+    /// Instagram `GET /{ig-user-id}/content_publishing_limit`.
+    InstagramPublishingLimit,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 8] = [
+    pub const ALL: [PublishEndpoint; 13] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -53,6 +63,11 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::InstagramCreateContainer,
+        PublishEndpoint::InstagramContainerStatus,
+        PublishEndpoint::InstagramMediaPublish,
+        PublishEndpoint::InstagramMedia,
+        PublishEndpoint::InstagramPublishingLimit,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -65,6 +80,11 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost => Platform::Facebook,
+            PublishEndpoint::InstagramCreateContainer
+            | PublishEndpoint::InstagramContainerStatus
+            | PublishEndpoint::InstagramMediaPublish
+            | PublishEndpoint::InstagramMedia
+            | PublishEndpoint::InstagramPublishingLimit => Platform::Instagram,
         }
     }
 }

@@ -83,6 +83,8 @@ pub(crate) struct PostStore {
     pub(crate) posts: Vec<SimPost>,
     pub(crate) media: HashMap<String, SimMedia>,
     pub(crate) photos: HashMap<String, SimPhoto>,
+    /// Instagram containers and published media.
+    pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

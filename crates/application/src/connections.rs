@@ -15,7 +15,7 @@ use std::sync::Arc;
 use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
 use socialpub_ports::{
     Clock, ConnectionFilter, ConnectionRepository, OAuthStateStore, Page, PageRequest,
-    PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot,
+    PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot, WebhookRepository,
 };
 
 pub use authorize::AuthorizationStart;
@@ -42,11 +42,45 @@ pub struct ConnectionPorts {
 pub struct ConnectionService {
     ports: ConnectionPorts,
     policy: ConnectionPolicy,
+    /// Where connection notes go (`connection.needs_reauth`, `connection.disconnected`).
+    webhooks: Option<Arc<dyn WebhookRepository>>,
 }
 
 impl ConnectionService {
     pub fn new(ports: ConnectionPorts, policy: ConnectionPolicy) -> Self {
-        Self { ports, policy }
+        Self {
+            ports,
+            policy,
+            webhooks: None,
+        }
+    }
+
+    /// Tells the user's webhooks when a connection needs reauthorization or is disconnected.
+    #[must_use]
+    pub fn with_webhooks(mut self, webhooks: Arc<dyn WebhookRepository>) -> Self {
+        self.webhooks = Some(webhooks);
+        self
+    }
+
+    /// Stores a connection note for the user's webhooks, right after the change it tells of
+    /// (a separate write: a failure here is logged, and the change stands).
+    async fn note(
+        &self,
+        event: socialpub_domain::webhook::EventType,
+        connection: &SocialConnection,
+    ) {
+        let Some(webhooks) = &self.webhooks else {
+            return;
+        };
+        let event = socialpub_domain::webhook::WebhookEvent::for_connection(
+            event,
+            connection,
+            self.ports.clock.now(),
+            serde_json::Map::new(),
+        );
+        if let Err(error) = webhooks.insert_events(std::slice::from_ref(&event)).await {
+            tracing::warn!(%error, connection_id = %connection.id, "connection webhook note not stored");
+        }
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -104,7 +104,12 @@ impl JobService {
         let mut job = self.get(user, id).await?;
         let expected = job.status;
         change(&mut job)?;
-        match self.jobs.save_user_change(&job, expected).await {
+        let events = socialpub_domain::webhook::user_change_events(expected, &job);
+        match self
+            .jobs
+            .save_user_change_with_events(&job, expected, &events)
+            .await
+        {
             Ok(()) => Ok(job),
             Err(RepositoryError::Conflict(_)) => Err(JobServiceError::ClaimedMeanwhile(id)),
             Err(other) => Err(other.into()),

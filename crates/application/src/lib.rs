@@ -10,6 +10,7 @@ mod publishing;
 #[cfg(test)]
 mod test_support;
 mod validation;
+mod webhooks;
 
 pub use connections::{
     ApprovedAuthorization, AuthorizationStart, CallbackParams, Completer, ConnectedAccounts,
@@ -35,6 +36,11 @@ pub use publishing::{
 pub use validation::{
     BudgetExceeded, ContentToCheck, ProbeQuota, ValidationError, ValidationReport,
     ValidationService,
+};
+
+pub use webhooks::{
+    DeliveryReport, DeliverySettings, EndpointEdit, MAX_ENDPOINTS_PER_USER, NewEndpoint,
+    ROTATION_GRACE, WebhookDeliverer, WebhookError, WebhookPorts, WebhookService,
 };
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

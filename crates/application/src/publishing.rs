@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use socialpub_domain::policy::Violation;
+use socialpub_domain::webhook::{creation_events, user_change_events};
 use socialpub_domain::{
     Asset, ConnectionId, ConnectionStatus, JobId, JobStatus, NewPublishJob, Platform, Post, PostId,
     PostState, PublishJob, ScheduleTime, SocialConnection, UserId, check_schedule_window,
@@ -181,9 +182,10 @@ impl PublishingService {
         );
         let mut warnings = self.time_warnings(request.schedule.as_ref());
         warnings.extend(self.cap_warning(&job).await?);
+        let jobs = std::slice::from_ref(&job);
         self.ports
             .jobs
-            .create(None, std::slice::from_ref(&job))
+            .create_with_events(None, jobs, &creation_events(jobs))
             .await?;
         tracing::info!(job_id = %job.id, platform = %job.platform, status = %job.status, "publish job created");
         Ok(Created {
@@ -271,7 +273,10 @@ impl PublishingService {
         for job in &jobs {
             warnings.extend(self.cap_warning(job).await?);
         }
-        self.ports.jobs.create(Some(&post), &jobs).await?;
+        self.ports
+            .jobs
+            .create_with_events(Some(&post), &jobs, &creation_events(&jobs))
+            .await?;
         tracing::info!(post_id = %post.id, targets = jobs.len(), "post created");
         Ok(Created {
             post: Some(post),
@@ -314,7 +319,16 @@ impl PublishingService {
             }
             let mut changed = job.clone();
             changed.retry_by_user(now).map_err(JobServiceError::from)?;
-            match self.ports.jobs.save_user_change(&changed, job.status).await {
+            match self
+                .ports
+                .jobs
+                .save_user_change_with_events(
+                    &changed,
+                    job.status,
+                    &user_change_events(job.status, &changed),
+                )
+                .await
+            {
                 Ok(()) => retried += 1,
                 Err(RepositoryError::Conflict(_)) => {
                     tracing::info!(job_id = %job.id, "target changed meanwhile; not retried");
@@ -388,7 +402,13 @@ impl PublishingService {
                 .map_err(JobServiceError::from)?;
             job.time_zone = schedule.time_zone;
         }
-        match self.ports.jobs.save_user_change(&job, expected).await {
+        let events = user_change_events(expected, &job);
+        match self
+            .ports
+            .jobs
+            .save_user_change_with_events(&job, expected, &events)
+            .await
+        {
             Ok(()) => Ok(job),
             Err(RepositoryError::Conflict(_)) => Err(JobServiceError::ClaimedMeanwhile(id).into()),
             Err(other) => Err(other.into()),

@@ -22,6 +22,7 @@ mod redirect;
 mod remote_reader;
 mod settings;
 mod target;
+mod webhook_sender;
 
 pub use address_policy::{AddressPolicy, ForbiddenReason, classify_ip};
 pub use http_fetcher::HttpAssetFetcher;
@@ -30,3 +31,4 @@ pub use probe::HeaderProbe;
 pub use probe_limits::ProbeLimits;
 pub use redirect::{RedirectError, redirect_target};
 pub use settings::AssetFetchSettings;
+pub use webhook_sender::HttpWebhookSender;

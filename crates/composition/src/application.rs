@@ -5,11 +5,11 @@ use anyhow::Context;
 use socialpub_application::{
     ConnectionPolicy, ConnectionPorts, ConnectionService, EngineMetrics, EnginePorts, JobService,
     MaintenanceService, PublishEngine, PublishSettings, PublishingPorts, PublishingService,
-    SweepReport, ValidationService,
+    SweepReport, ValidationService, WebhookDeliverer, WebhookPorts, WebhookService,
 };
-use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
+use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher, HttpWebhookSender};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
-use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
+use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator, StandardWebhookSigner};
 use socialpub_domain::WorkerId;
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_http_api::{ApiState, ConnectCallback, build_app};
@@ -30,6 +30,8 @@ pub struct Application {
     maintenance: MaintenanceService,
     /// This process's publishing worker: run by `serve` and `worker`, or driven by hand.
     engine: PublishEngine,
+    /// This process's webhook worker, run beside the publishing worker.
+    deliverer: WebhookDeliverer,
     /// False when the owner drives [`Application::engine`] itself (tests): `serve` then runs
     /// no publishing worker of its own.
     run_engine: bool,
@@ -176,7 +178,8 @@ impl Application {
                 clock: clock.clone(),
             },
             connection_policy(&settings)?,
-        );
+        )
+        .with_webhooks(database.webhooks());
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
             denied_ranges: settings.asset_url_deny_ranges.clone(),
@@ -185,6 +188,19 @@ impl Application {
                 .map(simulator_addresses)
                 .unwrap_or_default(),
             ..AssetFetchSettings::default()
+        };
+        let webhook_ports = WebhookPorts {
+            webhooks: database.webhooks(),
+            sender: Arc::new(HttpWebhookSender::new(
+                &AssetFetchSettings {
+                    allow_private_addresses: settings.allow_private_webhook_urls,
+                    denied_ranges: settings.asset_url_deny_ranges.clone(),
+                    ..AssetFetchSettings::default()
+                },
+                to_std(settings.webhook_timeout),
+            )),
+            signer: Arc::new(StandardWebhookSigner::new()),
+            clock: clock.clone(),
         };
         let fetcher = Arc::new(HttpAssetFetcher::new(fetch));
         let probe = Arc::new(HeaderProbe::new(fetcher.clone()));
@@ -231,6 +247,11 @@ impl Application {
             WorkerId::new(process_name()),
         )
         .with_metrics(engine_metrics.clone());
+        let deliverer = WebhookDeliverer::new(
+            webhook_ports.clone(),
+            socialpub_application::DeliverySettings::default(),
+            engine.worker().clone(),
+        );
         let api_state = ApiState {
             authenticator,
             readiness: Arc::new(DatabaseReadiness(database.clone())),
@@ -240,6 +261,7 @@ impl Application {
             idempotency: database.idempotency(),
             validation,
             insights,
+            webhooks: WebhookService::new(webhook_ports),
             connect_callback,
             metrics: Arc::default(),
             metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],
@@ -252,6 +274,7 @@ impl Application {
             api_state,
             maintenance,
             engine,
+            deliverer,
             run_engine: true,
             clock,
             simulator,
@@ -281,6 +304,11 @@ impl Application {
     /// This process's publishing engine: `run_once`/`drain` process the queue on demand.
     pub fn engine(&self) -> &PublishEngine {
         &self.engine
+    }
+
+    /// This process's webhook deliverer: `run_once`/`drain` deliver on demand.
+    pub fn webhook_deliverer(&self) -> &WebhookDeliverer {
+        &self.deliverer
     }
 
     /// Keeps `serve` from running a publishing worker: the caller drives
@@ -318,8 +346,14 @@ impl Application {
         let (stop, stopped) = watch::channel(false);
         let engine = self.run_engine.then(|| {
             let engine = self.engine.clone();
+            let deliverer = self.deliverer.clone();
             let stopped = stopped.clone();
-            tokio::spawn(async move { engine.run(stop_requested(stopped)).await })
+            tokio::spawn(async move {
+                tokio::join!(
+                    engine.run(stop_requested(stopped.clone())),
+                    deliverer.run(stop_requested(stopped)),
+                )
+            })
         });
         let background = tokio::spawn(self.background_loops(stopped));
         // actix stops on SIGINT/SIGTERM by itself, then the worker gets its grace.
@@ -336,9 +370,15 @@ impl Application {
     pub async fn run_worker(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let engine = self.engine.clone();
+        let deliverer = self.deliverer.clone();
         let publishing = tokio::spawn({
             let stopped = stopped.clone();
-            async move { engine.run(stop_requested(stopped)).await }
+            async move {
+                tokio::join!(
+                    engine.run(stop_requested(stopped.clone())),
+                    deliverer.run(stop_requested(stopped)),
+                )
+            }
         });
         let loops = tokio::spawn(self.background_loops(stopped));
         shutdown_signal().await;
@@ -478,6 +518,11 @@ fn simulator_addresses(
     handle: &socialpub_platform_sim::SimulatorHandle,
 ) -> Vec<std::net::SocketAddr> {
     handle.base_url().socket_addrs(|| None).unwrap_or_default()
+}
+
+/// A setting's duration as std's (a negative one as zero).
+fn to_std(duration: time::Duration) -> std::time::Duration {
+    std::time::Duration::try_from(duration).unwrap_or_default()
 }
 
 async fn shutdown_signal() {

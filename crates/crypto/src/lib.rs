@@ -10,6 +10,7 @@ mod key_ring;
 mod key_ring_error;
 mod key_text;
 mod secret_generator;
+mod webhook_signer;
 
 pub use cipher::AesGcmTokenCipher;
 pub use key::{KEY_LEN, TokenKey};
@@ -17,3 +18,4 @@ pub use key_error::KeyError;
 pub use key_ring::KeyRing;
 pub use key_ring_error::KeyRingError;
 pub use secret_generator::RingSecretGenerator;
+pub use webhook_signer::StandardWebhookSigner;

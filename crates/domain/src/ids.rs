@@ -179,3 +179,18 @@ mod tests {
         assert_eq!(UserId::parse("user-42").unwrap().as_str(), "user-42");
     }
 }
+uuid_id!(
+    /// Identifies one webhook endpoint a user registered.
+    WebhookEndpointId,
+    "webhook id"
+);
+uuid_id!(
+    /// Identifies one lifecycle event: the `webhook-id` every delivery and retry of it carries.
+    WebhookEventId,
+    "webhook event id"
+);
+uuid_id!(
+    /// Identifies the delivery of one event to one endpoint (all its attempts).
+    WebhookDeliveryId,
+    "webhook delivery id"
+);

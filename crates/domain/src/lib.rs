@@ -5,6 +5,7 @@
 mod asset;
 mod attempt;
 mod connection;
+mod health;
 mod ids;
 pub mod insights;
 mod job;
@@ -13,14 +14,17 @@ pub mod policy;
 mod post;
 mod schedule;
 mod secret;
+pub mod webhook;
 
 pub use asset::{Asset, AssetKind, AssetMetadata, AssetUrl, AssetUrlError};
 pub use attempt::{AttemptOutcome, JobAttempt};
 pub use connection::{
     ConnectionStatus, EncryptedToken, NewConnection, SocialConnection, TokenUpdate,
 };
+pub use health::{ConnectionHealth, EXPIRING_WINDOW, HealthState};
 pub use ids::{
-    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WorkerId,
+    AttemptId, ConnectionId, IdParseError, JobId, PostId, UserId, UserIdError, WebhookDeliveryId,
+    WebhookEndpointId, WebhookEventId, WorkerId,
 };
 pub use job::{
     IdempotencyKey, IdempotencyKeyError, JobError, JobStateTransitionError, JobStatus, MISSED,

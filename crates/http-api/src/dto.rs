@@ -4,6 +4,7 @@
 mod connection;
 mod job;
 mod publish;
+mod webhook;
 
 pub use connection::{CompleteRequest, ConnectionResponse};
 pub use job::{
@@ -11,3 +12,4 @@ pub use job::{
     WarningResponse,
 };
 pub use publish::{PostBody, PostResponse, PublishBody, TargetViolationsResponse};
+pub use webhook::{DeliveryResponse, WebhookCreateRequest, WebhookPatchRequest, WebhookResponse};

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use socialpub_application::{ConnectionError, JobServiceError, ValidationError};
+use socialpub_application::{ConnectionError, JobServiceError, ValidationError, WebhookError};
 use socialpub_domain::JobError;
 use socialpub_ports::{AuthError, PlatformError, PlatformErrorKind, RepositoryError};
 
@@ -358,6 +358,41 @@ impl From<JobServiceError> for ApiError {
                 detail: format!("job {id} was taken by a worker and can no longer be changed"),
             },
             JobServiceError::Repository(e) => e.into(),
+        }
+    }
+}
+
+impl From<WebhookError> for ApiError {
+    fn from(error: WebhookError) -> Self {
+        match error {
+            WebhookError::NotFound(id) => ApiError::not_found(format_args!("webhook {id}")),
+            WebhookError::DeliveryNotFound(id) => {
+                ApiError::not_found(format_args!("webhook delivery {id}"))
+            }
+            WebhookError::InvalidUrl(detail) => ApiError::Unprocessable {
+                code: ErrorCode::InvalidWebhookUrl,
+                detail,
+                field: Some("url".into()),
+            },
+            WebhookError::ForbiddenUrl => ApiError::Unprocessable {
+                code: ErrorCode::WebhookUrlForbidden,
+                detail: WebhookError::ForbiddenUrl.to_string(),
+                field: Some("url".into()),
+            },
+            WebhookError::InvalidEvents(invalid) => ApiError::InvalidBody {
+                detail: invalid.to_string(),
+                field: Some("events".into()),
+            },
+            WebhookError::InvalidDescription => ApiError::InvalidBody {
+                detail: WebhookError::InvalidDescription.to_string(),
+                field: Some("description".into()),
+            },
+            WebhookError::TooMany => ApiError::Conflict {
+                code: ErrorCode::TooManyWebhooks,
+                detail: WebhookError::TooMany.to_string(),
+            },
+            WebhookError::Random(cause) => ApiError::internal(&cause),
+            WebhookError::Repository(e) => e.into(),
         }
     }
 }

@@ -78,6 +78,9 @@ error_codes! {
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
     LinkedinPersonalPublishingDisabled = "linkedin_personal_publishing_disabled", 422, "Publishing as a LinkedIn member is turned off on this server (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING=false`); publish with an organization's connection.";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
+    InvalidWebhookUrl = "invalid_webhook_url", 422, "The webhook URL is not an absolute http(s) URL with a host, carries credentials, or does not resolve; `field` is `url`.";
+    WebhookUrlForbidden = "webhook_url_forbidden", 422, "The webhook URL resolves to an address that is not publicly reachable; `field` is `url`.";
+    TooManyWebhooks = "too_many_webhooks", 409, "The user has as many webhooks as allowed; delete one first.";
     InvalidTargets = "invalid_targets", 422, "A post needs between one and the maximum number of targets.";
     ConnectionPlatformMismatch = "connection_platform_mismatch", 422, "The connection is another platform's account than the path names; `field` is `connection_id`.";
     DuplicateTarget = "duplicate_target", 422, "A post names the same connection twice; `field` names the second.";

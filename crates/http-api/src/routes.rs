@@ -6,6 +6,7 @@ mod jobs;
 mod openapi;
 mod publish;
 mod validation;
+mod webhooks;
 
 use actix_web::web;
 
@@ -82,6 +83,29 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/insights/{platform}/hashtags", "POST")
                 .route(web::post().to(insights::hashtags)),
+        )
+        .service(
+            resource("/webhooks", "GET, POST")
+                .route(web::get().to(webhooks::list))
+                .route(web::post().to(webhooks::create)),
+        )
+        .service(
+            resource("/webhooks/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(webhooks::get))
+                .route(web::patch().to(webhooks::patch))
+                .route(web::delete().to(webhooks::delete)),
+        )
+        .service(
+            resource("/webhooks/{id}/rotate-secret", "POST")
+                .route(web::post().to(webhooks::rotate_secret)),
+        )
+        .service(resource("/webhooks/{id}/test", "POST").route(web::post().to(webhooks::test)))
+        .service(
+            resource("/webhooks/{id}/deliveries", "GET").route(web::get().to(webhooks::deliveries)),
+        )
+        .service(
+            resource("/webhooks/deliveries/{id}/replay", "POST")
+                .route(web::post().to(webhooks::replay)),
         )
         .service(resource("/openapi.json", "GET").route(web::get().to(openapi::openapi)));
 }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use socialpub_application::{
     ConnectionService, InsightsService, JobService, PublishingService, ValidationService,
+    WebhookService,
 };
 use socialpub_ports::{Authenticator, IdempotencyStore};
 use url::Url;
@@ -23,6 +24,8 @@ pub struct ApiState {
     pub validation: ValidationService,
     /// Best times and hashtag suggestions.
     pub insights: InsightsService,
+    /// The user's webhook endpoints.
+    pub webhooks: WebhookService,
     /// What the OAuth callback does with the code and state the browser brings.
     pub connect_callback: ConnectCallback,
     /// Traffic counters, shared by every worker.

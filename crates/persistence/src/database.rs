@@ -206,6 +206,13 @@ impl Database {
         ))
     }
 
+    /// Webhook endpoints, the events outbox and its deliveries on this database.
+    pub fn webhooks(&self) -> Arc<dyn socialpub_ports::WebhookRepository> {
+        Arc::new(crate::webhook_repository::DieselWebhookRepository::new(
+            self.store.clone(),
+        ))
+    }
+
     /// The store of requests made with an `Idempotency-Key` on this database.
     pub fn idempotency(&self) -> Arc<dyn IdempotencyStore> {
         Arc::new(DieselIdempotencyStore::new(self.store.clone()))

@@ -16,12 +16,15 @@
 use std::sync::OnceLock;
 
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use socialpub_domain::PublishJob;
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_ports::RepositoryError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::DbError;
 use crate::leased_saves::{Save, SaveLeased, Saved};
+use crate::outbox::write_outbox;
 
 /// The most saves one statement takes; the rest wait for the next.
 const MAX_GROUP: usize = 128;
@@ -114,16 +117,43 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
     }
 }
 
-/// The group in one statement (see [`SaveLeased`]). Returns, per save, whether its lease
-/// held.
+/// The group in one statement (see [`SaveLeased`]); with the outbox of the saved jobs that
+/// emit webhook events or end a post's target in the same transaction, when there are any.
+/// Returns, per save, whether its lease held.
 async fn save_group<'s>(
     conn: &mut AsyncPgConnection,
     saves: impl Iterator<Item = &'s Save> + Clone,
 ) -> Result<Vec<bool>, DbError> {
-    let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(conn).await?;
-    Ok(saves
-        .map(|save| saved.iter().any(|row| row.id.0 == *save.id.as_uuid()))
-        .collect())
+    let held = |saved: &[Saved]| -> Vec<bool> {
+        saves
+            .clone()
+            .map(|save| saved.iter().any(|row| row.id.0 == *save.id.as_uuid()))
+            .collect()
+    };
+    if !saves.clone().any(Save::writes_outbox) {
+        let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(conn).await?;
+        return Ok(held(&saved));
+    }
+    conn.transaction(async |tx| {
+        let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(tx).await?;
+        let held = held(&saved);
+        let kept: Vec<&Save> = saves
+            .clone()
+            .zip(&held)
+            .filter(|(save, held)| **held && save.writes_outbox())
+            .map(|(save, _)| save)
+            .collect();
+        if !kept.is_empty() {
+            let jobs: Vec<PublishJob> = kept.iter().map(|save| save.job.clone()).collect();
+            let events: Vec<WebhookEvent> = kept
+                .iter()
+                .flat_map(|save| save.events.iter().cloned())
+                .collect();
+            write_outbox!(tx, &jobs, &events, |select| select.for_update());
+        }
+        Ok::<_, DbError>(held)
+    })
+    .await
 }
 
 /// One save alone, as the same statement.

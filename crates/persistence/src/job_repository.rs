@@ -21,6 +21,7 @@ use diesel::{
     SelectableHelper,
 };
 use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId};
 use socialpub_ports::{JobFilter, JobRepository, Page, PageRequest, RepositoryError};
 use time::{Duration, OffsetDateTime};
@@ -28,6 +29,7 @@ use time::{Duration, OffsetDateTime};
 use crate::error::DbError;
 use crate::group_commit::GroupCommit;
 use crate::leased_saves::Save;
+use crate::outbox::write_outbox;
 use crate::page::{limit, offset};
 use crate::rows::{AttemptRow, JobRow, LeasedJobRow, PostRow};
 use crate::schema::{job_attempts as ja, posts, publish_jobs as pj};
@@ -113,8 +115,26 @@ macro_rules! store_transitions {
     }};
 }
 
+/// The events of jobs that lease recovery moved on: a worker that died after its commit call
+/// leaves the job's outcome unknown, which the user must hear of. (A job put back in the queue
+/// says nothing: it is simply tried again.)
+fn recovery_events(recovered: &[PublishJob]) -> Vec<WebhookEvent> {
+    recovered
+        .iter()
+        .filter(|job| job.status == JobStatus::OutcomeUnknown)
+        .map(|job| {
+            WebhookEvent::for_job(
+                socialpub_domain::webhook::EventType::JobOutcomeUnknown,
+                job,
+                job.updated_at,
+            )
+        })
+        .collect()
+}
+
 /// Locks the rows `$select` finds, moves each job with `$transition` and writes it back, all
-/// in one short transaction, and evaluates to the changed jobs. On PostgreSQL the rows are
+/// in one short transaction with the outbox of what they emit, and evaluates to the changed
+/// jobs. On PostgreSQL the rows are
 /// locked `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each other's rows instead of
 /// waiting; on SQLite `BEGIN IMMEDIATE` takes the database's write lock up front, so
 /// concurrent callers take turns and each sees the others' changes.
@@ -124,13 +144,19 @@ macro_rules! transition_rows {
             postgres => conn
                 .transaction(async |tx| {
                     let rows: Vec<JobRow> = $select.for_update().skip_locked().load(tx).await?;
-                    store_transitions!(tx, rows, |$job| $transition)
+                    let changed = store_transitions!(tx, rows, |$job| $transition)?;
+                    let events = recovery_events(&changed);
+                    write_outbox!(tx, &changed, &events, |select| select.for_update());
+                    Ok(changed)
                 })
                 .await,
             sqlite => conn
                 .immediate_transaction(async |tx| {
                     let rows: Vec<JobRow> = $select.load(tx).await?;
-                    store_transitions!(tx, rows, |$job| $transition)
+                    let changed = store_transitions!(tx, rows, |$job| $transition)?;
+                    let events = recovery_events(&changed);
+                    write_outbox!(tx, &changed, &events, |select| select);
+                    Ok(changed)
                 })
                 .await,
         )
@@ -221,10 +247,11 @@ fn in_claim_order(jobs: &mut [PublishJob]) {
 
 #[async_trait]
 impl JobRepository for DieselJobRepository {
-    async fn create(
+    async fn create_with_events(
         &self,
         post: Option<&Post>,
         jobs: &[PublishJob],
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError> {
         let post_row = post.map(PostRow::try_from).transpose()?;
         let rows = jobs
@@ -242,6 +269,7 @@ impl JobRepository for DieselJobRepository {
                     if !rows.is_empty() {
                         diesel::insert_into(pj::table).values(&rows).execute(tx).await?;
                     }
+                    write_outbox!(tx, &[], events, |select| select);
                     if notify {
                         tx.batch_execute(CHANNEL_NOTIFY).await?;
                     }
@@ -257,6 +285,7 @@ impl JobRepository for DieselJobRepository {
                     for row in &rows {
                         diesel::insert_into(pj::table).values(row).execute(tx).await?;
                     }
+                    write_outbox!(tx, &[], events, |select| select);
                     Ok(())
                 })
                 .await,
@@ -446,6 +475,8 @@ impl JobRepository for DieselJobRepository {
                     worker: worker.as_str().to_owned(),
                     row,
                     attempt: None,
+                    job: job.clone(),
+                    events: Vec::new(),
                 })
                 .await;
         }
@@ -467,10 +498,11 @@ impl JobRepository for DieselJobRepository {
         Ok(())
     }
 
-    async fn save_user_change(
+    async fn save_user_change_with_events(
         &self,
         job: &PublishJob,
         expected: JobStatus,
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError> {
         let row = JobRow::try_from(job)?;
         let notify = wakes_workers(job);
@@ -502,13 +534,24 @@ impl JobRepository for DieselJobRepository {
             postgres => conn
                 .transaction(async |tx| {
                     update!(tx)?;
+                    write_outbox!(tx, std::slice::from_ref(job), events, |select| select.for_update());
                     if notify {
                         tx.batch_execute(CHANNEL_NOTIFY).await?;
                     }
                     Ok(())
                 })
                 .await,
-            sqlite => update!(conn),
+            // One statement, unless the change has an outbox to write with it.
+            sqlite => if events.is_empty() && !job.status.is_final() {
+                update!(conn)
+            } else {
+                conn.immediate_transaction(async |tx| {
+                    update!(tx)?;
+                    write_outbox!(tx, std::slice::from_ref(job), events, |select| select);
+                    Ok(())
+                })
+                .await
+            },
         )?;
         if notify {
             self.wake.wake();
@@ -587,28 +630,31 @@ impl JobRepository for DieselJobRepository {
         Ok(())
     }
 
-    async fn save_leased_with_attempt(
+    async fn save_leased_with_events(
         &self,
         job: &PublishJob,
         worker: &WorkerId,
-        attempt: &JobAttempt,
+        attempt: Option<&JobAttempt>,
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError> {
         let row = LeasedJobRow::try_from(job)?;
-        let attempt_row = AttemptRow::try_from(attempt)?;
+        let attempt_row = attempt.map(AttemptRow::try_from).transpose()?;
         if let Some(group) = &self.group_commit {
             return group
                 .save(Save {
                     id: job.id,
                     worker: worker.as_str().to_owned(),
                     row,
-                    attempt: Some(attempt_row),
+                    attempt: attempt_row,
+                    job: job.clone(),
+                    events: events.to_vec(),
                 })
                 .await;
         }
         // One transaction, so one commit: the worker's hot path is bounded by commits. A lost
-        // lease rolls the whole of it back.
-        macro_rules! save_both {
-            ($tx:expr) => {{
+        // lease rolls the whole of it back, events included.
+        macro_rules! save_all {
+            ($tx:expr, |$select:ident| $lock:expr) => {{
                 let saved = diesel::update(
                     pj::table
                         .filter(pj::id.eq(uuid(job.id)))
@@ -621,20 +667,32 @@ impl JobRepository for DieselJobRepository {
                 if saved == 0 {
                     return Err(DbError::Repository(RepositoryError::LeaseNotHeld(job.id)));
                 }
-                diesel::insert_into(ja::table)
-                    .values(&attempt_row)
-                    .on_conflict(ja::id)
-                    .do_update()
-                    .set(&attempt_row)
-                    .execute($tx)
-                    .await?;
+                if let Some(attempt_row) = &attempt_row {
+                    diesel::insert_into(ja::table)
+                        .values(attempt_row)
+                        .on_conflict(ja::id)
+                        .do_update()
+                        .set(attempt_row)
+                        .execute($tx)
+                        .await?;
+                }
+                write_outbox!($tx, std::slice::from_ref(job), events, |$select| $lock);
                 Ok::<_, DbError>(())
             }};
         }
         with_connection!(&self.store, |conn|
-            postgres => conn.transaction(async |tx| save_both!(tx)).await,
-            sqlite => conn.immediate_transaction(async |tx| save_both!(tx)).await,
-        )?;
+            postgres => conn
+                .transaction(async |tx| save_all!(tx, |select| select.for_update()))
+                .await,
+            sqlite => conn
+                .immediate_transaction(async |tx| save_all!(tx, |select| select))
+                .await,
+        )
+        .map_err(|error| {
+            error.conflict_if(DatabaseErrorKind::ForeignKeyViolation, || {
+                format!("job {} does not exist", job.id)
+            })
+        })?;
         Ok(())
     }
 

@@ -8,7 +8,8 @@ use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, Integer, Nullable, Text};
 use diesel::{QueryResult, QueryableByName};
-use socialpub_domain::JobId;
+use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::{JobId, PublishJob};
 
 use crate::rows::{AttemptRow, LeasedJobRow};
 use crate::sql_types::{Document, Id, Instant};
@@ -21,6 +22,17 @@ pub(crate) struct Save {
     pub(crate) worker: String,
     pub(crate) row: LeasedJobRow,
     pub(crate) attempt: Option<AttemptRow>,
+    /// The job as saved, for the outbox (`post.completed` looks at its post).
+    pub(crate) job: PublishJob,
+    /// Webhook events stored with the save, only if the job was.
+    pub(crate) events: Vec<WebhookEvent>,
+}
+
+impl Save {
+    /// Whether saving it writes to the webhook outbox too (events, or a post's last target).
+    pub(crate) fn writes_outbox(&self) -> bool {
+        !self.events.is_empty() || (self.job.status.is_final() && self.job.post_id.is_some())
+    }
 }
 
 /// The saves, column by column.

@@ -31,6 +31,7 @@ mod job_repository;
 mod leased_saves;
 mod migrations;
 mod oauth_state_store;
+mod outbox;
 mod page;
 mod pool;
 mod postgres_tls;
@@ -40,6 +41,7 @@ mod sql_types;
 mod store;
 mod values;
 mod wakeups;
+mod webhook_repository;
 
 pub use backend::Backend;
 pub use database::Database;

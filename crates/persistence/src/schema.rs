@@ -125,6 +125,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::{Bool, Nullable, Text};
+    use crate::sql_types::{Document, Id, Instant};
+
+    webhook_endpoints (id) {
+        id -> Id,
+        user_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Document,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Instant>,
+        enabled -> Bool,
+        failing_since -> Nullable<Instant>,
+        disabled_note -> Nullable<Text>,
+        created_at -> Instant,
+        updated_at -> Instant,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::Text;
+    use crate::sql_types::{Id, Instant};
+
+    webhook_events (id) {
+        id -> Id,
+        user_id -> Text,
+        event_type -> Text,
+        occurred_at -> Instant,
+        payload -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Nullable, Text};
+    use crate::sql_types::{Id, Instant};
+
+    webhook_deliveries (id) {
+        id -> Id,
+        event_id -> Id,
+        endpoint_id -> Id,
+        user_id -> Text,
+        event_type -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_response_ms -> Nullable<Integer>,
+        next_attempt_at -> Nullable<Instant>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Instant>,
+        created_at -> Instant,
+        delivered_at -> Nullable<Instant>,
+    }
+}
+
 diesel::joinable!(job_attempts -> publish_jobs (job_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_deliveries,
+    webhook_events,
+    webhook_endpoints
+);
 diesel::joinable!(publish_jobs -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs, posts);

@@ -18,6 +18,7 @@ mod publisher_contract;
 pub mod publisher_driver;
 mod secrets;
 mod wakeups;
+mod webhooks;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -38,6 +39,7 @@ pub use publisher::{
 pub use publisher_contract::{ContractReport, check_publisher};
 pub use secrets::SequentialSecrets;
 pub use wakeups::InMemoryQueueWakeups;
+pub use webhooks::{FakeWebhookSigner, InMemoryWebhookRepository, RecordingWebhookSender};
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

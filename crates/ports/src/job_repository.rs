@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
     ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob, UserId,
     WorkerId,
@@ -36,8 +37,25 @@ pub trait JobRepository: Send + Sync {
     ///
     /// # Errors
     /// [`RepositoryError::Conflict`] when a job or post with the same id exists.
-    async fn create(&self, post: Option<&Post>, jobs: &[PublishJob])
-    -> Result<(), RepositoryError>;
+    async fn create(
+        &self,
+        post: Option<&Post>,
+        jobs: &[PublishJob],
+    ) -> Result<(), RepositoryError> {
+        self.create_with_events(post, jobs, &[]).await
+    }
+
+    /// [`JobRepository::create`], storing `events` (and their deliveries to the user's
+    /// endpoints) in the same transaction.
+    ///
+    /// # Errors
+    /// As [`JobRepository::create`]; then no event is stored either.
+    async fn create_with_events(
+        &self,
+        post: Option<&Post>,
+        jobs: &[PublishJob],
+        events: &[WebhookEvent],
+    ) -> Result<(), RepositoryError>;
 
     /// The user's post with this id and its targets' jobs (oldest first), if any.
     async fn get_post(
@@ -101,6 +119,19 @@ pub trait JobRepository: Send + Sync {
         &self,
         job: &PublishJob,
         expected: JobStatus,
+    ) -> Result<(), RepositoryError> {
+        self.save_user_change_with_events(job, expected, &[]).await
+    }
+
+    /// [`JobRepository::save_user_change`], storing `events` in the same transaction.
+    ///
+    /// # Errors
+    /// As [`JobRepository::save_user_change`]; then no event is stored either.
+    async fn save_user_change_with_events(
+        &self,
+        job: &PublishJob,
+        expected: JobStatus,
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError>;
 
     /// When the earliest Scheduled or Pending job falls due, so that an idle worker can sleep
@@ -135,9 +166,24 @@ pub trait JobRepository: Send + Sync {
         worker: &WorkerId,
         attempt: &JobAttempt,
     ) -> Result<(), RepositoryError> {
-        self.save_leased(job, worker).await?;
-        self.record_attempt(attempt).await
+        self.save_leased_with_events(job, worker, Some(attempt), &[])
+            .await
     }
+
+    /// [`JobRepository::save_leased_with_attempt`] (or [`JobRepository::save_leased`] without
+    /// an attempt), storing `events` in the same transaction: the webhook outbox. When the job
+    /// became final as a target of a post whose targets are now all final, the store adds that
+    /// post's `post.completed`.
+    ///
+    /// # Errors
+    /// As [`JobRepository::save_leased_with_attempt`]; a lost lease stores no event.
+    async fn save_leased_with_events(
+        &self,
+        job: &PublishJob,
+        worker: &WorkerId,
+        attempt: Option<&JobAttempt>,
+        events: &[WebhookEvent],
+    ) -> Result<(), RepositoryError>;
 
     /// The attempts of the user's job, first attempt first. Empty for another user's job.
     async fn list_attempts(

@@ -20,6 +20,7 @@ mod page;
 mod platform_client;
 mod publisher;
 mod token_cipher;
+mod webhooks;
 
 #[cfg(feature = "fakes")]
 pub mod fakes;
@@ -44,3 +45,7 @@ pub use publisher::{
     Reconciliation, StepOutcome, VOLUME_CAP_REACHED,
 };
 pub use token_cipher::{CipherError, SecretGenerator, TokenCipher, TokenField, TokenSlot};
+pub use webhooks::{
+    AttemptResult, ClaimedDelivery, EndpointChange, WebhookRepository, WebhookRequest,
+    WebhookSendError, WebhookSender, WebhookSigner,
+};

@@ -57,6 +57,11 @@ impl ConnectionService {
             tracing::warn!(connection_id = %id, platform = %connection.platform, note = revoke_note.as_deref().unwrap_or(""), "disconnecting without platform revocation");
         }
         self.ports.connections.delete(user, id).await?;
+        self.note(
+            socialpub_domain::webhook::EventType::ConnectionDisconnected,
+            &connection,
+        )
+        .await;
         Ok(Disconnected {
             id,
             revoked,

@@ -82,6 +82,11 @@ impl ConnectionService {
             connection.mark_needs_reauth(self.ports.clock.now());
             self.ports.connections.save(&connection).await?;
             tracing::warn!(connection_id = %id, platform = %connection.platform, "the platform refused the token: connection needs reauth");
+            self.note(
+                socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
+                &connection,
+            )
+            .await;
         }
         Ok(())
     }
@@ -165,6 +170,11 @@ impl ConnectionService {
             if connection.is_token_expired(now, time::Duration::ZERO) {
                 connection.mark_needs_reauth(now);
                 self.ports.connections.save(&connection).await?;
+                self.note(
+                    socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
+                    &connection,
+                )
+                .await;
                 return Err(ConnectionError::NeedsReauth(id));
             }
             return Err(ConnectionError::NotRefreshable(id));
@@ -204,6 +214,11 @@ impl ConnectionService {
                 tracing::warn!(connection_id = %id, platform = %connection.platform, %error, "refresh refused: connection needs reauth");
                 connection.mark_needs_reauth(self.ports.clock.now());
                 self.ports.connections.save(&connection).await?;
+                self.note(
+                    socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
+                    &connection,
+                )
+                .await;
                 Err(ConnectionError::NeedsReauth(id))
             }
             Err(error) => Err(error.into()),

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::time::Instant;
 
+use socialpub_domain::webhook::{EventType, WebhookEvent};
 use socialpub_domain::{
     AttemptId, AttemptOutcome, JobAttempt, JobError, PublishJob, SecretString, SocialConnection,
     UserAction,
@@ -259,8 +260,16 @@ impl Run<'_> {
         if self.attempt_stored {
             jobs.save_leased(&self.job, &inner.worker).await?;
         } else {
-            jobs.save_leased_with_attempt(&self.job, &inner.worker, &self.attempt)
-                .await?;
+            // An attempt's first step: the user hears that publishing has begun.
+            let started =
+                WebhookEvent::for_job(EventType::JobPublishing, &self.job, self.attempt.started_at);
+            jobs.save_leased_with_events(
+                &self.job,
+                &inner.worker,
+                Some(&self.attempt),
+                std::slice::from_ref(&started),
+            )
+            .await?;
             self.attempt_stored = true;
         }
         lock(&inner.in_flight).insert(self.job.id, self.job.clone());
@@ -277,10 +286,15 @@ impl Run<'_> {
             self.attempt.http_status = error.http_status;
             self.attempt.platform_error_code = error.code.clone();
         }
+        // What the attempt's end tells the user's webhooks, stored with it (the outbox).
+        let events: Vec<WebhookEvent> = EventType::after_attempt(ending.outcome, &self.job)
+            .map(|event| WebhookEvent::for_job(event, &self.job, self.job.updated_at))
+            .into_iter()
+            .collect();
         inner
             .ports
             .jobs
-            .save_leased_with_attempt(&self.job, &inner.worker, &self.attempt)
+            .save_leased_with_events(&self.job, &inner.worker, Some(&self.attempt), &events)
             .await?;
         self.attempt_stored = true;
         lock(&inner.in_flight).insert(self.job.id, self.job.clone());

@@ -77,6 +77,8 @@ raw_settings!(
     enable_linkedin_personal_publishing,
     allow_private_asset_urls,
     asset_url_deny_cidrs,
+    allow_private_webhook_urls,
+    webhook_timeout_seconds,
     banned_hashtags_file,
     insights_cache_ttl_seconds,
     redis_url,

@@ -95,6 +95,11 @@ pub struct Settings {
     pub allow_private_asset_urls: bool,
     /// Address blocks asset URLs never reach, on top of the built-in special-purpose ranges.
     pub asset_url_deny_ranges: Vec<IpRange>,
+    /// Webhook URLs may reach loopback and private addresses (tests only); the deny ranges
+    /// above hold for them too.
+    pub allow_private_webhook_urls: bool,
+    /// Deadline of one webhook delivery attempt.
+    pub webhook_timeout: Duration,
     /// Replaces the built-in banned hashtag list when set.
     pub banned_hashtags_file: Option<PathBuf>,
     /// How long a platform's insights answer is reused (0 keeps nothing).
@@ -395,6 +400,17 @@ impl Settings {
                 non_empty(&raw.asset_url_deny_cidrs).unwrap_or_default(),
             )
             .map_err(|e| SettingsError::new("asset_url_deny_cidrs", e.to_string()))?,
+            allow_private_webhook_urls: flag(
+                "allow_private_webhook_urls",
+                &raw.allow_private_webhook_urls,
+                false,
+            )?,
+            webhook_timeout: seconds(
+                "webhook_timeout_seconds",
+                &raw.webhook_timeout_seconds,
+                10,
+                1,
+            )?,
             banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
             insights_cache_ttl: seconds(
                 "insights_cache_ttl_seconds",

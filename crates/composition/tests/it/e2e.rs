@@ -15,3 +15,4 @@ mod publish_world;
 mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;
+mod webhooks;

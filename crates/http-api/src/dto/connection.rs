@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
-use socialpub_domain::{ConnectionId, ConnectionStatus, Platform, SocialConnection};
+use socialpub_domain::{
+    ConnectionHealth, ConnectionId, ConnectionStatus, HealthState, Platform, SocialConnection,
+};
 use time::OffsetDateTime;
 
 /// A connected account as the web app sees it: never its tokens, but enough about their
@@ -22,11 +24,25 @@ pub struct ConnectionResponse {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// Whether it will live to publish what is scheduled on it.
+    pub health: HealthState,
+    /// When it stops working by itself (its refresh token's end, or its access token's when
+    /// it has none); null when no end is known.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub stops_working_at: Option<OffsetDateTime>,
+    /// Scheduled or pending jobs it would fail: due after `stops_working_at`, or all of them
+    /// when it needs reauthorization. Only in `GET /connections[/{id}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs_at_risk: Option<u64>,
 }
 
 impl ConnectionResponse {
     pub fn new(connection: SocialConnection, now: OffsetDateTime) -> Self {
+        let health = ConnectionHealth::of(&connection, now);
         Self {
+            health: health.state,
+            stops_working_at: health.dies_at,
+            jobs_at_risk: None,
             expires_in: connection.expires_in(now),
             id: connection.id,
             platform: connection.platform,

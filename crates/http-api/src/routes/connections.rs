@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use socialpub_domain::{ConnectionId, ConnectionStatus};
-use socialpub_ports::ConnectionFilter;
+use socialpub_domain::{ConnectionHealth, ConnectionId, ConnectionStatus, JobStatus, UserId};
+use socialpub_ports::{ConnectionFilter, JobFilter, PageRequest};
 
 use super::parse_id;
 use crate::current_user::CurrentUser;
@@ -33,7 +33,45 @@ pub async fn list(
         .list(&user, &filter, query.page.page()?)
         .await?;
     let now = state.connections.clock().now();
-    Ok(HttpResponse::Ok().json(page.map(|c| ConnectionResponse::new(c, now))))
+    let mut items = Vec::with_capacity(page.items.len());
+    for connection in &page.items {
+        items.push(with_risk(&state, &user, connection.clone(), now).await?);
+    }
+    Ok(HttpResponse::Ok().json(socialpub_ports::Page {
+        items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// The connection with its health and the jobs its tokens will not live to publish.
+async fn with_risk(
+    state: &ApiState,
+    user: &UserId,
+    connection: socialpub_domain::SocialConnection,
+    now: time::OffsetDateTime,
+) -> Result<ConnectionResponse, ApiError> {
+    let health = ConnectionHealth::of(&connection, now);
+    let mut at_risk = 0;
+    if let Some(from) = health.risk_from() {
+        for status in [JobStatus::Scheduled, JobStatus::Pending] {
+            let filter = JobFilter {
+                connection_id: Some(connection.id),
+                status: Some(status),
+                from,
+                ..JobFilter::default()
+            };
+            at_risk += state
+                .jobs
+                .list(user, &filter, PageRequest::new(1, 0))
+                .await?
+                .total;
+        }
+    }
+    let mut response = ConnectionResponse::new(connection, now);
+    response.jobs_at_risk = Some(at_risk);
+    Ok(response)
 }
 
 pub async fn get(
@@ -44,7 +82,7 @@ pub async fn get(
     let id: ConnectionId = parse_id(&id, "connection")?;
     let connection = state.connections.get(&user, id).await?;
     let now = state.connections.clock().now();
-    Ok(HttpResponse::Ok().json(ConnectionResponse::new(connection, now)))
+    Ok(HttpResponse::Ok().json(with_risk(&state, &user, connection, now).await?))
 }
 
 /// `DELETE /connections/{id}`: revoke at the platform, then delete; the user is

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use socialpub_application::{
     ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, InsightsPorts,
     InsightsService, InsightsSettings, JobService, PublishEngine, PublishSettings, PublishingPorts,
-    PublishingService, ValidationService,
+    PublishingService, ValidationService, WebhookPorts, WebhookService,
 };
 use socialpub_domain::Platform;
 use socialpub_domain::UserId;
@@ -24,6 +24,9 @@ use socialpub_ports::fakes::{
     InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
     InMemoryOAuthStateStore, InMemoryQueueWakeups, ManualClock, SequentialSecrets,
     StaticAssetProbe, StaticAuthenticator, StaticPlatformRegistry, StaticPublisherRegistry,
+};
+use socialpub_ports::fakes::{
+    FakeWebhookSigner, InMemoryWebhookRepository, RecordingWebhookSender,
 };
 use socialpub_ports::{ConnectionRepository, JobRepository, TokenCipher, TokenSlot};
 use time::OffsetDateTime;
@@ -53,6 +56,7 @@ pub struct World {
     pub x: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
+    pub webhooks: Arc<InMemoryWebhookRepository>,
     /// Development mode's direct completion unless a test says otherwise.
     pub connect_callback: ConnectCallback,
     /// X's insights reads.
@@ -71,6 +75,7 @@ impl Default for World {
             x: Arc::new(FakePlatformClient::new(Platform::X)),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
+            webhooks: Arc::new(InMemoryWebhookRepository::default()),
             connect_callback: ConnectCallback::CompleteDirectly,
             insights_x: Arc::new(FakeInsightsReader::new(Platform::X)),
         }
@@ -199,6 +204,12 @@ impl World {
             idempotency: self.idempotency.clone(),
             validation: self.validation(),
             insights: self.insights(),
+            webhooks: WebhookService::new(WebhookPorts {
+                webhooks: self.webhooks.clone(),
+                sender: Arc::new(RecordingWebhookSender::default()),
+                signer: Arc::new(FakeWebhookSigner::default()),
+                clock: self.clock.clone(),
+            }),
             connect_callback: self.connect_callback.clone(),
             metrics: Arc::default(),
             metrics_sources: Vec::new(),

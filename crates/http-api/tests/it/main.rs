@@ -11,3 +11,4 @@ mod openapi;
 mod publish;
 mod request_id;
 mod validation;
+mod webhooks;

@@ -37,7 +37,7 @@ async fn every_documented_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 26);
+    assert_eq!(operations, 35);
 }
 
 #[actix_web::test]

@@ -9,6 +9,7 @@ mod job;
 mod leased;
 mod oauth_state;
 mod post;
+mod webhook;
 
 pub(crate) use attempt::AttemptRow;
 pub(crate) use connection::ConnectionRow;
@@ -17,6 +18,7 @@ pub(crate) use job::JobRow;
 pub(crate) use leased::LeasedJobRow;
 pub(crate) use oauth_state::OAuthStateRow;
 pub(crate) use post::PostRow;
+pub(crate) use webhook::{DeliveryRow, EndpointRow, EventRow};
 
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, UserId};

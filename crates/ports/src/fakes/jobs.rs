@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
     AttemptId, JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId,
 };
@@ -17,6 +18,8 @@ struct State {
     posts: BTreeMap<PostId, Post>,
     jobs: BTreeMap<JobId, PublishJob>,
     attempts: BTreeMap<AttemptId, JobAttempt>,
+    /// The webhook outbox: events stored with the changes that caused them.
+    events: Vec<WebhookEvent>,
 }
 
 /// Jobs in a map. One mutex makes every method atomic, which is what the database's row
@@ -59,6 +62,12 @@ impl InMemoryJobRepository {
         attempts
     }
 
+    /// The events stored with job changes, oldest first (`post.completed` is the store's own
+    /// addition and is not made here).
+    pub fn events(&self) -> Vec<WebhookEvent> {
+        lock(&self.state).events.clone()
+    }
+
     /// Replaces a stored job as is, bypassing every rule: for tests that set up a state.
     pub fn put(&self, job: PublishJob) {
         lock(&self.state).jobs.insert(job.id, job);
@@ -90,10 +99,11 @@ fn listed_time(job: &PublishJob) -> OffsetDateTime {
 
 #[async_trait]
 impl JobRepository for InMemoryJobRepository {
-    async fn create(
+    async fn create_with_events(
         &self,
         post: Option<&Post>,
         jobs: &[PublishJob],
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError> {
         {
             let mut state = lock(&self.state);
@@ -117,6 +127,7 @@ impl JobRepository for InMemoryJobRepository {
             for job in jobs {
                 state.jobs.insert(job.id, job.clone());
             }
+            state.events.extend_from_slice(events);
         }
         // Created "now" jobs are due at their creation time.
         let refs: Vec<&PublishJob> = jobs.iter().collect();
@@ -237,13 +248,15 @@ impl JobRepository for InMemoryJobRepository {
         Ok(())
     }
 
-    async fn save_user_change(
+    async fn save_user_change_with_events(
         &self,
         job: &PublishJob,
         expected: JobStatus,
+        events: &[WebhookEvent],
     ) -> Result<(), RepositoryError> {
         {
-            let mut state = lock(&self.state);
+            let mut guard = lock(&self.state);
+            let state = &mut *guard;
             match state.jobs.get_mut(&job.id) {
                 Some(stored)
                     if stored.status == expected
@@ -251,6 +264,7 @@ impl JobRepository for InMemoryJobRepository {
                         && stored.user_id == job.user_id =>
                 {
                     *stored = job.clone();
+                    state.events.extend_from_slice(events);
                 }
                 Some(stored) => {
                     return Err(RepositoryError::Conflict(format!(
@@ -265,6 +279,29 @@ impl JobRepository for InMemoryJobRepository {
                     )));
                 }
             }
+        }
+        self.wake_if_due(&[job], Some(job.updated_at));
+        Ok(())
+    }
+
+    async fn save_leased_with_events(
+        &self,
+        job: &PublishJob,
+        worker: &WorkerId,
+        attempt: Option<&JobAttempt>,
+        events: &[WebhookEvent],
+    ) -> Result<(), RepositoryError> {
+        {
+            let mut guard = lock(&self.state);
+            let state = &mut *guard;
+            match state.jobs.get_mut(&job.id) {
+                Some(stored) if holds_lease(stored, worker) => *stored = job.clone(),
+                _ => return Err(RepositoryError::LeaseNotHeld(job.id)),
+            }
+            if let Some(attempt) = attempt {
+                state.attempts.insert(attempt.id, attempt.clone());
+            }
+            state.events.extend_from_slice(events);
         }
         self.wake_if_due(&[job], Some(job.updated_at));
         Ok(())

@@ -1,6 +1,6 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use socialpub_application::PublishEngine;
+use socialpub_application::{PublishEngine, WebhookDeliverer};
 use socialpub_auth::DevTokenMinter;
 use socialpub_composition::settings::RawSettings;
 use socialpub_composition::{Application, Settings, dev_token_minter};
@@ -71,20 +71,32 @@ pub async fn start_with(
 
 /// Starts the application on `clock` with no publishing worker of its own: the test drives
 /// the returned engine (`run_once`/`drain`) and moves the clock, so nothing waits.
+#[allow(dead_code, reason = "for scenarios that drive no webhooks")]
 pub async fn start_driven(
     database_url: Option<String>,
     clock: Arc<dyn Clock>,
     adjust: impl FnOnce(&mut RawSettings),
 ) -> (Server, PublishEngine) {
-    let (server, engine) = start_app(database_url, adjust, Some(clock)).await;
-    (server, engine.unwrap())
+    let (server, driven) = start_app(database_url, adjust, Some(clock)).await;
+    (server, driven.unwrap().0)
+}
+
+/// [`start_driven`], with the webhook deliverer the test drives too.
+pub async fn start_driven_with_webhooks(
+    database_url: Option<String>,
+    clock: Arc<dyn Clock>,
+    adjust: impl FnOnce(&mut RawSettings),
+) -> (Server, PublishEngine, WebhookDeliverer) {
+    let (server, driven) = start_app(database_url, adjust, Some(clock)).await;
+    let (engine, deliverer) = driven.unwrap();
+    (server, engine, deliverer)
 }
 
 async fn start_app(
     database_url: Option<String>,
     adjust: impl FnOnce(&mut RawSettings),
     driven: Option<Arc<dyn Clock>>,
-) -> (Server, Option<PublishEngine>) {
+) -> (Server, Option<(PublishEngine, WebhookDeliverer)>) {
     logs::capture();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data = tempfile::tempdir().unwrap();
@@ -114,7 +126,8 @@ async fn start_app(
                 .unwrap()
                 .without_publish_worker();
             let engine = app.engine().clone();
-            (app, Some(engine))
+            let deliverer = app.webhook_deliverer().clone();
+            (app, Some((engine, deliverer)))
         }
     };
     let sim = app

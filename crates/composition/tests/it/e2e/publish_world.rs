@@ -7,7 +7,7 @@ use std::sync::Arc;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use socialpub_application::PublishEngine;
+use socialpub_application::{PublishEngine, WebhookDeliverer};
 use socialpub_composition::settings::RawSettings;
 use socialpub_domain::{Platform, UserId};
 use socialpub_persistence::{Database, PoolSettings};
@@ -15,7 +15,7 @@ use socialpub_ports::JobRepository;
 use socialpub_ports::fakes::ManualClock;
 use time::OffsetDateTime;
 
-use super::harness::{Server, start_driven};
+use super::harness::{Server, start_driven_with_webhooks};
 use super::postgres::TestDatabase;
 
 /// Where a scenario's data lives.
@@ -56,6 +56,8 @@ pub const SETTLED: [&str; 6] = [
 pub struct World {
     pub server: Server,
     pub engine: PublishEngine,
+    /// The webhook deliverer, driven by the test like the engine.
+    pub deliverer: WebhookDeliverer,
     pub clock: Arc<ManualClock>,
     /// The queue, read directly: when the next job falls due, counts by state.
     pub jobs: Arc<dyn JobRepository>,
@@ -75,7 +77,7 @@ impl World {
             Backend::Postgres => Some(TestDatabase::create().await),
         };
         let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
-        let (server, engine) = start_driven(
+        let (server, engine, deliverer) = start_driven_with_webhooks(
             database.as_ref().map(|d| d.url.clone()),
             clock.clone(),
             |raw| {
@@ -91,6 +93,7 @@ impl World {
         Self {
             server,
             engine,
+            deliverer,
             clock,
             jobs,
             _database: database,

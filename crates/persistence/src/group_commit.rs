@@ -94,7 +94,9 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
             return;
         }
     };
-    let result = save_group(&mut conn, group.iter().map(|request| &request.save)).await;
+    let saves: Vec<&Save> = group.iter().map(|request| &request.save).collect();
+    let result = save_group(&mut conn, &saves).await;
+    drop(saves);
     match result {
         Ok(saved) => {
             for (request, saved) in group.into_iter().zip(saved) {
@@ -120,28 +122,25 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
 /// The group in one statement (see [`SaveLeased`]); with the outbox of the saved jobs that
 /// emit webhook events or end a post's target in the same transaction, when there are any.
 /// Returns, per save, whether its lease held.
-async fn save_group<'s>(
-    conn: &mut AsyncPgConnection,
-    saves: impl Iterator<Item = &'s Save> + Clone,
-) -> Result<Vec<bool>, DbError> {
+async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec<bool>, DbError> {
     let held = |saved: &[Saved]| -> Vec<bool> {
         saves
-            .clone()
+            .iter()
             .map(|save| saved.iter().any(|row| row.id.0 == *save.id.as_uuid()))
             .collect()
     };
-    if !saves.clone().any(Save::writes_outbox) {
-        let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(conn).await?;
+    if !saves.iter().any(|save| save.writes_outbox()) {
+        let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied()).load(conn).await?;
         return Ok(held(&saved));
     }
     conn.transaction(async |tx| {
-        let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(tx).await?;
+        let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied()).load(tx).await?;
         let held = held(&saved);
         let kept: Vec<&Save> = saves
-            .clone()
+            .iter()
             .zip(&held)
             .filter(|(save, held)| **held && save.writes_outbox())
-            .map(|(save, _)| save)
+            .map(|(save, _)| *save)
             .collect();
         if !kept.is_empty() {
             let jobs: Vec<PublishJob> = kept.iter().map(|save| save.job.clone()).collect();
@@ -158,7 +157,7 @@ async fn save_group<'s>(
 
 /// One save alone, as the same statement.
 pub(crate) async fn save_one(conn: &mut AsyncPgConnection, save: &Save) -> Result<(), DbError> {
-    let saved = save_group(conn, std::iter::once(save)).await?;
+    let saved = save_group(conn, &[save]).await?;
     if saved.as_slice() == [true] {
         Ok(())
     } else {

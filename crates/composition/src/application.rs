@@ -10,7 +10,7 @@ use socialpub_application::{
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
-use socialpub_domain::WorkerId;
+use socialpub_domain::{Platform, WorkerId};
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_http_api::{ApiState, ConnectCallback, build_app};
 use socialpub_persistence::{Database, PoolSettings};
@@ -205,7 +205,12 @@ impl Application {
             },
             validation.clone(),
             publish_settings.clone(),
-        );
+        )
+        .with_publishing_switched_off(if settings.enable_tiktok_publishing {
+            Vec::new()
+        } else {
+            vec![Platform::Tiktok]
+        });
         let engine_metrics = Arc::new(EngineMetrics::default());
         let engine = PublishEngine::new(
             EnginePorts {

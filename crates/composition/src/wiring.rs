@@ -21,10 +21,6 @@ pub fn platform_registry(
     let mut registry = ConfiguredPlatforms::default();
     let mut left_out = Vec::new();
     for platform in &settings.platforms {
-        if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
-            tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
-            continue;
-        }
         let Some(config) = platform
             .client_config()
             .or_else(|| stand_in(platform.platform))
@@ -32,8 +28,14 @@ pub fn platform_registry(
             left_out.push(platform.platform.as_str());
             continue;
         };
-        let (client, publisher) = client_for(platform.platform, config, http.clone());
+        let (client, publisher) = client_for(platform.platform, config, http.clone(), settings);
         registry.insert(client);
+        if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
+            tracing::info!(
+                "ENABLE_TIKTOK_PUBLISHING=false: TikTok accounts can be connected, not published to"
+            );
+            continue;
+        }
         if let Some(publisher) = publisher {
             registry.insert_publisher(platform.platform, publisher);
         }
@@ -55,6 +57,7 @@ fn client_for(
     platform: Platform,
     config: PlatformConfig,
     http: reqwest::Client,
+    settings: &Settings,
 ) -> (Arc<dyn PlatformClient>, Option<Arc<dyn Publisher>>) {
     match platform {
         Platform::Facebook => {
@@ -79,9 +82,16 @@ fn client_for(
             Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
             None,
         ),
-        Platform::Tiktok => (
-            Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
-            None,
-        ),
+        Platform::Tiktok => {
+            let client = socialpub_tiktok::TiktokClient::new(config, http);
+            let publisher = socialpub_tiktok::TiktokPublisher::with_settings(
+                client.clone(),
+                socialpub_tiktok::TiktokPublishSettings {
+                    app_audited: settings.tiktok_app_audited,
+                    ..Default::default()
+                },
+            );
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
     }
 }

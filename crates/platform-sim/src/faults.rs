@@ -41,10 +41,19 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// `POST /v2/post/publish/creator_info/query/`.
+    TiktokCreatorInfo,
+    /// `POST /v2/post/publish/video/init/` and `/content/init/` (a commit for pulls and
+    /// photos).
+    TiktokInit,
+    /// `PUT {upload_url}` (the last chunk is a commit).
+    TiktokUpload,
+    /// `POST /v2/post/publish/status/fetch/`.
+    TiktokStatus,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 8] = [
+    pub const ALL: [PublishEndpoint; 12] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -53,6 +62,10 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::TiktokCreatorInfo,
+        PublishEndpoint::TiktokInit,
+        PublishEndpoint::TiktokUpload,
+        PublishEndpoint::TiktokStatus,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -65,6 +78,10 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost => Platform::Facebook,
+            PublishEndpoint::TiktokCreatorInfo
+            | PublishEndpoint::TiktokInit
+            | PublishEndpoint::TiktokUpload
+            | PublishEndpoint::TiktokStatus => Platform::Tiktok,
         }
     }
 }

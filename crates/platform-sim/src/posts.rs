@@ -83,6 +83,8 @@ pub(crate) struct PostStore {
     pub(crate) posts: Vec<SimPost>,
     pub(crate) media: HashMap<String, SimMedia>,
     pub(crate) photos: HashMap<String, SimPhoto>,
+    /// TikTok publishes by publish id (uploads, pulls, photo posts).
+    pub(crate) tiktok: HashMap<String, crate::platforms::tiktok_publish::SimPublish>,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,
@@ -132,6 +134,7 @@ impl PostStore {
         self.next_id += 1;
         match platform {
             Platform::X => (1_860_000_000_000_000_000_u64 + self.next_id).to_string(),
+            Platform::Tiktok => (7_300_000_000_000_000_000_u64 + self.next_id).to_string(),
             _ => (120_000_000_000_000_u64 + self.next_id).to_string(),
         }
     }

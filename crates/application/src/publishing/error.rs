@@ -26,6 +26,9 @@ pub enum PublishError {
     PlatformNotEnabled(Platform),
     #[error("publishing to {} is not available on this server", .0.display_name())]
     PlatformNotPublishable(Platform),
+    /// The operator switched publishing to this platform off (its accounts stay connected).
+    #[error("publishing to {} is switched off on this server", .0.display_name())]
+    PublishingSwitchedOff(Platform),
     #[error(transparent)]
     Schedule(#[from] ScheduleError),
     /// The content breaks rules: every violation of every target. Nothing was created.

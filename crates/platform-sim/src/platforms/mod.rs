@@ -18,6 +18,7 @@ pub(crate) mod instagram;
 pub(crate) mod linkedin;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
+pub(crate) mod tiktok_publish;
 pub(crate) mod x;
 pub(crate) mod x_publish;
 
@@ -27,6 +28,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x_publish::configure(cfg);
     pinterest::configure(cfg);
     tiktok::configure(cfg);
+    tiktok_publish::configure(cfg);
     facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);

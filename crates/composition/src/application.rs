@@ -10,8 +10,8 @@ use socialpub_application::{
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator};
-use socialpub_domain::{Platform, WorkerId};
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
+use socialpub_domain::{Platform, WorkerId};
 use socialpub_http_api::{ApiState, ConnectCallback, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};

@@ -121,9 +121,7 @@ fn invalid(message: &str) -> HttpResponse {
 
 /// The bearer must be a live TikTok access token with `scope`.
 fn authorize(req: &HttpRequest, shared: &Shared, scope: &str) -> Result<(), HttpResponse> {
-    let checked = shared
-        .lock()
-        .check_access(PLATFORM, bearer(req).as_deref());
+    let checked = shared.lock().check_access(PLATFORM, bearer(req).as_deref());
     match checked {
         Ok(access) if access.has_scope(scope) => Ok(()),
         Ok(_) => Err(api_error(
@@ -168,7 +166,11 @@ async fn creator_info(req: HttpRequest, shared: web::Data<Shared>) -> HttpRespon
 }
 
 /// `post_info`'s privacy level and branded-content switch, both required.
-fn post_info(body: &Value, max_title: usize, utf16: bool) -> Result<(String, String), HttpResponse> {
+fn post_info(
+    body: &Value,
+    max_title: usize,
+    utf16: bool,
+) -> Result<(String, String), HttpResponse> {
     let info = body
         .get("post_info")
         .filter(|v| v.is_object())
@@ -537,7 +539,12 @@ async fn upload(
     }
     let answer = {
         let mut state = shared.lock();
-        let done = match state.posts.tiktok.get_mut(&publish_id).map(|p| &mut p.source) {
+        let done = match state
+            .posts
+            .tiktok
+            .get_mut(&publish_id)
+            .map(|p| &mut p.source)
+        {
             Some(Source::Upload {
                 received,
                 next_chunk,
@@ -647,8 +654,7 @@ async fn video_list(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
         .filter_map(|p| {
             let id = p.post_id.as_ref()?;
             let post = state.posts.get(id)?;
-            let millis =
-                i64::try_from(post.created_at.unix_timestamp_nanos() / 1_000_000).ok()?;
+            let millis = i64::try_from(post.created_at.unix_timestamp_nanos() / 1_000_000).ok()?;
             Some((
                 millis,
                 json!({
@@ -661,7 +667,7 @@ async fn video_list(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
         })
         .filter(|(millis, _)| cursor.is_none_or(|c| *millis < c))
         .collect();
-    videos.sort_by(|a, b| b.0.cmp(&a.0));
+    videos.sort_by_key(|(millis, _)| std::cmp::Reverse(*millis));
     let more = videos.len() as u64 > max;
     videos.truncate(usize::try_from(max).unwrap_or(20));
     let next = videos.last().map_or(0, |(millis, _)| *millis);

@@ -14,5 +14,6 @@ mod media;
 mod pinterest;
 mod robustness;
 mod tiktok;
+mod tiktok_publish;
 mod x;
 mod x_publish;

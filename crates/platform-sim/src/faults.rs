@@ -41,6 +41,16 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// Instagram `POST /{ig-user-id}/media` (containers).
+    InstagramCreateContainer,
+    /// Instagram `GET /{container-id}` (status).
+    InstagramContainerStatus,
+    /// Instagram `POST /{ig-user-id}/media_publish` (the commit).
+    InstagramMediaPublish,
+    /// Instagram `GET /{media-id}`, `/{ig-user-id}/media`, `/{ig-user-id}/stories`.
+    InstagramMedia,
+    /// Instagram `GET /{ig-user-id}/content_publishing_limit`.
+    InstagramPublishingLimit,
     /// `POST /v2/post/publish/creator_info/query/`.
     TiktokCreatorInfo,
     /// `POST /v2/post/publish/video/init/` and `/content/init/` (a commit for pulls and
@@ -53,7 +63,7 @@ pub enum PublishEndpoint {
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 12] = [
+    pub const ALL: [PublishEndpoint; 17] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -62,6 +72,11 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::InstagramCreateContainer,
+        PublishEndpoint::InstagramContainerStatus,
+        PublishEndpoint::InstagramMediaPublish,
+        PublishEndpoint::InstagramMedia,
+        PublishEndpoint::InstagramPublishingLimit,
         PublishEndpoint::TiktokCreatorInfo,
         PublishEndpoint::TiktokInit,
         PublishEndpoint::TiktokUpload,
@@ -78,6 +93,11 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost => Platform::Facebook,
+            PublishEndpoint::InstagramCreateContainer
+            | PublishEndpoint::InstagramContainerStatus
+            | PublishEndpoint::InstagramMediaPublish
+            | PublishEndpoint::InstagramMedia
+            | PublishEndpoint::InstagramPublishingLimit => Platform::Instagram,
             PublishEndpoint::TiktokCreatorInfo
             | PublishEndpoint::TiktokInit
             | PublishEndpoint::TiktokUpload

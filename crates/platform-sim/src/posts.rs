@@ -85,6 +85,8 @@ pub(crate) struct PostStore {
     pub(crate) photos: HashMap<String, SimPhoto>,
     /// TikTok publishes by publish id (uploads, pulls, photo posts).
     pub(crate) tiktok: HashMap<String, crate::platforms::tiktok_publish::SimPublish>,
+    /// Instagram containers and published media.
+    pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

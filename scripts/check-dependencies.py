@@ -76,6 +76,7 @@ ALLOWED = {
         "socialpub-persistence",
         "socialpub-platform-http",
         "socialpub-platform-sim",
+        "socialpub-tiktok",
         "socialpub-x",
     ]
     + CORE,

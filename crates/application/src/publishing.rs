@@ -133,6 +133,9 @@ pub struct PublishingService {
     ports: PublishingPorts,
     validation: ValidationService,
     settings: PublishSettings,
+    /// Platforms whose accounts stay connected but may not be published to
+    /// (`ENABLE_TIKTOK_PUBLISHING=false`).
+    switched_off: Vec<Platform>,
 }
 
 impl PublishingService {
@@ -145,7 +148,16 @@ impl PublishingService {
             ports,
             validation,
             settings,
+            switched_off: Vec::new(),
         }
+    }
+
+    /// Refuses, before anything is created, every target on these platforms: their
+    /// publishing is switched off by the operator (TikTok until the app passes its audit).
+    #[must_use]
+    pub fn with_publishing_switched_off(mut self, platforms: Vec<Platform>) -> Self {
+        self.switched_off = platforms;
+        self
     }
 
     /// Creates one job for one connection, now or at `request.schedule`.
@@ -446,6 +458,9 @@ impl PublishingService {
             .contains(&connection.platform)
         {
             return Err(PublishError::PlatformNotEnabled(connection.platform));
+        }
+        if self.switched_off.contains(&connection.platform) {
+            return Err(PublishError::PublishingSwitchedOff(connection.platform));
         }
         if self
             .ports

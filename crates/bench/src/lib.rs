@@ -8,6 +8,7 @@
 //! 3. Lateness: jobs all due in one second, due→published p50/p99.
 //! 4. Memory: a worker's peak RSS while uploading a large video in chunks.
 //! 5. Insights: best-times latency for an account with `BENCH_INSIGHTS_POSTS` posts.
+//! 4. Memory: a worker's peak RSS while uploading a large video in chunks, to X and to TikTok.
 //!
 //! Numbers, never assertions. Sizes come from the environment (see [`Config`]).
 
@@ -65,7 +66,7 @@ impl Config {
             batch: env("BENCH_BATCH", 64).max(1),
             e2e_jobs: env("BENCH_E2E_JOBS", 1000),
             lateness_jobs: env("BENCH_LATENESS_JOBS", 10_000),
-            video_mb: env("BENCH_VIDEO_MB", 200),
+            video_mb: env("BENCH_VIDEO_MB", 500),
             rounds: env("BENCH_ROUNDS", 3).max(1),
             insights_posts: env("BENCH_INSIGHTS_POSTS", 10_000).max(1),
             cases: env(
@@ -147,30 +148,35 @@ async fn run(config: Config) -> anyhow::Result<()> {
     };
     if let Some(sim) = sim.as_ref().filter(|_| config.wants("video")) {
         let size = config.video_mb * 1024 * 1024;
-        let report = video::upload(sim, size).await?;
         println!();
         println!(
-            "Video upload: {:.0} MB through X's chunked upload ({:.0} MB chunks) to the simulator (pid {}), engine + X publisher",
-            report.size as f64 / MB,
-            f64::from(report.chunk) / MB,
-            sim.pid()
+            "Video upload: engine + publisher -> simulator (pid {}), a {:.0} MB file read a chunk at a time",
+            sim.pid(),
+            size as f64 / MB
         );
-        println!(
-            "  worker peak RSS {:.1} MB during the upload (RSS {:.1} MB before it, +{:.1} MB) for a {:.0} MB file; took {:.1} s{}",
-            report.peak_after as f64 / MB,
-            report.rss_before as f64 / MB,
-            report.peak_after.saturating_sub(report.rss_before) as f64 / MB,
-            report.size as f64 / MB,
-            report.elapsed.as_secs_f64(),
-            if report.peak_was_reset {
-                String::new()
-            } else {
-                format!(
-                    " (peak not resettable here: {:.1} MB before)",
-                    report.peak_before as f64 / MB
-                )
-            }
-        );
+        for (platform, how) in [
+            (socialpub_domain::Platform::X, "X chunked media upload"),
+            (socialpub_domain::Platform::Tiktok, "TikTok FILE_UPLOAD"),
+        ] {
+            let report = video::upload(sim, size, platform).await?;
+            println!(
+                "  {how:<24} file {:.0} MB, chunks of {:.1} MB: worker peak RSS {:.1} MB (RSS {:.1} MB before, +{:.1} MB); took {:.1} s{}",
+                report.size as f64 / MB,
+                report.chunk as f64 / MB,
+                report.peak_after as f64 / MB,
+                report.rss_before as f64 / MB,
+                report.peak_after.saturating_sub(report.rss_before) as f64 / MB,
+                report.elapsed.as_secs_f64(),
+                if report.peak_was_reset {
+                    String::new()
+                } else {
+                    format!(
+                        " (peak not resettable here: {:.1} MB before)",
+                        report.peak_before as f64 / MB
+                    )
+                }
+            );
+        }
     }
     if let Some(sim) = sim.as_ref().filter(|_| config.wants("e2e")) {
         let in_flight = config.concurrency;

@@ -12,6 +12,7 @@ use socialpub_domain::{Platform, SecretString, SocialConnection};
 use socialpub_platform_http::{HttpClientSettings, build_http_client};
 use socialpub_platform_sim::{Simulator, SimulatorConfig};
 use socialpub_ports::PlatformClient;
+use socialpub_tiktok::{TiktokClient, TiktokPublishSettings, TiktokPublisher};
 use socialpub_x::{XClient, XPublishSettings, XPublisher};
 use url::Url;
 
@@ -102,16 +103,48 @@ impl SimProcess {
         Ok(Arc::new(self.x_client()?))
     }
 
+    /// A TikTok client aimed at the simulator, with its default app.
+    pub fn tiktok_client(&self) -> anyhow::Result<TiktokClient> {
+        let config = socialpub_tiktok::PRODUCTION
+            .config("sim-tiktok-client", SecretString::new("sim-tiktok-secret"))
+            .with_base_urls(self.join("tiktok/api/")?, self.join("tiktok/oauth/")?);
+        let http = build_http_client(&HttpClientSettings::default())?;
+        Ok(TiktokClient::new(config, http))
+    }
+
+    /// Posts privately (`SELF_ONLY`), as an app TikTok has not audited does.
+    pub fn tiktok_publisher(&self) -> anyhow::Result<TiktokPublisher> {
+        Ok(TiktokPublisher::with_settings(
+            self.tiktok_client()?,
+            TiktokPublishSettings::default(),
+        ))
+    }
+
+    pub fn tiktok_platform(&self) -> anyhow::Result<Arc<dyn PlatformClient>> {
+        Ok(Arc::new(self.tiktok_client()?))
+    }
+
     /// Connects the simulator's X account through the real connect flow (auto-approved).
     pub async fn connect_x(
         &self,
         connections: &ConnectionService,
         user: &socialpub_domain::UserId,
     ) -> anyhow::Result<SocialConnection> {
+        self.connect(connections, user, Platform::X).await
+    }
+
+    /// Connects the simulator's account of `platform` through the real connect flow
+    /// (auto-approved).
+    pub async fn connect(
+        &self,
+        connections: &ConnectionService,
+        user: &socialpub_domain::UserId,
+        platform: Platform,
+    ) -> anyhow::Result<SocialConnection> {
         let start = connections
-            .start_authorization(user, Platform::X)
+            .start_authorization(user, platform)
             .await
-            .context("starting the X authorization")?;
+            .with_context(|| format!("starting the {platform} authorization"))?;
         let http = build_http_client(&HttpClientSettings::default())?;
         let answer = http
             .get(start.authorization_url.as_str())
@@ -131,7 +164,7 @@ impl SimProcess {
         };
         let connected = connections
             .complete_authorization(
-                Platform::X,
+                platform,
                 CallbackParams {
                     code: param("code").map(SecretString::new),
                     state: param("state"),
@@ -141,7 +174,7 @@ impl SimProcess {
                 Completer::User(user),
             )
             .await
-            .context("completing the X authorization")?;
+            .with_context(|| format!("completing the {platform} authorization"))?;
         connected
             .connections
             .into_iter()

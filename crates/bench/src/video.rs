@@ -1,13 +1,16 @@
-//! A worker uploading a large video through X's chunked upload to the simulator's process,
-//! with its peak resident memory read from `/proc/self/status` before and after: bytes are
-//! read and sent a chunk at a time, so the peak must not grow with the file.
+//! A worker uploading a large video to the simulator's process, through X's chunked media
+//! upload or TikTok's chunked FILE_UPLOAD, with its peak resident memory read from
+//! `/proc/self/status` before and after: bytes are read and sent a chunk at a time, so the
+//! peak must not grow with the file.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use socialpub_domain::{Asset, AssetKind, AssetMetadata, AssetUrl};
-use socialpub_ports::{AssetFetchError, AssetFetcher, RemoteAssetInfo};
+use socialpub_domain::{
+    Asset, AssetKind, AssetMetadata, AssetUrl, JobId, NewPublishJob, Platform, PublishJob,
+};
+use socialpub_ports::{AssetFetchError, AssetFetcher, Publisher, RemoteAssetInfo};
 use tokio::sync::oneshot;
 
 use crate::sim::SimProcess;
@@ -78,7 +81,7 @@ fn reset_peak() -> bool {
 
 pub struct VideoReport {
     pub size: u64,
-    pub chunk: u32,
+    pub chunk: u64,
     pub rss_before: u64,
     pub peak_before: u64,
     pub peak_after: u64,
@@ -86,9 +89,42 @@ pub struct VideoReport {
     pub elapsed: Duration,
 }
 
-pub async fn upload(sim: &SimProcess, size: u64) -> anyhow::Result<VideoReport> {
-    let world = World::new("video", 4, Some(sim.x_platform()?)).await?;
-    let connection = sim.connect_x(&world.connections, &world.user).await?;
+/// The publisher, the chunk it sends and the job's options for `platform` (X or TikTok).
+fn uploader(
+    sim: &SimProcess,
+    platform: Platform,
+    size: u64,
+) -> anyhow::Result<(Arc<dyn Publisher>, u64, serde_json::Value)> {
+    Ok(match platform {
+        Platform::Tiktok => {
+            let chunk = socialpub_tiktok::TiktokPublishSettings::default().chunk_size;
+            (
+                Arc::new(sim.tiktok_publisher()?),
+                socialpub_tiktok::chunk_plan(size, chunk).0,
+                serde_json::json!({"privacy_level": "SELF_ONLY"}),
+            )
+        }
+        _ => (
+            Arc::new(sim.x_publisher()?),
+            u64::from(socialpub_x::XPublishSettings::default().chunk_size),
+            serde_json::json!({}),
+        ),
+    })
+}
+
+pub async fn upload(
+    sim: &SimProcess,
+    size: u64,
+    platform: Platform,
+) -> anyhow::Result<VideoReport> {
+    let client = match platform {
+        Platform::Tiktok => sim.tiktok_platform()?,
+        _ => sim.x_platform()?,
+    };
+    let world = World::new("video", 4, Some(client)).await?;
+    let connection = sim
+        .connect(&world.connections, &world.user, platform)
+        .await?;
     let run = async {
         let asset = Asset {
             url: AssetUrl::parse(sim.base.join("media/bench-video.mp4")?.as_str())?,
@@ -99,16 +135,30 @@ pub async fn upload(sim: &SimProcess, size: u64) -> anyhow::Result<VideoReport> 
                 ..AssetMetadata::default()
             },
         };
-        world
-            .seed(connection.id, 1, None, &[asset], |_| "Bench video".into())
-            .await?;
-        let publisher = sim.x_publisher()?;
-        let chunk = socialpub_x::XPublishSettings::default().chunk_size;
+        let (publisher, chunk, options) = uploader(sim, platform, size)?;
+        let job = PublishJob::new(
+            NewPublishJob {
+                id: JobId::new(),
+                post_id: None,
+                user_id: world.user.clone(),
+                social_connection_id: connection.id,
+                platform,
+                content_text: "Bench video".into(),
+                assets: vec![asset],
+                platform_specific_options: options.as_object().cloned().unwrap_or_default(),
+                scheduled_at: None,
+                time_zone: None,
+                metadata: serde_json::Map::new(),
+                max_attempts: 3,
+            },
+            time::OffsetDateTime::now_utc(),
+        );
+        world.database.jobs().create(None, &[job]).await?;
         let mut engine_settings = settings(1, 1);
         engine_settings.idle_poll = time::Duration::milliseconds(200);
         let engine = world
             .engine(
-                Arc::new(publisher),
+                publisher,
                 Arc::new(SyntheticVideo { size }),
                 engine_settings,
                 "bench-video",

@@ -10,8 +10,8 @@ use socialpub_application::{
 use socialpub_assets::{AssetFetchSettings, HeaderProbe, HttpAssetFetcher, HttpWebhookSender};
 use socialpub_auth::{AuthSettings, DevTokenMinter, auth_http_client, build_authenticator};
 use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator, StandardWebhookSigner};
-use socialpub_domain::WorkerId;
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
+use socialpub_domain::{Platform, WorkerId};
 use socialpub_http_api::{ApiState, ConnectCallback, build_app};
 use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
@@ -221,7 +221,12 @@ impl Application {
             },
             validation.clone(),
             publish_settings.clone(),
-        );
+        )
+        .with_publishing_switched_off(if settings.enable_tiktok_publishing {
+            Vec::new()
+        } else {
+            vec![Platform::Tiktok]
+        });
         let insights = crate::insights::insights_service(
             &settings,
             connections.clone(),

@@ -23,10 +23,6 @@ pub fn platform_registry(
     let mut left_out = Vec::new();
     let facebook_graph = facebook_graph_base_url(settings, stand_in);
     for platform in &settings.platforms {
-        if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
-            tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
-            continue;
-        }
         let Some(mut config) = platform
             .client_config()
             .or_else(|| stand_in(platform.platform))
@@ -39,9 +35,20 @@ pub fn platform_registry(
         {
             config.api_version = Some(version.clone());
         }
-        let (client, publisher) =
-            client_for(platform.platform, config, http.clone(), &facebook_graph);
+        let (client, publisher) = client_for(
+            platform.platform,
+            config,
+            http.clone(),
+            &facebook_graph,
+            settings,
+        );
         registry.insert(client);
+        if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
+            tracing::info!(
+                "ENABLE_TIKTOK_PUBLISHING=false: TikTok accounts can be connected, not published to"
+            );
+            continue;
+        }
         if let Some(publisher) = publisher {
             registry.insert_publisher(platform.platform, publisher);
         }
@@ -64,6 +71,7 @@ fn client_for(
     config: PlatformConfig,
     http: reqwest::Client,
     facebook_graph: &Url,
+    settings: &Settings,
 ) -> (Arc<dyn PlatformClient>, Option<Arc<dyn Publisher>>) {
     match platform {
         Platform::Facebook => {
@@ -93,10 +101,17 @@ fn client_for(
             let publisher = socialpub_linkedin::LinkedinPublisher::new(client.clone());
             (Arc::new(client), Some(Arc::new(publisher)))
         }
-        Platform::Tiktok => (
-            Arc::new(socialpub_tiktok::TiktokClient::new(config, http)),
-            None,
-        ),
+        Platform::Tiktok => {
+            let client = socialpub_tiktok::TiktokClient::new(config, http);
+            let publisher = socialpub_tiktok::TiktokPublisher::with_settings(
+                client.clone(),
+                socialpub_tiktok::TiktokPublishSettings {
+                    app_audited: settings.tiktok_app_audited,
+                    ..Default::default()
+                },
+            );
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
     }
 }
 

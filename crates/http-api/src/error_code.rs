@@ -77,6 +77,7 @@ error_codes! {
     NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
     LinkedinPersonalPublishingDisabled = "linkedin_personal_publishing_disabled", 422, "Publishing as a LinkedIn member is turned off on this server (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING=false`); publish with an organization's connection.";
+    PublishingDisabled = "publishing_disabled", 422, "Publishing to the connection's platform is switched off on this server (`ENABLE_TIKTOK_PUBLISHING=false`); its accounts stay connected.";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
     InvalidWebhookUrl = "invalid_webhook_url", 422, "The webhook URL is not an absolute http(s) URL with a host, carries credentials, or does not resolve; `field` is `url`.";
     WebhookUrlForbidden = "webhook_url_forbidden", 422, "The webhook URL resolves to an address that is not publicly reachable; `field` is `url`.";

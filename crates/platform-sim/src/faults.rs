@@ -66,10 +66,19 @@ pub enum PublishEndpoint {
     LinkedinMediaStatus,
     /// `GET /rest/posts?q=author` (an organization's posts).
     LinkedinListPosts,
+    /// `POST /v2/post/publish/creator_info/query/`.
+    TiktokCreatorInfo,
+    /// `POST /v2/post/publish/video/init/` and `/content/init/` (a commit for pulls and
+    /// photos).
+    TiktokInit,
+    /// `PUT {upload_url}` (the last chunk is a commit).
+    TiktokUpload,
+    /// `POST /v2/post/publish/status/fetch/`.
+    TiktokStatus,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 20] = [
+    pub const ALL: [PublishEndpoint; 24] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -90,6 +99,10 @@ impl PublishEndpoint {
         PublishEndpoint::LinkedinUpload,
         PublishEndpoint::LinkedinMediaStatus,
         PublishEndpoint::LinkedinListPosts,
+        PublishEndpoint::TiktokCreatorInfo,
+        PublishEndpoint::TiktokInit,
+        PublishEndpoint::TiktokUpload,
+        PublishEndpoint::TiktokStatus,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -114,6 +127,10 @@ impl PublishEndpoint {
             | PublishEndpoint::LinkedinUpload
             | PublishEndpoint::LinkedinMediaStatus
             | PublishEndpoint::LinkedinListPosts => Platform::Linkedin,
+            PublishEndpoint::TiktokCreatorInfo
+            | PublishEndpoint::TiktokInit
+            | PublishEndpoint::TiktokUpload
+            | PublishEndpoint::TiktokStatus => Platform::Tiktok,
         }
     }
 }

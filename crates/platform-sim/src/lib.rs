@@ -21,6 +21,10 @@
 //! `GET /2/users/{id}/tweets`) and Facebook Pages (`/{page-id}/feed`, `/{page-id}/photos`,
 //! `/{page-id}/published_posts`, `permalink_url`) and LinkedIn (`/rest/posts`, the Images,
 //! Videos and Documents uploads, the `q=author` finder) store every post they accept per account;
+//! `GET /2/users/{id}/tweets`), Facebook Pages (`/{page-id}/feed`, `/{page-id}/photos`,
+//! `/{page-id}/published_posts`, `permalink_url`) and TikTok (creator info, video and photo
+//! inits, the chunked upload on `/tiktok/upload/`, publish status, `/v2/video/list/`) store
+//! every post they accept per account;
 //! [`KnobSettings::faults`] injects latency, 5xx, 429, timeouts, ambiguous answers (the post is
 //! stored, the answer lost) and seeded random storms per endpoint. Sample media are served at
 //! `/media/sample.jpg`, `/media/sample.png` and `/media/sample.mp4` with `Range` support.

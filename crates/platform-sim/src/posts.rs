@@ -89,6 +89,8 @@ pub(crate) struct PostStore {
     pub(crate) x_replies: HashMap<String, String>,
     /// Facebook: videos and reels by video id.
     pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
+    /// TikTok publishes by publish id (uploads, pulls, photo posts).
+    pub(crate) tiktok: HashMap<String, crate::platforms::tiktok_publish::SimPublish>,
     /// Instagram containers and published media.
     pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// LinkedIn images, videos and documents by URN.
@@ -142,6 +144,7 @@ impl PostStore {
         self.next_id += 1;
         match platform {
             Platform::X => (1_860_000_000_000_000_000_u64 + self.next_id).to_string(),
+            Platform::Tiktok => (7_300_000_000_000_000_000_u64 + self.next_id).to_string(),
             _ => (120_000_000_000_000_u64 + self.next_id).to_string(),
         }
     }

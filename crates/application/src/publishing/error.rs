@@ -32,6 +32,9 @@ pub enum PublishError {
         "connection {0} is a LinkedIn member's own account, and publishing as a member is turned off on this server; publish as an organization"
     )]
     LinkedinPersonalPublishingDisabled(ConnectionId),
+    /// The operator switched publishing to this platform off (its accounts stay connected).
+    #[error("publishing to {} is switched off on this server", .0.display_name())]
+    PublishingSwitchedOff(Platform),
     #[error(transparent)]
     Schedule(#[from] ScheduleError),
     /// The content breaks rules: every violation of every target. Nothing was created.

@@ -172,6 +172,23 @@ async fn a_platform_without_a_publisher_or_not_enabled_is_refused() {
 }
 
 #[tokio::test]
+async fn a_platform_whose_publishing_is_switched_off_is_refused_before_anything_is_made() {
+    let world = World::new().await;
+    let service = world
+        .publishing()
+        .with_publishing_switched_off(vec![Platform::X]);
+    let err = service
+        .publish(&alice(), request(&world, "hi"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, PublishError::PublishingSwitchedOff(Platform::X)),
+        "{err:?}"
+    );
+    assert!(world.jobs.all().is_empty());
+}
+
+#[tokio::test]
 async fn content_that_breaks_the_rules_creates_nothing() {
     let world = World::new().await;
     let err = world

@@ -74,6 +74,7 @@ raw_settings!(
     auth_client_secret,
     auth_dev_token_ttl_seconds,
     enable_tiktok_publishing,
+    tiktok_app_audited,
     enable_linkedin_personal_publishing,
     allow_private_asset_urls,
     asset_url_deny_cidrs,

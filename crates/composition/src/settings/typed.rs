@@ -88,6 +88,8 @@ pub struct Settings {
     pub auth_client_secret: Option<SecretString>,
     pub auth_dev_token_ttl: Duration,
     pub enable_tiktok_publishing: bool,
+    /// TikTok has audited the app: posts may be public. Until then only `SELF_ONLY`.
+    pub tiktok_app_audited: bool,
     pub enable_linkedin_personal_publishing: bool,
     /// `LinkedIn-Version` sent on LinkedIn's `/rest` calls (`YYYYMM`); `None` keeps the
     /// version the LinkedIn crate pins.
@@ -385,6 +387,7 @@ impl Settings {
                 &raw.enable_tiktok_publishing,
                 true,
             )?,
+            tiktok_app_audited: flag("tiktok_app_audited", &raw.tiktok_app_audited, false)?,
             enable_linkedin_personal_publishing: flag(
                 "enable_linkedin_personal_publishing",
                 &raw.enable_linkedin_personal_publishing,

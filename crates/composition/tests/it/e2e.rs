@@ -11,6 +11,7 @@ mod publish_faults;
 mod publish_flows;
 mod publish_instagram;
 mod publish_linkedin;
+mod publish_tiktok;
 mod publish_world;
 mod publish_x_facebook_more;
 mod simulator_mode;

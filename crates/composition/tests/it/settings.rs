@@ -406,9 +406,9 @@ fn auto_wires_the_simulator_only_in_development_mode() {
 }
 
 #[test]
-fn turning_tiktok_publishing_off_takes_tiktok_out_of_the_connectable_platforms() {
+fn turning_tiktok_publishing_off_keeps_tiktok_connectable_without_a_publisher() {
     use socialpub_composition::wiring::platform_registry;
-    use socialpub_ports::PlatformRegistry;
+    use socialpub_ports::{PlatformRegistry, PublisherRegistry};
 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let stand_in = |platform| {
@@ -432,7 +432,14 @@ fn turning_tiktok_publishing_off_takes_tiktok_out_of_the_connectable_platforms()
         &[("ENABLE_TIKTOK_PUBLISHING", "false")],
     ))
     .unwrap();
-    let enabled = platform_registry(&off, &stand_in).unwrap().enabled();
-    assert!(!enabled.contains(&Platform::Tiktok));
-    assert_eq!(enabled.len(), 5);
+    assert!(
+        platform_registry(&on, &stand_in)
+            .unwrap()
+            .publisher(Platform::Tiktok)
+            .is_some()
+    );
+    let registry = platform_registry(&off, &stand_in).unwrap();
+    assert_eq!(registry.enabled(), Platform::ALL.to_vec());
+    assert!(registry.publisher(Platform::Tiktok).is_none());
+    assert!(registry.publisher(Platform::X).is_some());
 }

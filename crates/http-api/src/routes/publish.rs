@@ -113,6 +113,11 @@ pub(crate) fn publish_error(error: PublishError) -> Result<Reply, ApiError> {
             Some("connection_id".into()),
             &error,
         ),
+        PublishError::PublishingSwitchedOff(_) => unprocessable(
+            ErrorCode::PublishingDisabled,
+            Some("connection_id".into()),
+            &error,
+        ),
         PublishError::Schedule(ref e) => schedule_error(e),
         PublishError::Targets { .. } => {
             unprocessable(ErrorCode::InvalidTargets, Some("targets".into()), &error)

@@ -21,6 +21,7 @@ pub(crate) mod linkedin_publish;
 pub(crate) mod pinterest;
 pub(crate) mod tiktok;
 pub(crate) mod tiktok_insights;
+pub(crate) mod tiktok_publish;
 pub(crate) mod x;
 pub(crate) mod x_publish;
 
@@ -32,6 +33,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     pinterest::configure(cfg);
     tiktok::configure(cfg);
     tiktok_insights::configure(cfg);
+    tiktok_publish::configure(cfg);
     // Before the Graph account handlers, whose catch-alls would take the publishing paths.
     instagram_publish::configure(cfg);
     facebook::configure(cfg);

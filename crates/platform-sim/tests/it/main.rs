@@ -16,5 +16,6 @@ mod media;
 mod pinterest;
 mod robustness;
 mod tiktok;
+mod tiktok_publish;
 mod x;
 mod x_publish;

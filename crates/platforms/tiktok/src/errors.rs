@@ -2,14 +2,30 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::IgnoredAny;
 use socialpub_domain::Platform;
-use socialpub_platform_http::{kind_for_oauth_error, kind_for_status, platform_error, retry_after};
-use socialpub_ports::{PlatformError, PlatformErrorKind};
+use socialpub_platform_http::{
+    kind_for_oauth_error, kind_for_status, platform_error, retry_after, retry_after_header,
+};
+use socialpub_ports::{PlatformError, PlatformErrorKind, VOLUME_CAP_REACHED};
 use time::{Duration, OffsetDateTime};
 
 use crate::wire::{ApiError, Envelope, OAuthError};
 
 /// TikTok's rate-limit window is one minute (sliding) and it sends no reset header.
 const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::minutes(1);
+
+/// TikTok publishes none of its posting caps' windows; the pending-share limit and the daily
+/// caps are counted over 24 hours, so a capped job waits that long rather than hammering.
+const VOLUME_CAP_WAIT: Duration = Duration::hours(24);
+
+/// Codes that mean a volume cap is reached: the creator's pending inbox shares (5 a day), the
+/// creator's daily post cap (unpublished), the app's daily active posters. Nothing failed; the
+/// job waits until the cap frees instead of being retried (TikTok penalises retried
+/// `spam_risk_*` calls).
+const VOLUME_CAP_CODES: &[&str] = &[
+    "spam_risk_too_many_pending_share",
+    "spam_risk_too_many_posts",
+    "reached_active_user_cap",
+];
 
 /// Classifies a TikTok error, whatever the HTTP status (TikTok sometimes answers errors
 /// with 200):
@@ -20,6 +36,12 @@ const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::minutes(1);
 ///   (see [`kind_for_code`]), unknown codes by status.
 ///
 /// The message ends with TikTok's `log_id` (what their support asks for).
+///
+/// Waits: a rate limit (429 or `rate_limit_exceeded`) waits for `Retry-After` or a reset
+/// header, else TikTok's one-minute window; a volume cap ([`VOLUME_CAP_CODES`]) becomes
+/// [`VOLUME_CAP_REACHED`] with a 24-hour wait and TikTok's code in the message; any other
+/// retryable answer (a 5xx) waits only for an explicit `Retry-After`, never for a rate-limit
+/// reset that says nothing about a server error.
 pub fn classify(
     platform: Platform,
     status: StatusCode,
@@ -62,11 +84,26 @@ pub fn classify(
         Some(log_id) => format!("{message} (log_id {log_id})"),
         None => message,
     };
-    let retry = if kind.is_retryable() {
-        retry_after(headers, OffsetDateTime::now_utc())
-            .or((kind == PlatformErrorKind::Quota).then_some(DEFAULT_RATE_LIMIT_WAIT))
-    } else {
+    let now = OffsetDateTime::now_utc();
+    if let Some(tiktok_code) = code.as_deref().filter(|c| VOLUME_CAP_CODES.contains(c)) {
+        let message = format!("{message} (TikTok code {tiktok_code})");
+        return platform_error(
+            platform,
+            PlatformErrorKind::Quota,
+            Some(VOLUME_CAP_REACHED.to_owned()),
+            message,
+            Some(status),
+            Some(VOLUME_CAP_WAIT),
+        );
+    }
+    let rate_limited =
+        status == StatusCode::TOO_MANY_REQUESTS || code.as_deref() == Some("rate_limit_exceeded");
+    let retry = if !kind.is_retryable() {
         None
+    } else if rate_limited {
+        retry_after(headers, now).or(Some(DEFAULT_RATE_LIMIT_WAIT))
+    } else {
+        retry_after_header(headers, now)
     };
     platform_error(platform, kind, code, message, Some(status), retry)
 }
@@ -100,9 +137,13 @@ pub(crate) fn kind_for_code(code: &str) -> Option<PlatformErrorKind> {
         "spam_risk_text" | "spam_risk" => PlatformErrorKind::Content,
         "invalid_file_upload"
         | "file_format_check_failed"
+        | "duration_check_failed"
+        | "frame_rate_check_failed"
+        | "picture_size_check_failed"
         | "video_pull_failed"
+        | "photo_pull_failed"
         | "picture_pull_failed" => PlatformErrorKind::Media,
-        "internal_error" => PlatformErrorKind::Transient,
+        "internal_error" | "internal" => PlatformErrorKind::Transient,
         "invalid_params" | "invalid_param" | "privacy_level_option_mismatch" => {
             PlatformErrorKind::InvalidRequest
         }

@@ -133,6 +133,67 @@ async fn server_errors_are_retryable() {
     assert!(error.retryable());
 }
 
+/// A reset header describes the rate-limit window, not a server error: a 5xx waits only
+/// for an explicit Retry-After.
+#[tokio::test]
+async fn a_server_error_does_not_wait_for_the_rate_limit_reset() {
+    let reset = (time::OffsetDateTime::now_utc() + Duration::hours(1)).unix_timestamp();
+    let error = user_info_error(
+        ResponseTemplate::new(500)
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .insert_header("x-ratelimit-remaining", "10")
+            .set_body_json(api_error("internal_error", "Something went wrong.")),
+    )
+    .await;
+    assert_eq!(error.kind, PlatformErrorKind::Transient);
+    assert_eq!(error.retry_after, None);
+
+    let error = user_info_error(
+        ResponseTemplate::new(503)
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .insert_header("retry-after", "7")
+            .set_body_string("upstream unavailable"),
+    )
+    .await;
+    assert_eq!(error.retry_after, Some(Duration::seconds(7)));
+
+    // A rate limit does wait for the reset.
+    let error = user_info_error(
+        ResponseTemplate::new(429)
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .set_body_json(api_error("rate_limit_exceeded", "slow down")),
+    )
+    .await;
+    let wait = error.retry_after.unwrap();
+    assert!(
+        wait > Duration::minutes(59) && wait <= Duration::hours(1),
+        "{wait}"
+    );
+}
+
+/// The pending-share limit and the daily caps defer the job until they free; TikTok's own
+/// code stays in the message.
+#[tokio::test]
+async fn posting_caps_are_volume_caps() {
+    for code in [
+        "spam_risk_too_many_pending_share",
+        "spam_risk_too_many_posts",
+        "reached_active_user_cap",
+    ] {
+        let error = user_info_error(
+            ResponseTemplate::new(403).set_body_json(api_error(code, "Too many posts.")),
+        )
+        .await;
+        assert_eq!(error.kind, PlatformErrorKind::Quota, "{code}");
+        assert_eq!(
+            error.code.as_deref(),
+            Some(socialpub_ports::VOLUME_CAP_REACHED)
+        );
+        assert_eq!(error.retry_after, Some(Duration::hours(24)));
+        assert!(error.message.contains(code), "{}", error.message);
+    }
+}
+
 #[tokio::test]
 async fn invalid_params_and_malformed_bodies_are_invalid_request() {
     let error = user_info_error(

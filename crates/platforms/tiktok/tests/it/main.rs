@@ -1,11 +1,13 @@
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 //! Contract tests against wiremock with the request and response shapes of TikTok's Login
-//! Kit and Display API docs.
+//! Kit, Display API and Content Posting API docs.
 
 mod accounts;
 mod errors;
 mod insights;
 mod oauth;
+mod publish;
+mod publisher_driver;
 
 use std::collections::HashMap;
 

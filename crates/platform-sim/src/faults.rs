@@ -41,10 +41,18 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
+    /// `POST /v5/pins` (Pinterest's commit).
+    PinterestCreatePin,
+    /// `POST /v5/media` (video upload registration).
+    PinterestMedia,
+    /// `GET /v5/media/{media_id}`.
+    PinterestMediaStatus,
+    /// `GET /v5/boards/{board_id}/pins`.
+    PinterestBoardPins,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 8] = [
+    pub const ALL: [PublishEndpoint; 12] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -53,6 +61,10 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPhotos,
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
+        PublishEndpoint::PinterestCreatePin,
+        PublishEndpoint::PinterestMedia,
+        PublishEndpoint::PinterestMediaStatus,
+        PublishEndpoint::PinterestBoardPins,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -65,6 +77,10 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPhotos
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost => Platform::Facebook,
+            PublishEndpoint::PinterestCreatePin
+            | PublishEndpoint::PinterestMedia
+            | PublishEndpoint::PinterestMediaStatus
+            | PublishEndpoint::PinterestBoardPins => Platform::Pinterest,
         }
     }
 }

@@ -83,6 +83,8 @@ pub(crate) struct PostStore {
     pub(crate) posts: Vec<SimPost>,
     pub(crate) media: HashMap<String, SimMedia>,
     pub(crate) photos: HashMap<String, SimPhoto>,
+    /// Pinterest's registered videos and pin details.
+    pub(crate) pinterest: crate::platforms::pinterest_publish::PinterestStore,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

@@ -17,6 +17,7 @@ pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
 pub(crate) mod linkedin;
 pub(crate) mod pinterest;
+pub(crate) mod pinterest_publish;
 pub(crate) mod tiktok;
 pub(crate) mod x;
 pub(crate) mod x_publish;
@@ -26,6 +27,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x::configure(cfg);
     x_publish::configure(cfg);
     pinterest::configure(cfg);
+    pinterest_publish::configure(cfg);
     tiktok::configure(cfg);
     facebook::configure(cfg);
     instagram::configure(cfg);

@@ -71,10 +71,11 @@ fn client_for(
             let publisher = socialpub_x::XPublisher::new(client.clone());
             (Arc::new(client), Some(Arc::new(publisher)))
         }
-        Platform::Pinterest => (
-            Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
-            None,
-        ),
+        Platform::Pinterest => {
+            let client = socialpub_pinterest::PinterestClient::new(config, http);
+            let publisher = socialpub_pinterest::PinterestPublisher::new(client.clone());
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
         Platform::Linkedin => (
             Arc::new(socialpub_linkedin::LinkedinClient::new(config, http)),
             None,

@@ -76,6 +76,7 @@ error_codes! {
     PlatformNotEnabled = "platform_not_enabled", 422, "This server cannot connect the platform (no credentials, no simulator).";
     NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
+    BoardsNotSupported = "boards_not_supported", 422, "The connection's platform has no boards (only Pinterest does).";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
     InvalidTargets = "invalid_targets", 422, "A post needs between one and the maximum number of targets.";
     DuplicateTarget = "duplicate_target", 422, "A post names the same connection twice; `field` names the second.";

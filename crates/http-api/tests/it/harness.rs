@@ -47,6 +47,8 @@ pub struct World {
     pub readiness: Result<(), String>,
     pub oauth_states: Arc<InMemoryOAuthStateStore>,
     pub x: Arc<FakePlatformClient>,
+    /// Pinterest, for its boards.
+    pub pinterest: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
     /// Development mode's direct completion unless a test says otherwise.
@@ -63,6 +65,10 @@ impl Default for World {
             readiness: Ok(()),
             oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
             x: Arc::new(FakePlatformClient::new(Platform::X)),
+            pinterest: Arc::new(
+                FakePlatformClient::new(Platform::Pinterest)
+                    .with_boards(&[("549755885175", "Recipes"), ("549755885176", "Travel")]),
+            ),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
             connect_callback: ConnectCallback::CompleteDirectly,
@@ -80,7 +86,9 @@ pub fn bob() -> UserId {
 
 impl World {
     fn platforms(&self) -> StaticPlatformRegistry {
-        StaticPlatformRegistry::default().with(self.x.clone())
+        StaticPlatformRegistry::default()
+            .with(self.x.clone())
+            .with(self.pinterest.clone())
     }
 
     fn connection_service(&self) -> ConnectionService {

@@ -12,6 +12,7 @@ mod knobs;
 mod linkedin;
 mod media;
 mod pinterest;
+mod pinterest_publish;
 mod robustness;
 mod tiktok;
 mod x;

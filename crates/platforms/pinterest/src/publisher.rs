@@ -454,7 +454,13 @@ impl PinterestPublisher {
     ) -> Result<Lookup, PlatformError> {
         let job = ctx.job;
         let video = video_progress(job);
-        let sent = new_pin(job, video.as_ref().map(|v| v.media_id.as_str()))?;
+        // Matching never reads the media id: a video job asked before its upload finished
+        // is still a video pin to look for.
+        let media_id = video
+            .as_ref()
+            .map(|v| v.media_id.as_str())
+            .or(is_video(job).then_some(""));
+        let sent = new_pin(job, media_id)?;
         let window = (
             marker - self.settings.reconcile_lookback,
             marker + self.settings.reconcile_lookahead,

@@ -6,6 +6,7 @@ use anyhow::Context;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
 use socialpub_ports::{PlatformClient, Publisher};
+use url::Url;
 
 use crate::Settings;
 use crate::platforms::ConfiguredPlatforms;
@@ -20,6 +21,7 @@ pub fn platform_registry(
         .context("building the platform HTTP client")?;
     let mut registry = ConfiguredPlatforms::default();
     let mut left_out = Vec::new();
+    let facebook_graph = facebook_graph_base_url(settings, stand_in);
     for platform in &settings.platforms {
         if platform.platform == Platform::Tiktok && !settings.enable_tiktok_publishing {
             tracing::info!("ENABLE_TIKTOK_PUBLISHING=false: TikTok is not enabled");
@@ -32,7 +34,8 @@ pub fn platform_registry(
             left_out.push(platform.platform.as_str());
             continue;
         };
-        let (client, publisher) = client_for(platform.platform, config, http.clone());
+        let (client, publisher) =
+            client_for(platform.platform, config, http.clone(), &facebook_graph);
         registry.insert(client);
         if let Some(publisher) = publisher {
             registry.insert_publisher(platform.platform, publisher);
@@ -55,6 +58,7 @@ fn client_for(
     platform: Platform,
     config: PlatformConfig,
     http: reqwest::Client,
+    facebook_graph: &Url,
 ) -> (Arc<dyn PlatformClient>, Option<Arc<dyn Publisher>>) {
     match platform {
         Platform::Facebook => {
@@ -62,10 +66,14 @@ fn client_for(
             let publisher = socialpub_facebook::FacebookPublisher::new(client.clone());
             (Arc::new(client), Some(Arc::new(publisher)))
         }
-        Platform::Instagram => (
-            Arc::new(socialpub_instagram::InstagramClient::new(config, http)),
-            None,
-        ),
+        Platform::Instagram => {
+            let client = socialpub_instagram::InstagramClient::new(config, http);
+            let settings =
+                socialpub_instagram::InstagramPublishSettings::new(facebook_graph.clone());
+            let publisher =
+                socialpub_instagram::InstagramPublisher::with_settings(client.clone(), settings);
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
         Platform::X => {
             let client = socialpub_x::XClient::new(config, http);
             let publisher = socialpub_x::XPublisher::new(client.clone());
@@ -85,4 +93,23 @@ fn client_for(
             None,
         ),
     }
+}
+
+/// Where Instagram accounts connected through Facebook Login publish: the Facebook Graph host
+/// the Facebook client uses (its stand-in without Facebook credentials).
+fn facebook_graph_base_url(
+    settings: &Settings,
+    stand_in: &dyn Fn(Platform) -> Option<PlatformConfig>,
+) -> Url {
+    let facebook = settings.platform(Platform::Facebook);
+    facebook
+        .and_then(|p| p.client_config())
+        .or_else(|| stand_in(Platform::Facebook))
+        .map(|config| config.api_base_url)
+        .or_else(|| facebook.map(|p| p.api_base_url.clone()))
+        .unwrap_or_else(|| {
+            #[expect(clippy::expect_used, reason = "a constant URL")]
+            Url::parse(socialpub_instagram::FACEBOOK_GRAPH_BASE_URL)
+                .expect("the Facebook Graph host parses")
+        })
 }

@@ -49,10 +49,20 @@ pub enum PublishEndpoint {
     PinterestMediaStatus,
     /// `GET /v5/boards/{board_id}/pins`.
     PinterestBoardPins,
+    /// Instagram `POST /{ig-user-id}/media` (containers).
+    InstagramCreateContainer,
+    /// Instagram `GET /{container-id}` (status).
+    InstagramContainerStatus,
+    /// Instagram `POST /{ig-user-id}/media_publish` (the commit).
+    InstagramMediaPublish,
+    /// Instagram `GET /{media-id}`, `/{ig-user-id}/media`, `/{ig-user-id}/stories`.
+    InstagramMedia,
+    /// Instagram `GET /{ig-user-id}/content_publishing_limit`.
+    InstagramPublishingLimit,
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 12] = [
+    pub const ALL: [PublishEndpoint; 17] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -65,6 +75,11 @@ impl PublishEndpoint {
         PublishEndpoint::PinterestMedia,
         PublishEndpoint::PinterestMediaStatus,
         PublishEndpoint::PinterestBoardPins,
+        PublishEndpoint::InstagramCreateContainer,
+        PublishEndpoint::InstagramContainerStatus,
+        PublishEndpoint::InstagramMediaPublish,
+        PublishEndpoint::InstagramMedia,
+        PublishEndpoint::InstagramPublishingLimit,
     ];
 
     pub const fn platform(self) -> Platform {
@@ -81,6 +96,11 @@ impl PublishEndpoint {
             | PublishEndpoint::PinterestMedia
             | PublishEndpoint::PinterestMediaStatus
             | PublishEndpoint::PinterestBoardPins => Platform::Pinterest,
+            PublishEndpoint::InstagramCreateContainer
+            | PublishEndpoint::InstagramContainerStatus
+            | PublishEndpoint::InstagramMediaPublish
+            | PublishEndpoint::InstagramMedia
+            | PublishEndpoint::InstagramPublishingLimit => Platform::Instagram,
         }
     }
 }

@@ -85,6 +85,8 @@ pub(crate) struct PostStore {
     pub(crate) photos: HashMap<String, SimPhoto>,
     /// Pinterest's registered videos and pin details.
     pub(crate) pinterest: crate::platforms::pinterest_publish::PinterestStore,
+    /// Instagram containers and published media.
+    pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// Position in `posts` by post id, so lookups stay cheap over long benchmark runs.
     by_id: HashMap<String, usize>,
     next_id: u64,

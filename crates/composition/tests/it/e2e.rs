@@ -8,6 +8,7 @@ mod postgres;
 mod publish_api;
 mod publish_faults;
 mod publish_flows;
+mod publish_instagram;
 mod publish_pinterest;
 mod publish_world;
 mod simulator_mode;

@@ -3,5 +3,6 @@
 
 mod dev_secrets;
 mod e2e;
+mod instagram_on_simulator;
 mod publishers_on_simulator;
 mod settings;

@@ -33,11 +33,11 @@ use url::Url;
 
 const REDIRECT: &str = "https://app.example/oauth/callback";
 
-struct Sim {
-    handle: SimulatorHandle,
+pub(crate) struct Sim {
+    pub(crate) handle: SimulatorHandle,
 }
 
-fn start(auto_approve: bool) -> Sim {
+pub(crate) fn start(auto_approve: bool) -> Sim {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let config = SimulatorConfig::default().with_auto_approve(auto_approve);
     Sim {
@@ -54,7 +54,7 @@ fn client() -> Client {
 }
 
 /// The platform's production config pointed at the simulator, with the simulator's app.
-fn sim_config(
+pub(crate) fn sim_config(
     sim: &Sim,
     platform: Platform,
     production: &socialpub_platform_http::PlatformDefaults,
@@ -67,7 +67,7 @@ fn sim_config(
 }
 
 /// The auto-approved authorization through the adapter's own OAuth side: the grant.
-async fn grant(client: &dyn PlatformClient) -> socialpub_ports::TokenGrant {
+pub(crate) async fn grant(client: &dyn PlatformClient) -> socialpub_ports::TokenGrant {
     let verifier = SecretString::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-socialpub-sim");
     let digest = ring::digest::digest(&ring::digest::SHA256, verifier.expose().as_bytes());
     let challenge = URL_SAFE_NO_PAD.encode(digest.as_ref());
@@ -119,7 +119,7 @@ async fn facebook_page_token(sim: &Sim) -> String {
 }
 
 /// Reads assets over HTTP with Range requests, as the real fetcher does, counting bytes.
-struct RangeFetcher {
+pub(crate) struct RangeFetcher {
     http: reqwest::Client,
     served: AtomicU64,
 }
@@ -163,14 +163,14 @@ impl AssetFetcher for RangeFetcher {
     }
 }
 
-fn fetcher() -> RangeFetcher {
+pub(crate) fn fetcher() -> RangeFetcher {
     RangeFetcher {
         http: client(),
         served: AtomicU64::new(0),
     }
 }
 
-fn job(platform: Platform, text: &str, assets: Vec<Asset>) -> PublishJob {
+pub(crate) fn job(platform: Platform, text: &str, assets: Vec<Asset>) -> PublishJob {
     PublishJob::new(
         NewPublishJob {
             id: JobId::new(),
@@ -190,7 +190,7 @@ fn job(platform: Platform, text: &str, assets: Vec<Asset>) -> PublishJob {
     )
 }
 
-fn asset(sim: &Sim, media: SampleMedia) -> Asset {
+pub(crate) fn asset(sim: &Sim, media: SampleMedia) -> Asset {
     let kind = if media == SampleMedia::Mp4 {
         AssetKind::Video
     } else {

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 pub(crate) mod facebook;
 pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
+pub(crate) mod instagram_publish;
 pub(crate) mod linkedin;
 pub(crate) mod pinterest;
 pub(crate) mod pinterest_publish;
@@ -29,6 +30,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     pinterest::configure(cfg);
     pinterest_publish::configure(cfg);
     tiktok::configure(cfg);
+    // Before the Graph account handlers, whose catch-alls would take the publishing paths.
+    instagram_publish::configure(cfg);
     facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);

@@ -8,6 +8,7 @@ mod facebook;
 mod facebook_publish;
 mod faults;
 mod instagram;
+mod instagram_publish;
 mod knobs;
 mod linkedin;
 mod media;

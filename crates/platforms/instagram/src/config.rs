@@ -4,6 +4,10 @@ use socialpub_platform_http::PlatformDefaults;
 /// endpoints there are unversioned).
 pub const DEFAULT_GRAPH_API_VERSION: &str = "v25.0";
 
+/// The Graph host of Instagram accounts connected through Facebook Login (a Facebook User or
+/// Page token): the same content-publishing endpoints as `graph.instagram.com`.
+pub const FACEBOOK_GRAPH_BASE_URL: &str = "https://graph.facebook.com";
+
 /// Business Login for Instagram permissions: the account's profile and media
 /// (`instagram_business_basic`, always required), publishing
 /// (`instagram_business_content_publish`) and account and media insights for best-time

@@ -25,6 +25,13 @@ fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>,
     })
 }
 
+/// A required id that may be a string or a number.
+pub(crate) fn id_text_required<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    id_text(deserializer)?.ok_or_else(|| serde::de::Error::custom("an id is missing or empty"))
+}
+
 /// `permissions`: a comma-separated string (documented) or an array.
 fn permission_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]

@@ -5,4 +5,5 @@
 mod accounts;
 mod errors;
 mod oauth;
+mod publish;
 mod support;

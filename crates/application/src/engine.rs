@@ -19,7 +19,7 @@ use socialpub_domain::{
 use socialpub_ports::{
     AssetFetcher, Clock, JobRepository, PublisherRegistry, QueueWakeups, RepositoryError,
 };
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
 pub use backoff::{FullJitter, Jitter, retry_delay};
@@ -66,6 +66,13 @@ struct Inner {
 struct Claimed {
     job: PublishJob,
     account: Option<(SocialConnection, SecretString)>,
+}
+
+/// A claim that went out with the slots it reserved.
+struct Claim {
+    claimed: Result<Vec<Claimed>, RepositoryError>,
+    permits: OwnedSemaphorePermit,
+    limit: u32,
 }
 
 /// One worker process's publishing engine. Cheap to clone.
@@ -162,13 +169,23 @@ impl PublishEngine {
     /// created or retried), the next job falls due, or the poll interval passes. When
     /// `shutdown` completes it stops claiming, lets in-flight steps finish within the grace,
     /// and gives back the jobs it holds that are not committing.
+    ///
+    /// Each claim reserves its slots before it goes out and runs beside the jobs, so claims
+    /// of one job each go out side by side, one per free slot, as that many workers would;
+    /// batched claims wait until half a batch has room, since each claim is a round trip.
     pub async fn run(&self, shutdown: impl Future<Output = ()> + Send) {
         let settings = &self.inner.settings;
+        let concurrency = settings.worker_concurrency.max(1);
+        let slots = Arc::new(Semaphore::new(concurrency));
+        let refill = self.claim_limit(concurrency).div_ceil(2);
         let (stop, stopping) = watch::channel(false);
         let mut tasks: JoinSet<()> = JoinSet::new();
+        let mut claims: JoinSet<Claim> = JoinSet::new();
         let mut last_maintenance: Option<time::OffsetDateTime> = None;
+        // The last claim found less than it asked for: wait for a wake-up or a due time.
+        let mut drained = false;
         let mut shutdown = std::pin::pin!(shutdown);
-        tracing::info!(worker = %self.inner.worker, concurrency = settings.worker_concurrency, "publish worker started");
+        tracing::info!(worker = %self.inner.worker, concurrency, "publish worker started");
         loop {
             while tasks.try_join_next().is_some() {}
             let now = self.inner.ports.clock.now();
@@ -178,46 +195,46 @@ impl PublishEngine {
                     tracing::warn!(%error, "could not recover expired leases");
                 }
             }
-            let free = settings.worker_concurrency.saturating_sub(tasks.len());
-            let limit = self.claim_limit(free);
-            let mut claimed = 0;
-            // Busy: claim again once half a batch has room, not one slot at a time, so that a
-            // batched worker keeps claiming in batches (each claim is a round trip).
-            let refill = self.claim_limit(settings.worker_concurrency).div_ceil(2);
-            if free > 0 && (tasks.is_empty() || limit >= refill) {
-                match self.claim(limit).await {
-                    Ok(jobs) => {
-                        claimed = jobs.len();
-                        for claimed in jobs {
-                            let engine = self.clone();
-                            let stopping = stopping.clone();
-                            tasks.spawn(async move { engine.process(claimed, stopping).await });
-                        }
+            let room = slots.available_permits();
+            let limit = self.claim_limit(room);
+            if !drained
+                && room > 0
+                && (room == concurrency || limit >= refill)
+                && let Ok(permits) = Arc::clone(&slots).try_acquire_many_owned(limit)
+            {
+                let engine = self.clone();
+                claims.spawn(async move {
+                    let claimed = engine.claim(limit).await;
+                    Claim {
+                        claimed,
+                        permits,
+                        limit,
                     }
-                    Err(error) => tracing::warn!(%error, "could not claim jobs"),
-                }
-            }
-            // A full claim: more may be due, so claim again while there is room (a claim
-            // smaller than the room, e.g. of 1, must not leave the rest idle until a wake-up).
-            if claimed > 0 && u32::try_from(claimed).is_ok_and(|n| n == limit) {
+                });
                 continue;
             }
-            // Full: only a finished job makes room. Otherwise: a wake-up, the next due time,
-            // or the poll interval, whichever comes first.
-            let has_room = tasks.is_empty() || limit >= refill;
-            let sleep = if has_room {
+            let idle = drained && claims.is_empty();
+            let sleep = if idle {
                 self.idle_sleep().await
             } else {
                 settings.idle_poll
             };
             tokio::select! {
                 () = &mut shutdown => break,
-                () = self.inner.ports.wakeups.wait(sleep), if has_room => {}
+                () = self.inner.ports.wakeups.wait(sleep), if idle => drained = false,
+                Some(claim) = claims.join_next() => {
+                    drained = !self.start_claimed(claim, &mut tasks, &stopping);
+                }
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
         tracing::info!(in_flight = tasks.len(), "publish worker stopping");
         let _ = stop.send(true);
+        // Claims already sent are let finish, and what they took runs into the stop signal,
+        // which gives each job back before its first step.
+        while let Some(claim) = claims.join_next().await {
+            self.start_claimed(claim, &mut tasks, &stopping);
+        }
         let grace = to_std(settings.shutdown_grace);
         let finished =
             tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await;
@@ -227,6 +244,45 @@ impl PublishEngine {
             self.release_abandoned().await;
         }
         tracing::info!("publish worker stopped");
+    }
+
+    /// Starts a run per job a claim took, each holding one of the claim's slots; returns
+    /// whether the claim was full (more may be due).
+    fn start_claimed(
+        &self,
+        claim: Result<Claim, tokio::task::JoinError>,
+        tasks: &mut JoinSet<()>,
+        stopping: &watch::Receiver<bool>,
+    ) -> bool {
+        let Claim {
+            claimed,
+            mut permits,
+            limit,
+        } = match claim {
+            Ok(claim) => claim,
+            Err(error) => {
+                tracing::warn!(%error, "a claim task failed");
+                return false;
+            }
+        };
+        let jobs = match claimed {
+            Ok(jobs) => jobs,
+            Err(error) => {
+                tracing::warn!(%error, "could not claim jobs");
+                return false;
+            }
+        };
+        let full = u32::try_from(jobs.len()).is_ok_and(|n| n >= limit);
+        for claimed in jobs {
+            let slot = permits.split(1);
+            let engine = self.clone();
+            let stopping = stopping.clone();
+            tasks.spawn(async move {
+                let _slot = slot;
+                engine.process(claimed, stopping).await;
+            });
+        }
+        full
     }
 
     fn claim_limit(&self, room: usize) -> u32 {

@@ -451,6 +451,7 @@ fn publish_settings(settings: &Settings) -> PublishSettings {
         retry_base: settings.retry_base,
         retry_max: settings.retry_max,
         max_lateness: settings.max_lateness,
+        reconcile_window: settings.reconcile_window,
         shutdown_grace: settings.shutdown_grace,
         schedule_horizon: settings.schedule_horizon,
         idle_poll: settings.worker_poll_interval.min(defaults.idle_poll),

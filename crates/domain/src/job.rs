@@ -238,6 +238,17 @@ pub struct PublishProgress {
     /// next claim continues the same attempt instead of starting a new one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub parked: bool,
+    /// The worker holding the job vanished (its lease ran out) some time after this instant,
+    /// the job's last stored change. The commit marker is not stored before a commit call:
+    /// the lease is the marker. So whether that worker sent the commit is unknown, and if the
+    /// commit is the job's next step, the next claim looks for the post first
+    /// ([`PublishJob::resume_interrupted`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub interrupted_at: Option<OffsetDateTime>,
 }
 
 impl PublishProgress {
@@ -442,7 +453,9 @@ impl PublishJob {
         Ok(())
     }
 
-    /// Marks the start of the call that makes the post live. Must be stored before the call.
+    /// Marks the start of the call that makes the post live. The engine keeps it in memory
+    /// only: while the call runs, the worker's lease stands for it (see
+    /// [`PublishProgress::interrupted_at`]); it is stored when the call's outcome stays unknown.
     pub fn begin_final_call(
         &mut self,
         worker: &WorkerId,
@@ -719,7 +732,8 @@ impl PublishJob {
     }
 
     /// The holder's lease ran out (the worker died). Nobody else holds the job, so the lease
-    /// is not checked.
+    /// is not checked. Unless the job had already committed (or stored a marker), the dead
+    /// worker may have been inside the commit call: the job remembers it was interrupted.
     pub fn recover_expired_lease(&mut self, now: OffsetDateTime) -> Result<JobStatus, JobError> {
         self.require(&[JobStatus::Processing], "recovered")?;
         if self.locked_until.is_some_and(|until| until > now) {
@@ -729,7 +743,47 @@ impl PublishJob {
             }
             .into());
         }
+        let progress = &mut self.progress;
+        if progress.committed_at.is_none() && progress.final_call_started_at.is_none() {
+            progress.interrupted_at = Some(self.updated_at);
+        }
         Ok(self.return_to_queue(now))
+    }
+
+    /// Settles an interruption when the job is claimed again, once the adapter has said
+    /// whether its next step is the commit: then the commit may have been sent, and the
+    /// marker is set so that the post is looked for before anything is sent again; otherwise
+    /// only redoable steps were cut short and the job goes on.
+    pub fn resume_interrupted(&mut self, commit_is_next: bool) {
+        let progress = &mut self.progress;
+        if let Some(since) = progress.interrupted_at.take()
+            && commit_is_next
+            && progress.committed_at.is_none()
+            && progress.final_call_started_at.is_none()
+        {
+            progress.final_call_started_at = Some(since);
+        }
+    }
+
+    /// Looking for the post after an unanswered commit failed (the platform was busy): look
+    /// again at `retry_at`, keeping the marker. The look-ups have their own budget (the
+    /// engine's reconciliation window), so this spends no attempt: a storm of 429s on the
+    /// listing must not turn a post that exists into an `outcome_unknown`.
+    pub fn look_again_later(
+        &mut self,
+        worker: &WorkerId,
+        code: &str,
+        message: &str,
+        retry_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<(), JobError> {
+        self.require(&[JobStatus::Processing], "looked for again")?;
+        self.require_lease(worker)?;
+        self.error_code = Some(code.to_owned());
+        self.error_message = Some(message.to_owned());
+        self.progress.parked = true;
+        self.lease_dropped_pending(retry_at, now);
+        Ok(())
     }
 
     /// Back to the queue. A commit marker stays: the next claim then looks for the post

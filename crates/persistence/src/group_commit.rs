@@ -15,32 +15,16 @@
 
 use std::sync::OnceLock;
 
-use diesel::ExpressionMethods;
-use diesel::QueryDsl;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use socialpub_domain::{JobId, JobStatus};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use socialpub_ports::RepositoryError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::DbError;
-use crate::rows::{AttemptRow, JobRow};
-use crate::schema::{job_attempts as ja, publish_jobs as pj};
-use crate::values::DbUuid;
+use crate::leased_saves::{Save, SaveLeased, Saved};
 
-/// The most saves one transaction takes; the rest wait for the next.
+/// The most saves one statement takes; the rest wait for the next.
 const MAX_GROUP: usize = 128;
-
-const PROCESSING: &str = JobStatus::Processing.as_str();
-
-/// One worker's save: the job's row, written only under `worker`'s lease, and the attempt's
-/// record, written only if the job was.
-pub(crate) struct Save {
-    pub(crate) id: JobId,
-    pub(crate) worker: String,
-    pub(crate) row: JobRow,
-    pub(crate) attempt: Option<AttemptRow>,
-}
 
 struct Request {
     save: Save,
@@ -107,16 +91,7 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
             return;
         }
     };
-    if group.len() == 1 {
-        for request in group {
-            let result = save_one(&mut conn, &request.save).await;
-            let _ = request.answer.send(result.map_err(RepositoryError::from));
-        }
-        return;
-    }
-    let saves: Vec<&Save> = group.iter().map(|request| &request.save).collect();
-    let result = save_group(&mut conn, &saves).await;
-    drop(saves);
+    let result = save_group(&mut conn, group.iter().map(|request| &request.save)).await;
     match result {
         Ok(saved) => {
             for (request, saved) in group.into_iter().zip(saved) {
@@ -139,81 +114,24 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
     }
 }
 
-/// The group in one transaction, statements pipelined: every job's update, then the attempt
-/// records of the jobs that were saved. Returns, per save, whether its lease held.
-async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec<bool>, DbError> {
-    conn.transaction(async |tx| {
-        let shared: &AsyncPgConnection = tx;
-        let updates = saves.iter().map(|save| {
-            diesel::update(
-                pj::table
-                    .filter(pj::id.eq(DbUuid(*save.id.as_uuid())))
-                    .filter(pj::status.eq(PROCESSING))
-                    .filter(pj::locked_by.eq(save.worker.as_str())),
-            )
-            .set(&save.row)
-            .execute(&mut &*shared)
-        });
-        let counts = futures_util::future::try_join_all(updates).await?;
-        let saved: Vec<bool> = counts.iter().map(|n| *n > 0).collect();
-        let attempts = saves
-            .iter()
-            .zip(&saved)
-            .filter(|(_, saved)| **saved)
-            .filter_map(|(save, _)| save.attempt.as_ref())
-            .map(|attempt| {
-                diesel::insert_into(ja::table)
-                    .values(attempt)
-                    .on_conflict(ja::id)
-                    .do_update()
-                    .set(attempt)
-                    .execute(&mut &*shared)
-            });
-        futures_util::future::try_join_all(attempts).await?;
-        Ok::<_, DbError>(saved)
-    })
-    .await
+/// The group in one statement (see [`SaveLeased`]). Returns, per save, whether its lease
+/// held.
+async fn save_group<'s>(
+    conn: &mut AsyncPgConnection,
+    saves: impl Iterator<Item = &'s Save> + Clone,
+) -> Result<Vec<bool>, DbError> {
+    let saved: Vec<Saved> = SaveLeased::new(saves.clone()).load(conn).await?;
+    Ok(saves
+        .map(|save| saved.iter().any(|row| row.id.0 == *save.id.as_uuid()))
+        .collect())
 }
 
-/// One save alone: a single statement without an attempt, else one transaction.
-async fn save_one(conn: &mut AsyncPgConnection, save: &Save) -> Result<(), DbError> {
-    macro_rules! update {
-        ($conn:expr) => {
-            diesel::update(
-                pj::table
-                    .filter(pj::id.eq(DbUuid(*save.id.as_uuid())))
-                    .filter(pj::status.eq(PROCESSING))
-                    .filter(pj::locked_by.eq(save.worker.as_str())),
-            )
-            .set(&save.row)
-            .execute($conn)
-            .await?
-        };
-    }
-    let Some(attempt) = &save.attempt else {
-        if update!(conn) == 0 {
-            return Err(DbError::Repository(RepositoryError::LeaseNotHeld(save.id)));
-        }
-        return Ok(());
-    };
-    conn.transaction(async |tx| {
-        if update!(tx) == 0 {
-            return Err(DbError::Repository(RepositoryError::LeaseNotHeld(save.id)));
-        }
-        diesel::insert_into(ja::table)
-            .values(attempt)
-            .on_conflict(ja::id)
-            .do_update()
-            .set(attempt)
-            .execute(tx)
-            .await?;
+/// One save alone, as the same statement.
+pub(crate) async fn save_one(conn: &mut AsyncPgConnection, save: &Save) -> Result<(), DbError> {
+    let saved = save_group(conn, std::iter::once(save)).await?;
+    if saved.as_slice() == [true] {
         Ok(())
-    })
-    .await
-    .map_err(|error| {
-        error.conflict_if(
-            diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-            || format!("job {} does not exist", save.id),
-        )
-    })
+    } else {
+        Err(DbError::Repository(RepositoryError::LeaseNotHeld(save.id)))
+    }
 }

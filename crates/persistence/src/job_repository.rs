@@ -26,9 +26,10 @@ use socialpub_ports::{JobFilter, JobRepository, Page, PageRequest, RepositoryErr
 use time::{Duration, OffsetDateTime};
 
 use crate::error::DbError;
-use crate::group_commit::{GroupCommit, Save};
+use crate::group_commit::GroupCommit;
+use crate::leased_saves::Save;
 use crate::page::{limit, offset};
-use crate::rows::{AttemptRow, JobRow, PostRow};
+use crate::rows::{AttemptRow, JobRow, LeasedJobRow, PostRow};
 use crate::schema::{job_attempts as ja, posts, publish_jobs as pj};
 use crate::sql_types::Instant;
 use crate::store::{Store, with_connection};
@@ -437,7 +438,7 @@ impl JobRepository for DieselJobRepository {
         job: &PublishJob,
         worker: &WorkerId,
     ) -> Result<(), RepositoryError> {
-        let row = JobRow::try_from(job)?;
+        let row = LeasedJobRow::try_from(job)?;
         if let Some(group) = &self.group_commit {
             return group
                 .save(Save {
@@ -592,7 +593,7 @@ impl JobRepository for DieselJobRepository {
         worker: &WorkerId,
         attempt: &JobAttempt,
     ) -> Result<(), RepositoryError> {
-        let row = JobRow::try_from(job)?;
+        let row = LeasedJobRow::try_from(job)?;
         let attempt_row = AttemptRow::try_from(attempt)?;
         if let Some(group) = &self.group_commit {
             return group

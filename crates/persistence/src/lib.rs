@@ -28,6 +28,7 @@ mod error;
 mod group_commit;
 mod idempotency_store;
 mod job_repository;
+mod leased_saves;
 mod migrations;
 mod oauth_state_store;
 mod page;

@@ -164,6 +164,7 @@ impl PublishEngine {
                 .finish(Ending::new(AttemptOutcome::Failed).message(message))
                 .await;
         };
+        job.resume_interrupted(publisher.next_step(&job).commits);
         let never_tried = job.attempts <= 1
             && job.progress.steps.is_empty()
             && job.progress.committed_at.is_none()
@@ -434,9 +435,14 @@ impl Run<'_> {
             let planned = publisher.next_step(&self.job);
             self.attempt.step = Some(planned.name.to_owned());
             if planned.commits {
+                // Not stored: until the call answers, the lease stands for the marker. A
+                // worker that dies inside the call leaves the job to lease recovery, which
+                // marks it interrupted; its next claim then looks for the post first.
                 let now = self.now();
                 self.job.begin_final_call(&self.worker, now)?;
-                self.save().await?;
+                if let Some(held) = lock(&self.engine.inner.in_flight).get_mut(&self.job.id) {
+                    held.progress.final_call_started_at = Some(now);
+                }
             }
             let result = self.take_step(publisher, planned, account).await;
             let now = self.now();
@@ -605,13 +611,18 @@ impl Run<'_> {
         }
     }
 
-    /// The lookup failed: try again later, still looking first. Out of attempts, only a
-    /// person can tell.
+    /// The lookup failed: look again later, still before anything else. Look-ups spend no
+    /// attempt; they go on for the reconciliation window after the commit, then only a person
+    /// can tell.
     async fn retry_keeping_marker(&mut self, error: &PlatformError) -> Result<(), Stop> {
         let now = self.now();
-        if self.job.attempts >= self.job.max_attempts {
+        let settings = &self.engine.inner.settings;
+        let since = self.job.progress.final_call_started_at.unwrap_or(now);
+        let retry_at = now + self.lookup_backoff(error.retry_after);
+        if retry_at - since > settings.reconcile_window {
             let message = format!(
-                "a commit went unanswered and the platform could not be asked whether the post exists: {}",
+                "a commit went unanswered and for {} minutes the platform could not be asked whether the post exists: {}",
+                settings.reconcile_window.whole_minutes(),
                 error.message
             );
             self.job.mark_outcome_unknown(&self.worker, &message, now)?;
@@ -619,20 +630,37 @@ impl Run<'_> {
                 .finish(Ending::error(AttemptOutcome::OutcomeUnknown, error).message(message))
                 .await;
         }
-        let marker = self.job.progress.final_call_started_at;
-        let retry_at = now + self.backoff(error.retry_after);
-        self.job.retry_later(
+        self.job.look_again_later(
             &self.worker,
             &error_code(error),
             &error.message,
             retry_at,
             now,
         )?;
-        // `retry_later` drops the marker (it assumes the platform refused the call); here the
-        // commit's fate is still unknown, so the next claim must look first.
-        self.job.progress.final_call_started_at = marker;
         self.finish(Ending::error(AttemptOutcome::Retrying, error))
             .await
+    }
+
+    /// Backoff between look-ups, which spend no attempt: it grows with the time spent
+    /// looking instead, from the base delay to the ceiling.
+    fn lookup_backoff(&self, retry_after: Option<Duration>) -> Duration {
+        let settings = &self.engine.inner.settings;
+        let now = self.now();
+        let looking_for = self
+            .job
+            .progress
+            .final_call_started_at
+            .map_or(Duration::ZERO, |since| now - since);
+        let base = settings.retry_base.whole_seconds().max(1);
+        let rounds = u32::try_from((looking_for.whole_seconds() / base).max(1)).unwrap_or(1);
+        let doublings = rounds.ilog2() + 1;
+        retry_delay(
+            doublings,
+            settings.retry_base,
+            settings.retry_max,
+            retry_after,
+            self.engine.jitter.as_ref(),
+        )
     }
 
     async fn after_ambiguous_commit(

@@ -38,6 +38,10 @@ pub struct PublishSettings {
     pub step_timeout: Duration,
     /// A job that found its account or platform busy here tries again this much later.
     pub busy_retry: Duration,
+    /// After an unanswered commit, how long the engine keeps asking the platform whether the
+    /// post exists, when the platform is too busy to answer, before a person must decide
+    /// (`RECONCILE_WINDOW_SECONDS`). Look-ups spend no attempt.
+    pub reconcile_window: Duration,
 }
 
 impl Default for PublishSettings {
@@ -59,6 +63,7 @@ impl Default for PublishSettings {
             recover_every: Duration::seconds(30),
             step_timeout: Duration::minutes(5),
             busy_retry: Duration::seconds(2),
+            reconcile_window: Duration::hours(1),
         }
     }
 }

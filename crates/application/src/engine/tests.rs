@@ -3,7 +3,8 @@ use std::sync::Arc;
 use socialpub_domain::{AttemptOutcome, ConnectionStatus, JobStatus, Platform, UserAction};
 use socialpub_ports::fakes::{FIND_PUBLISHED, FakeLookup, FakePublisher, FakeStep};
 use socialpub_ports::{
-    ConnectionRepository, JobRepository, PlatformError, PlatformErrorKind, VOLUME_CAP_REACHED,
+    Clock, ConnectionRepository, JobRepository, PlatformError, PlatformErrorKind,
+    VOLUME_CAP_REACHED,
 };
 use time::Duration;
 
@@ -300,23 +301,65 @@ async fn a_failed_lookup_keeps_the_marker_and_looks_again_before_anything_else()
 }
 
 #[tokio::test]
-async fn lookups_failing_until_no_attempt_is_left_end_as_outcome_unknown() {
+async fn lookups_failing_for_the_whole_window_end_as_outcome_unknown_without_spending_attempts() {
     let world = World::new().await;
     world
         .publisher
         .script("create_post", FakeStep::LoseResponse);
-    for _ in 0..3 {
+    for _ in 0..40 {
         world
             .publisher
             .script_lookup(FakeLookup::Fail(unavailable()));
     }
     let job = world.job_at(None).await;
     let engine = world.engine();
-    for _ in 0..3 {
+    let mut passes = 0;
+    while world.stored(job.id).status != JobStatus::OutcomeUnknown {
+        passes += 1;
+        assert!(passes < 40, "still looking after {passes} passes");
         engine.run_once().await.unwrap();
+        let stored = world.stored(job.id);
+        assert_eq!(stored.attempts, 1, "look-ups spend no attempt");
+        assert!(
+            stored.progress.needs_reconciliation() || stored.status == JobStatus::OutcomeUnknown,
+            "the marker stays until the end"
+        );
         world.clock.advance(Duration::minutes(10));
     }
-    assert_eq!(world.stored(job.id).status, JobStatus::OutcomeUnknown);
+    assert!(
+        passes > world.settings.job_max_attempts as usize,
+        "looked {passes} times, more than the job's attempts"
+    );
+    assert!(
+        world.clock.now() - NOW >= world.settings.reconcile_window,
+        "gave up before the window ended"
+    );
+    assert_eq!(world.publisher.calls_of(job.id, "create_post"), 1);
+}
+
+#[tokio::test]
+async fn a_post_found_after_more_failed_lookups_than_attempts_is_published() {
+    let world = World::new().await;
+    world
+        .publisher
+        .script("create_post", FakeStep::LoseResponse);
+    let failures = world.settings.job_max_attempts as usize + 2;
+    for _ in 0..failures {
+        world.publisher.script_lookup(FakeLookup::Fail(error(
+            PlatformErrorKind::Transient,
+            429,
+            "too_many_requests",
+        )));
+    }
+    let job = world.job_at(None).await;
+    let engine = world.engine();
+    for _ in 0..=failures {
+        engine.run_once().await.unwrap();
+        world.clock.advance(Duration::minutes(5));
+    }
+    let stored = world.stored(job.id);
+    assert_eq!(stored.status, JobStatus::Published, "{stored:?}");
+    assert_eq!(world.publisher.posts_for(job.id), 1);
     assert_eq!(world.publisher.calls_of(job.id, "create_post"), 1);
 }
 
@@ -597,7 +640,16 @@ async fn on_shutdown_a_job_cut_short_goes_back_to_the_queue_unless_committing() 
         let stored = world.stored(job.id);
         assert_eq!(stored.status, expected, "{step}");
         if expected == JobStatus::Processing {
-            assert!(stored.progress.needs_reconciliation(), "left for recovery");
+            // Left to lease recovery, which marks it interrupted: the next worker looks for
+            // the post (the commit did make it) instead of sending it again.
+            world
+                .clock
+                .advance(world.settings.job_lease + Duration::seconds(1));
+            world.engine().drain().await.unwrap();
+            let stored = world.stored(job.id);
+            assert_eq!(stored.status, JobStatus::Published, "{stored:?}");
+            assert_eq!(world.publisher.posts_for(job.id), 1);
+            assert_eq!(world.publisher.calls_of(job.id, "create_post"), 1);
         } else {
             assert_eq!(stored.locked_by, None);
         }

@@ -88,6 +88,7 @@ raw_settings!(
     retry_base_seconds,
     retry_max_seconds,
     max_lateness_seconds,
+    reconcile_window_seconds,
     shutdown_grace_seconds,
     schedule_horizon_days,
     instagram_app_id,

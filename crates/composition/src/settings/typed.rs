@@ -107,6 +107,8 @@ pub struct Settings {
     pub retry_base: Duration,
     pub retry_max: Duration,
     pub max_lateness: Duration,
+    /// How long look-ups for a post after an unanswered commit go on (RECONCILE_WINDOW_SECONDS).
+    pub reconcile_window: Duration,
     pub shutdown_grace: Duration,
     pub schedule_horizon: Duration,
     pub platforms: Vec<PlatformSettings>,
@@ -382,6 +384,12 @@ impl Settings {
             retry_base: seconds("retry_base_seconds", &raw.retry_base_seconds, 30, 1)?,
             retry_max: seconds("retry_max_seconds", &raw.retry_max_seconds, 3600, 1)?,
             max_lateness: seconds("max_lateness_seconds", &raw.max_lateness_seconds, 3600, 1)?,
+            reconcile_window: seconds(
+                "reconcile_window_seconds",
+                &raw.reconcile_window_seconds,
+                3600,
+                1,
+            )?,
             shutdown_grace: seconds("shutdown_grace_seconds", &raw.shutdown_grace_seconds, 30, 0)?,
             schedule_horizon: Duration::days(schedule_horizon_days),
             platforms: Platform::ALL

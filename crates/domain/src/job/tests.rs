@@ -106,6 +106,11 @@ fn actions() -> Vec<(&'static str, Action, Vec<JobStatus>)> {
             |j| j.recover_expired_lease(NOW).map(drop),
             vec![Processing],
         ),
+        (
+            "look_again_later",
+            |j| j.look_again_later(&worker(), "busy", "busy", NOW, NOW),
+            vec![Processing],
+        ),
     ]
 }
 
@@ -254,6 +259,65 @@ fn a_worker_lost_during_the_final_call_requeues_the_job_to_be_reconciled_first()
         job.progress.needs_reconciliation(),
         "the commit marker survives, so the next claim looks for the post before anything else"
     );
+}
+
+#[test]
+fn a_worker_lost_mid_run_leaves_the_job_interrupted_and_its_commit_is_looked_for_first() {
+    let mut job = job_in(JobStatus::Processing);
+    job.updated_at = NOW - Duration::minutes(3);
+    job.recover_expired_lease(NOW).unwrap();
+    assert_eq!(
+        job.progress.interrupted_at,
+        Some(NOW - Duration::minutes(3))
+    );
+    assert!(
+        !job.progress.needs_reconciliation(),
+        "not until the next step is known"
+    );
+    let mut commit_next = job.clone();
+    commit_next.resume_interrupted(true);
+    assert_eq!(
+        commit_next.progress.final_call_started_at,
+        Some(NOW - Duration::minutes(3)),
+        "the commit may have been sent since the last stored change"
+    );
+    assert_eq!(commit_next.progress.interrupted_at, None);
+    job.resume_interrupted(false);
+    assert!(
+        !job.progress.needs_reconciliation(),
+        "only redoable steps were cut short"
+    );
+    assert_eq!(job.progress.interrupted_at, None);
+}
+
+#[test]
+fn a_worker_lost_after_the_commit_answered_leaves_nothing_to_look_for() {
+    let mut job = job_in(JobStatus::Processing);
+    job.mark_committed(&worker(), NOW - Duration::minutes(1))
+        .unwrap();
+    job.recover_expired_lease(NOW).unwrap();
+    job.resume_interrupted(true);
+    assert!(!job.progress.needs_reconciliation());
+    assert_eq!(job.progress.interrupted_at, None);
+}
+
+#[test]
+fn a_failed_lookup_keeps_the_marker_and_the_attempt() {
+    let mut job = job_in(JobStatus::Processing);
+    job.begin_final_call(&worker(), NOW).unwrap();
+    job.look_again_later(
+        &worker(),
+        "rate_limited",
+        "busy",
+        NOW + Duration::minutes(1),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(job.status, JobStatus::Pending);
+    assert!(job.progress.needs_reconciliation());
+    job.claim(worker(), NOW + Duration::minutes(1), Duration::minutes(2))
+        .unwrap();
+    assert_eq!(job.attempts, 1, "a look-up spends no attempt");
 }
 
 #[test]

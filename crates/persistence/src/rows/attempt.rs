@@ -14,17 +14,17 @@ const TABLE: &str = "job_attempts";
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 #[diesel(treat_none_as_null = true)]
 pub(crate) struct AttemptRow {
-    id: DbUuid,
-    job_id: DbUuid,
-    attempt_number: i32,
-    worker: String,
-    started_at: DbTime,
-    finished_at: Option<DbTime>,
-    outcome: String,
-    http_status: Option<i32>,
-    platform_error_code: Option<String>,
-    message: Option<String>,
-    step: Option<String>,
+    pub(crate) id: DbUuid,
+    pub(crate) job_id: DbUuid,
+    pub(crate) attempt_number: i32,
+    pub(crate) worker: String,
+    pub(crate) started_at: DbTime,
+    pub(crate) finished_at: Option<DbTime>,
+    pub(crate) outcome: String,
+    pub(crate) http_status: Option<i32>,
+    pub(crate) platform_error_code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) step: Option<String>,
 }
 
 impl TryFrom<&JobAttempt> for AttemptRow {

@@ -6,6 +6,7 @@ mod attempt;
 mod connection;
 mod idempotency;
 mod job;
+mod leased;
 mod oauth_state;
 mod post;
 
@@ -13,6 +14,7 @@ pub(crate) use attempt::AttemptRow;
 pub(crate) use connection::ConnectionRow;
 pub(crate) use idempotency::IdempotencyRow;
 pub(crate) use job::JobRow;
+pub(crate) use leased::LeasedJobRow;
 pub(crate) use oauth_state::OAuthStateRow;
 pub(crate) use post::PostRow;
 

@@ -1,6 +1,7 @@
 //! Connecting accounts: the OAuth dance, keeping tokens fresh, and disconnecting.
 
 mod authorize;
+mod boards;
 mod callback;
 mod disconnect;
 mod error;

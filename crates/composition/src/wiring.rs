@@ -92,10 +92,6 @@ fn client_for(
             let publisher = socialpub_x::XPublisher::new(client.clone());
             (Arc::new(client), Some(Arc::new(publisher)))
         }
-        Platform::Pinterest => (
-            Arc::new(socialpub_pinterest::PinterestClient::new(config, http)),
-            None,
-        ),
         Platform::Linkedin => {
             let client = socialpub_linkedin::LinkedinClient::new(config, http);
             let publisher = socialpub_linkedin::LinkedinPublisher::new(client.clone());
@@ -110,6 +106,11 @@ fn client_for(
                     ..Default::default()
                 },
             );
+            (Arc::new(client), Some(Arc::new(publisher)))
+        }
+        Platform::Pinterest => {
+            let client = socialpub_pinterest::PinterestClient::new(config, http);
+            let publisher = socialpub_pinterest::PinterestPublisher::new(client.clone());
             (Arc::new(client), Some(Arc::new(publisher)))
         }
     }

@@ -295,6 +295,7 @@ impl From<ConnectionError> for ApiError {
                 rejected(ErrorCode::AuthorizationDenied, &error, Some("error"))
             }
             E::NoAccounts(_) => rejected(ErrorCode::NoPublishableAccounts, &error, None),
+            E::BoardsNotSupported(_) => rejected(ErrorCode::BoardsNotSupported, &error, None),
             E::NeedsReauth(_) => rejected(ErrorCode::NeedsReauth, &error, None),
             E::RefreshInProgress(_) => ApiError::Rejected {
                 code: ErrorCode::RefreshInProgress,

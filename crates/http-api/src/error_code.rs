@@ -78,6 +78,7 @@ error_codes! {
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
     LinkedinPersonalPublishingDisabled = "linkedin_personal_publishing_disabled", 422, "Publishing as a LinkedIn member is turned off on this server (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING=false`); publish with an organization's connection.";
     PublishingDisabled = "publishing_disabled", 422, "Publishing to the connection's platform is switched off on this server (`ENABLE_TIKTOK_PUBLISHING=false`); its accounts stay connected.";
+    BoardsNotSupported = "boards_not_supported", 422, "The connection's platform has no boards (only Pinterest does).";
     ContentRejected = "content_rejected", 422, "The content breaks the platform's rules; `targets` lists every violation of every target and nothing was created.";
     InvalidWebhookUrl = "invalid_webhook_url", 422, "The webhook URL is not an absolute http(s) URL with a host, carries credentials, or does not resolve; `field` is `url`.";
     WebhookUrlForbidden = "webhook_url_forbidden", 422, "The webhook URL resolves to an address that is not publicly reachable; `field` is `url`.";

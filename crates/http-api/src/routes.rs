@@ -1,3 +1,4 @@
+mod boards;
 mod connect;
 mod connections;
 mod health;
@@ -55,6 +56,7 @@ pub fn api_v1(cfg: &mut web::ServiceConfig) {
             resource("/connections/{id}/refresh", "POST")
                 .route(web::post().to(connections::refresh)),
         )
+        .service(resource("/connections/{id}/boards", "GET").route(web::get().to(boards::list)))
         .service(resource("/publish", "POST").route(web::post().to(publish::publish)))
         .service(resource("/schedule", "POST").route(web::post().to(publish::schedule)))
         .service(resource("/posts", "POST").route(web::post().to(publish::create_post)))

@@ -47,6 +47,14 @@ pub enum PublishEndpoint {
     FacebookReels,
     /// `POST /{page-id}/video_reels` `upload_phase=start` and the reel upload.
     FacebookReelUpload,
+    /// `POST /v5/pins` (Pinterest's commit).
+    PinterestCreatePin,
+    /// `POST /v5/media` (video upload registration).
+    PinterestMedia,
+    /// `GET /v5/media/{media_id}`.
+    PinterestMediaStatus,
+    /// `GET /v5/boards/{board_id}/pins`.
+    PinterestBoardPins,
     /// Instagram `POST /{ig-user-id}/media` (containers).
     InstagramCreateContainer,
     /// Instagram `GET /{container-id}` (status).
@@ -78,7 +86,7 @@ pub enum PublishEndpoint {
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 24] = [
+    pub const ALL: [PublishEndpoint; 28] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -90,6 +98,10 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookVideos,
         PublishEndpoint::FacebookReels,
         PublishEndpoint::FacebookReelUpload,
+        PublishEndpoint::PinterestCreatePin,
+        PublishEndpoint::PinterestMedia,
+        PublishEndpoint::PinterestMediaStatus,
+        PublishEndpoint::PinterestBoardPins,
         PublishEndpoint::InstagramCreateContainer,
         PublishEndpoint::InstagramContainerStatus,
         PublishEndpoint::InstagramMediaPublish,
@@ -118,6 +130,10 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookVideos
             | PublishEndpoint::FacebookReels
             | PublishEndpoint::FacebookReelUpload => Platform::Facebook,
+            PublishEndpoint::PinterestCreatePin
+            | PublishEndpoint::PinterestMedia
+            | PublishEndpoint::PinterestMediaStatus
+            | PublishEndpoint::PinterestBoardPins => Platform::Pinterest,
             PublishEndpoint::InstagramCreateContainer
             | PublishEndpoint::InstagramContainerStatus
             | PublishEndpoint::InstagramMediaPublish

@@ -91,6 +91,8 @@ pub(crate) struct PostStore {
     pub(crate) facebook_videos: HashMap<String, crate::platforms::facebook_publish::SimVideo>,
     /// TikTok publishes by publish id (uploads, pulls, photo posts).
     pub(crate) tiktok: HashMap<String, crate::platforms::tiktok_publish::SimPublish>,
+    /// Pinterest's registered videos and pin details.
+    pub(crate) pinterest: crate::platforms::pinterest_publish::PinterestStore,
     /// Instagram containers and published media.
     pub(crate) instagram: crate::platforms::instagram_publish::InstagramStore,
     /// LinkedIn images, videos and documents by URN.

@@ -37,8 +37,8 @@ pub use job_repository::{JobFilter, JobRepository, QueueWakeups};
 pub use oauth_state_store::{OAuthState, OAuthStateStore, StateDigest};
 pub use page::{Page, PageRequest};
 pub use platform_client::{
-    AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
-    PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
+    AccountKind, AuthorizationRequest, PlatformAccount, PlatformBoard, PlatformClient,
+    PlatformError, PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
 };
 pub use publisher::{
     PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,

@@ -179,6 +179,29 @@ pub trait PlatformClient: Send + Sync {
         &self,
         grant: &TokenGrant,
     ) -> Result<Vec<PlatformAccount>, PlatformError>;
+
+    /// The boards the account can publish into, for platforms where each post goes to a
+    /// board the user picks (Pinterest); `None` where posts go to no board.
+    ///
+    /// # Errors
+    /// [`PlatformErrorKind::Auth`] when the token is refused; otherwise as classified.
+    async fn list_boards(
+        &self,
+        _access_token: &SecretString,
+    ) -> Result<Option<Vec<PlatformBoard>>, PlatformError> {
+        Ok(None)
+    }
+}
+
+/// A board an account publishes into (a Pinterest board), as a user picks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformBoard {
+    /// The platform's id, what a post's `board_id` option names.
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The platform's own word (`PUBLIC`, `PROTECTED`, `SECRET` on Pinterest).
+    pub privacy: Option<String>,
 }
 
 /// The platform clients this process can use. A platform that is switched off or has no

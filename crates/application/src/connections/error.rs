@@ -41,6 +41,9 @@ pub enum ConnectionError {
     /// The connection's tokens cannot be refreshed (no refresh token, and they do not expire).
     #[error("connection {0} has no refreshable token")]
     NotRefreshable(ConnectionId),
+    /// Posts to the connection's platform go to no board (only Pinterest has boards).
+    #[error("{} connections have no boards", .0.display_name())]
+    BoardsNotSupported(Platform),
     #[error(transparent)]
     Platform(#[from] PlatformError),
     #[error("token encryption failed: {0}")]

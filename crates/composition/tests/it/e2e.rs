@@ -12,6 +12,7 @@ mod publish_flows;
 mod publish_instagram;
 mod publish_linkedin;
 mod publish_tiktok;
+mod publish_pinterest;
 mod publish_world;
 mod publish_x_facebook_more;
 mod simulator_mode;

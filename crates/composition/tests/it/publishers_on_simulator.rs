@@ -1,4 +1,4 @@
-//! The X and Facebook publisher adapters driven against the simulator: the two sides must
+//! The X, Facebook and Pinterest publisher adapters driven against the simulator: the two sides must
 //! agree on paths and shapes, and a lost commit answer must be reconciled, not repeated. Here
 //! rather than in the simulator's tests, which name no adapter: the tokens come from the
 //! adapters' own OAuth side, as in production.
@@ -564,4 +564,142 @@ async fn a_lost_commit_under_a_page_of_later_posts_is_found() {
         );
     }
     assert_eq!(sim.handle.posts(None).len(), 302);
+}
+
+fn pinterest_publisher(sim: &Sim) -> socialpub_pinterest::PinterestPublisher {
+    socialpub_pinterest::PinterestPublisher::with_settings(
+        socialpub_pinterest::PinterestClient::new(
+            sim_config(sim, Platform::Pinterest, &socialpub_pinterest::PRODUCTION),
+            build_http_client(&HttpClientSettings::default()).unwrap(),
+        ),
+        socialpub_pinterest::PinterestPublishSettings {
+            chunk_size: 16 * 1024,
+            reconcile_settle: Duration::ZERO,
+            ..socialpub_pinterest::PinterestPublishSettings::default()
+        },
+    )
+}
+
+async fn pinterest_account(pinterest: &socialpub_pinterest::PinterestPublisher) -> PublishAccount {
+    let grant = grant(pinterest.client()).await;
+    PublishAccount {
+        external_user_id: seed::pinterest::USER_ID.to_owned(),
+        display_name: seed::pinterest::USERNAME.to_owned(),
+        access_token: grant.access_token,
+    }
+}
+
+fn pin_job(sim: &Sim, text: &str, assets: Vec<Asset>) -> PublishJob {
+    let mut job = job(Platform::Pinterest, text, assets);
+    job.platform_specific_options
+        .insert("board_id".into(), json!(seed::pinterest::BOARDS[0].0));
+    job.platform_specific_options.insert(
+        "cover_image_url".into(),
+        json!(sim.handle.sample_media_url(SampleMedia::Jpeg).as_str()),
+    );
+    job
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pinterest_publisher_keeps_the_publisher_contract_on_the_simulator() {
+    let sim = start(true);
+    let pinterest = pinterest_publisher(&sim);
+    let account = pinterest_account(&pinterest).await;
+    let files = fetcher();
+    for (text, assets) in [
+        ("One image", vec![asset(&sim, SampleMedia::Jpeg)]),
+        (
+            "A carousel",
+            vec![asset(&sim, SampleMedia::Png), asset(&sim, SampleMedia::Png)],
+        ),
+        ("A video", vec![asset(&sim, SampleMedia::Mp4)]),
+    ] {
+        let report = socialpub_ports::fakes::check_publisher(
+            &pinterest,
+            pin_job(&sim, text, assets),
+            &account,
+            &files,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap_or_else(|broken| panic!("{text}: {broken}"));
+        assert_eq!(report.commit_step, "create_pin");
+        assert_eq!(report.lookup_before, Reconciliation::Absent, "{text}");
+        assert_eq!(
+            report.lookup_after,
+            Reconciliation::Found(report.published.clone()),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        files.served.load(Ordering::Relaxed) as usize,
+        SampleMedia::Mp4.bytes().len(),
+        "only the video passes through us, read once"
+    );
+    let pins = sim.handle.posts(Some(Platform::Pinterest));
+    assert_eq!(pins.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_pinterest_commit_answer_is_found_on_the_board_not_pinned_again() {
+    let sim = start(true);
+    let pinterest = pinterest_publisher(&sim);
+    let account = pinterest_account(&pinterest).await;
+    for (n, mode) in [AmbiguousMode::ServerError, AmbiguousMode::Drop]
+        .into_iter()
+        .enumerate()
+    {
+        sim.handle
+            .set_knobs(&KnobSettings {
+                faults: Some(FaultSettings {
+                    endpoint: Some(PublishEndpoint::PinterestCreatePin),
+                    ambiguous_next: Some(1),
+                    ambiguous_mode: Some(mode),
+                    ..FaultSettings::default()
+                }),
+                ..KnobSettings::default()
+            })
+            .unwrap();
+        let mut lost = pin_job(
+            &sim,
+            &format!("Lost answer {n}"),
+            vec![asset(&sim, SampleMedia::Jpeg)],
+        );
+        let (_, result) = run(&pinterest, &mut lost, &account, &fetcher()).await;
+        assert!(result.unwrap_err().retryable(), "{mode:?}");
+        lost.progress.final_call_started_at =
+            Some(OffsetDateTime::now_utc() - Duration::seconds(1));
+        let files = fetcher();
+        let ctx = PublishContext {
+            job: &lost,
+            account: &account,
+            assets: &files,
+            now: OffsetDateTime::now_utc(),
+        };
+        let Reconciliation::Found(post) = pinterest.find_published(&ctx).await.unwrap() else {
+            panic!("the stored pin must be found ({mode:?})");
+        };
+        assert_eq!(
+            sim.handle
+                .posts(Some(Platform::Pinterest))
+                .last()
+                .unwrap()
+                .id,
+            post.external_id
+        );
+    }
+    let mut never = pin_job(&sim, "Never sent", vec![asset(&sim, SampleMedia::Jpeg)]);
+    never.progress.final_call_started_at = Some(OffsetDateTime::now_utc() - Duration::seconds(1));
+    let files = fetcher();
+    let ctx = PublishContext {
+        job: &never,
+        account: &account,
+        assets: &files,
+        now: OffsetDateTime::now_utc(),
+    };
+    assert_eq!(
+        pinterest.find_published(&ctx).await.unwrap(),
+        Reconciliation::Absent
+    );
+    assert_eq!(sim.handle.posts(None).len(), 2);
 }

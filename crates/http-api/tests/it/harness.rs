@@ -54,6 +54,8 @@ pub struct World {
     pub readiness: Result<(), String>,
     pub oauth_states: Arc<InMemoryOAuthStateStore>,
     pub x: Arc<FakePlatformClient>,
+    /// Pinterest, for its boards.
+    pub pinterest: Arc<FakePlatformClient>,
     pub probe: Arc<StaticAssetProbe>,
     pub clock: Arc<ManualClock>,
     pub webhooks: Arc<InMemoryWebhookRepository>,
@@ -73,6 +75,10 @@ impl Default for World {
             readiness: Ok(()),
             oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
             x: Arc::new(FakePlatformClient::new(Platform::X)),
+            pinterest: Arc::new(
+                FakePlatformClient::new(Platform::Pinterest)
+                    .with_boards(&[("549755885175", "Recipes"), ("549755885176", "Travel")]),
+            ),
             probe: Arc::new(StaticAssetProbe::default()),
             clock: Arc::new(ManualClock::new(NOW)),
             webhooks: Arc::new(InMemoryWebhookRepository::default()),
@@ -92,7 +98,9 @@ pub fn bob() -> UserId {
 
 impl World {
     fn platforms(&self) -> StaticPlatformRegistry {
-        StaticPlatformRegistry::default().with(self.x.clone())
+        StaticPlatformRegistry::default()
+            .with(self.x.clone())
+            .with(self.pinterest.clone())
     }
 
     fn connection_service(&self) -> ConnectionService {

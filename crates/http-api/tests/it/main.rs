@@ -1,6 +1,7 @@
 //! HTTP behaviour of the API, driven through actix's test service with in-memory fakes.
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
+mod boards;
 mod connect;
 mod envelope;
 mod harness;

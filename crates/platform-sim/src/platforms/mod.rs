@@ -19,6 +19,7 @@ pub(crate) mod instagram_publish;
 pub(crate) mod linkedin;
 pub(crate) mod linkedin_publish;
 pub(crate) mod pinterest;
+pub(crate) mod pinterest_publish;
 pub(crate) mod tiktok;
 pub(crate) mod tiktok_insights;
 pub(crate) mod tiktok_publish;
@@ -31,6 +32,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     x::configure(cfg);
     x_publish::configure(cfg);
     pinterest::configure(cfg);
+    pinterest_publish::configure(cfg);
     tiktok::configure(cfg);
     tiktok_insights::configure(cfg);
     tiktok_publish::configure(cfg);

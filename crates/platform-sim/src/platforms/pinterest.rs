@@ -196,7 +196,7 @@ async fn revoke(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -
     empty_ok()
 }
 
-fn access(req: &HttpRequest, shared: &Shared) -> Result<AccessInfo, HttpResponse> {
+pub(crate) fn access(req: &HttpRequest, shared: &Shared) -> Result<AccessInfo, HttpResponse> {
     let state = shared.lock();
     state
         .check_access(PLATFORM, bearer(req).as_deref())

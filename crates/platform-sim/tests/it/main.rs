@@ -14,6 +14,7 @@ mod linkedin;
 mod linkedin_publish;
 mod media;
 mod pinterest;
+mod pinterest_publish;
 mod robustness;
 mod tiktok;
 mod tiktok_publish;

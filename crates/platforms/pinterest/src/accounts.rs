@@ -1,10 +1,10 @@
 use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::send_json;
-use socialpub_ports::{AccountKind, PlatformAccount, PlatformError};
+use socialpub_ports::{AccountKind, PlatformAccount, PlatformBoard, PlatformError};
 
 use crate::client::PinterestClient;
 use crate::errors::classify;
-use crate::wire::{Account, Board, Page};
+use crate::wire::{Account, Board, BoardPrivacy, Page};
 
 /// Largest page `GET /v5/boards` serves.
 const BOARDS_PAGE_SIZE: &str = "250";
@@ -83,5 +83,21 @@ pub(crate) fn account(account: &Account) -> PlatformAccount {
         kind: AccountKind::Personal,
         access_token: None,
         expires_in: None,
+    }
+}
+
+/// A board as the port names it; an unknown privacy is left out rather than guessed.
+pub(crate) fn board(board: Board) -> PlatformBoard {
+    let privacy = match board.privacy {
+        Some(BoardPrivacy::Public) => Some("PUBLIC"),
+        Some(BoardPrivacy::Protected) => Some("PROTECTED"),
+        Some(BoardPrivacy::Secret) => Some("SECRET"),
+        Some(BoardPrivacy::Other) | None => None,
+    };
+    PlatformBoard {
+        id: board.id,
+        name: board.name,
+        description: board.description.filter(|d| !d.is_empty()),
+        privacy: privacy.map(str::to_owned),
     }
 }

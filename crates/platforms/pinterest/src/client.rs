@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::PlatformConfig;
 use socialpub_ports::{
-    AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, TokenGrant,
+    AuthorizationRequest, PlatformAccount, PlatformBoard, PlatformClient, PlatformError, TokenGrant,
 };
 use url::Url;
 
@@ -70,5 +70,16 @@ impl PlatformClient for PinterestClient {
     ) -> Result<Vec<PlatformAccount>, PlatformError> {
         let account = self.user_account(&grant.access_token).await?;
         Ok(vec![crate::accounts::account(&account)])
+    }
+
+    /// Every board of the user, all pages, in Pinterest's order.
+    async fn list_boards(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<Option<Vec<PlatformBoard>>, PlatformError> {
+        let boards = PinterestClient::list_boards(self, access_token).await?;
+        Ok(Some(
+            boards.into_iter().map(crate::accounts::board).collect(),
+        ))
     }
 }

@@ -3,6 +3,7 @@ use reqwest::header::HeaderMap;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{
     kind_for_oauth_error, kind_for_status, oauth_error, platform_error, retry_after,
+    retry_after_header,
 };
 use socialpub_ports::{PlatformError, PlatformErrorKind};
 use time::OffsetDateTime;
@@ -13,8 +14,12 @@ use crate::wire::ErrorBody;
 ///
 /// Codes: 2 (authentication failed) Auth, 7 and 29 (not permitted) Permission, 8 (rate
 /// limit) Quota, 1 (invalid parameters) and 50 (not found) InvalidRequest; codes equal to
-/// an HTTP status (`{"code": 404, ...}`) and unknown codes fall back to the status. Quota
-/// and 5xx errors carry `retry_after` from `Retry-After` / `x-ratelimit-reset` when sent.
+/// an HTTP status (`{"code": 404, ...}`) and unknown codes fall back to the status.
+///
+/// A rate-limit answer (429, or code 8) carries `retry_after` from `Retry-After`, else from
+/// `x-ratelimit-reset`. A 5xx or other retryable failure takes `Retry-After` only: the
+/// window's reset says when a used-up quota frees, not when a server error is over, and
+/// waiting for it would stall a job for nothing.
 pub fn classify(
     platform: Platform,
     status: StatusCode,
@@ -41,10 +46,14 @@ pub fn classify(
             Err(_) => (kind_for_status(status), None, status_message(status)),
         }
     };
-    let retry = kind
-        .is_retryable()
-        .then(|| retry_after(headers, OffsetDateTime::now_utc()))
-        .flatten();
+    let now = OffsetDateTime::now_utc();
+    let retry = if kind == PlatformErrorKind::Quota || status == StatusCode::TOO_MANY_REQUESTS {
+        retry_after(headers, now)
+    } else if kind.is_retryable() {
+        retry_after_header(headers, now)
+    } else {
+        None
+    };
     platform_error(platform, kind, code, message, Some(status), retry)
 }
 

@@ -1,6 +1,7 @@
-//! Pinterest API v5 wire types (OpenAPI 5.23.0: `Account`, `Board`, `Error`).
+//! Pinterest API v5 wire types (OpenAPI 5.23.0: `Account`, `Board`, `Error`, `PinCreate`,
+//! `Pin`, `MediaUpload`, `Media`).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `GET /v5/user_account`.
 #[derive(Debug, Clone, Deserialize)]
@@ -95,4 +96,134 @@ pub struct ErrorBody {
     pub code: Option<i64>,
     #[serde(default)]
     pub message: Option<String>,
+}
+
+/// `POST /v5/pins` body (`PinCreate`): the fields Socialpub sends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewPin {
+    /// Digits only (`^\d+$`).
+    pub board_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_section_id: Option<String>,
+    /// At most 100 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// At most 800 characters (500 shown in Pinterest's own apps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The destination URL, at most 2,048 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// `#6E7874`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dominant_color: Option<String>,
+    pub media_source: MediaSource,
+}
+
+/// `PinMediaSource`, told apart by `source_type`. Pinterest fetches image URLs itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "source_type", rename_all = "snake_case")]
+pub enum MediaSource {
+    ImageUrl {
+        url: String,
+    },
+    /// A carousel of 2 to 5 images of the same dimensions.
+    MultipleImageUrls {
+        items: Vec<ImageItem>,
+    },
+    /// A video uploaded through `POST /v5/media`. Pinterest refuses a video pin without a
+    /// cover image in practice, although the spec marks every cover field optional.
+    VideoId {
+        media_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cover_image_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cover_image_key_frame_time: Option<u32>,
+    },
+}
+
+/// One image of a carousel (`PinMediaSourceImagesURLItem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageItem {
+    pub url: String,
+}
+
+/// A Pin as `POST /v5/pins` and the board listings answer it. Only what reconciliation reads
+/// is kept; every field but `id` is optional, as listings may leave them out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Pin {
+    pub id: String,
+    /// RFC 3339 in the spec; kept as sent and parsed where it is compared.
+    pub created_at: Option<String>,
+    pub board_id: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub link: Option<String>,
+    pub media: Option<PinMedia>,
+}
+
+/// `Pin.media`: only its type matters here.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PinMedia {
+    pub media_type: Option<String>,
+}
+
+/// `POST /v5/media` body (`MediaUploadCreate`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewMediaUpload {
+    pub media_type: MediaType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaType {
+    Video,
+    #[serde(other)]
+    Other,
+}
+
+/// `POST /v5/media` answer (`MediaUpload`): where to send the file, with the signed form
+/// fields that must go with it. The fields hold short-lived upload credentials: they are
+/// used at once and never stored or printed.
+#[derive(Clone, Deserialize)]
+pub struct MediaUpload {
+    pub media_id: String,
+    #[serde(default)]
+    pub upload_url: Option<String>,
+    #[serde(default)]
+    pub upload_parameters: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for MediaUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaUpload")
+            .field("media_id", &self.media_id)
+            .field("upload_parameters", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /v5/media/{media_id}` answer (`Media`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Media {
+    #[serde(default)]
+    pub media_id: Option<String>,
+    pub status: MediaStatus,
+}
+
+/// `MediaUploadStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaStatus {
+    Registered,
+    Processing,
+    Succeeded,
+    Failed,
+    /// A status this client does not know yet: treated as still processing.
+    #[serde(other)]
+    Unknown,
 }

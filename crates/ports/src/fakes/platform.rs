@@ -8,8 +8,8 @@ use url::Url;
 
 use super::lock;
 use crate::{
-    AccountKind, AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError,
-    PlatformErrorKind, PlatformRegistry, TokenGrant,
+    AccountKind, AuthorizationRequest, PlatformAccount, PlatformBoard, PlatformClient,
+    PlatformError, PlatformErrorKind, PlatformRegistry, TokenGrant,
 };
 
 /// A platform that grants tokens for the code `good-code`, refreshes the refresh token
@@ -21,6 +21,8 @@ pub struct FakePlatformClient {
     revoked: Mutex<Vec<String>>,
     refreshes: Mutex<u32>,
     shares_grant: bool,
+    /// Boards it lists (Pinterest's); `None` for a platform without boards.
+    boards: Option<Vec<PlatformBoard>>,
 }
 
 impl FakePlatformClient {
@@ -35,7 +37,25 @@ impl FakePlatformClient {
             revoked: Mutex::new(Vec::new()),
             refreshes: Mutex::new(0),
             shares_grant: false,
+            boards: None,
         }
+    }
+
+    /// It publishes into boards, listing these `(id, name)` to the token `access-0`, and
+    /// refusing any other token as Pinterest refuses a revoked one.
+    pub fn with_boards(mut self, boards: &[(&str, &str)]) -> Self {
+        self.boards = Some(
+            boards
+                .iter()
+                .map(|(id, name)| PlatformBoard {
+                    id: (*id).to_owned(),
+                    name: (*name).to_owned(),
+                    description: None,
+                    privacy: Some("PUBLIC".to_owned()),
+                })
+                .collect(),
+        );
+        self
     }
 
     /// Its accounts share one grant, as Facebook Pages and LinkedIn organizations do.
@@ -156,6 +176,16 @@ impl PlatformClient for FakePlatformClient {
                 expires_in: None,
             })
             .collect())
+    }
+
+    async fn list_boards(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<Option<Vec<PlatformBoard>>, PlatformError> {
+        match &self.boards {
+            Some(_) if access_token.expose() != "access-0" => Err(self.auth_error("invalid_token")),
+            boards => Ok(boards.clone()),
+        }
     }
 }
 

@@ -128,6 +128,29 @@ async fn server_errors_are_retryable() {
 }
 
 #[tokio::test]
+async fn a_server_error_does_not_wait_for_the_rate_limit_reset() {
+    // The window's reset says when a used-up quota frees, not when the server is back.
+    let error = account_error(
+        ResponseTemplate::new(502)
+            .set_body_json(json!({"code": 502, "message": "Bad gateway"}))
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-reset", "3600"),
+    )
+    .await;
+    assert!(error.retryable());
+    assert_eq!(error.retry_after, None);
+
+    let error = account_error(
+        ResponseTemplate::new(503)
+            .set_body_json(json!({"code": 503, "message": "Unavailable"}))
+            .insert_header("x-ratelimit-reset", "3600")
+            .insert_header("retry-after", "30"),
+    )
+    .await;
+    assert_eq!(error.retry_after, Some(Duration::seconds(30)));
+}
+
+#[tokio::test]
 async fn malformed_bodies_are_invalid_request() {
     let error = account_error(
         ResponseTemplate::new(200).set_body_raw("{\"id\": \"42\", canary", "application/json"),

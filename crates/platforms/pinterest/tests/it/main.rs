@@ -5,6 +5,7 @@
 mod accounts;
 mod errors;
 mod oauth;
+mod publish;
 
 use std::collections::HashMap;
 

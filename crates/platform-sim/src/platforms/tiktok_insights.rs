@@ -24,12 +24,13 @@ const HOURS: [i64; 3] = [8, 12, 19];
 const MAX_PAGE: u64 = 20;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tiktok/api/v2/video/list/", web::post().to(list))
-        .route("/tiktok/api/v2/video/query/", web::post().to(query));
+    // `/v2/video/list/` is served by `tiktok_publish`, which lists this history after the
+    // posts made on the simulator.
+    cfg.route("/tiktok/api/v2/video/query/", web::post().to(query));
 }
 
 /// The seeded videos, newest first, for the day `now` falls on.
-fn seeded(now: OffsetDateTime) -> Vec<Value> {
+pub(crate) fn seeded(now: OffsetDateTime) -> Vec<Value> {
     let today = now.replace_time(time::Time::MIDNIGHT);
     let mut videos = Vec::new();
     for day in 1..=WEEKS * 7 {
@@ -63,7 +64,7 @@ fn seeded(now: OffsetDateTime) -> Vec<Value> {
     videos
 }
 
-fn keep_fields(video: &Value, fields: &[&str]) -> Value {
+pub(crate) fn keep_fields(video: &Value, fields: &[&str]) -> Value {
     let Some(object) = video.as_object() else {
         return video.clone();
     };

@@ -645,7 +645,18 @@ async fn video_list(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
         return invalid("max_count must be between 1 and 20.");
     }
     let cursor = body.get("cursor").and_then(Value::as_i64);
+    let fields: Option<Vec<String>> = crate::oauth::Params::from_query(&req)
+        .get("fields")
+        .map(|raw| raw.split(',').map(|f| f.trim().to_owned()).collect());
     let state = shared.lock();
+    // The creator's seeded history (for insights) is older than anything posted here.
+    let history = super::tiktok_insights::seeded(state.now())
+        .into_iter()
+        .filter_map(|video| {
+            let millis = video["create_time"].as_i64()? * 1000;
+            Some((millis, video))
+        })
+        .filter(|(millis, _)| cursor.is_none_or(|c| *millis < c));
     let mut videos: Vec<(i64, Value)> = state
         .posts
         .tiktok
@@ -667,12 +678,22 @@ async fn video_list(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared
         })
         .filter(|(millis, _)| cursor.is_none_or(|c| *millis < c))
         .collect();
+    videos.extend(history);
     videos.sort_by_key(|(millis, _)| std::cmp::Reverse(*millis));
     let more = videos.len() as u64 > max;
     videos.truncate(usize::try_from(max).unwrap_or(20));
     let next = videos.last().map_or(0, |(millis, _)| *millis);
+    let fields: Option<Vec<&str>> = fields
+        .as_ref()
+        .map(|fields| fields.iter().map(String::as_str).collect());
     ok(json!({
-        "videos": videos.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "videos": videos
+            .into_iter()
+            .map(|(_, v)| match &fields {
+                Some(fields) => super::tiktok_insights::keep_fields(&v, fields),
+                None => v,
+            })
+            .collect::<Vec<_>>(),
         "cursor": next,
         "has_more": more,
     }))

@@ -4,8 +4,8 @@
 //! usual likes), with a lesser peak on **Wednesdays at 12:00 UTC**. Insights computed from
 //! it must find that peak.
 //!
-//! `POST /v2/video/list/` pages newest first with a millisecond `cursor`, at most 20 a page;
-//! `POST /v2/video/query/` answers the videos of `filters.video_ids`.
+//! `POST /v2/video/list/` (in `tiktok_publish`) pages this history after the posts made on the
+//! simulator; `POST /v2/video/query/` answers the videos of `filters.video_ids`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -21,7 +21,6 @@ use crate::state::Shared;
 const PLATFORM: Platform = Platform::Tiktok;
 const WEEKS: i64 = 12;
 const HOURS: [i64; 3] = [8, 12, 19];
-const MAX_PAGE: u64 = 20;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     // `/v2/video/list/` is served by `tiktok_publish`, which lists this history after the
@@ -115,45 +114,6 @@ fn ok(data: Value) -> HttpResponse {
         StatusCode::OK,
         json!({"data": data, "error": {"code": "ok", "message": "", "log_id": "sim"}}),
     )
-}
-
-async fn list(req: HttpRequest, shared: web::Data<Shared>, body: web::Bytes) -> HttpResponse {
-    let (now, fields) = match authorize(&req, &shared) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let max = body["max_count"].as_u64().unwrap_or(MAX_PAGE);
-    if !(1..=MAX_PAGE).contains(&max) {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_params",
-            "max_count must be between 1 and 20.",
-        );
-    }
-    let cursor = body["cursor"].as_i64();
-    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let older: Vec<Value> = seeded(now)
-        .into_iter()
-        .filter(|video| {
-            let ms = video["create_time"].as_i64().unwrap_or(0) * 1000;
-            cursor.is_none_or(|cursor| ms < cursor)
-        })
-        .collect();
-    let page: Vec<Value> = older
-        .iter()
-        .take(usize::try_from(max).unwrap_or(20))
-        .cloned()
-        .collect();
-    let next = page
-        .last()
-        .and_then(|video| video["create_time"].as_i64())
-        .map(|seconds| seconds * 1000);
-    ok(json!({
-        "videos": page.iter().map(|video| keep_fields(video, &fields)).collect::<Vec<_>>(),
-        "cursor": next.or(cursor).unwrap_or(0),
-        "has_more": older.len() > page.len(),
-    }))
 }
 
 async fn query(req: HttpRequest, shared: web::Data<Shared>, body: web::Bytes) -> HttpResponse {

@@ -19,8 +19,8 @@
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
-    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
-    Publisher, Reconciliation, StepOutcome,
+    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
+    Reconciliation, StepOutcome,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -237,18 +237,6 @@ fn progress_with(ctx: &PublishContext<'_>, key: String, value: &str) -> PublishP
     progress
 }
 
-/// A file we could not read for the upload.
-fn asset_error(error: &AssetFetchError) -> PlatformError {
-    let kind = match error {
-        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
-        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
-            PlatformErrorKind::Transient
-        }
-        _ => PlatformErrorKind::Media,
-    };
-    fb_error(kind, "asset_unreadable", error.to_string())
-}
-
 /// Graph answered 506 "Duplicate status message": the same text is already on the Page.
 fn is_duplicate(error: &PlatformError) -> bool {
     error.code.as_deref() == Some("506")
@@ -396,7 +384,7 @@ impl FacebookPublisher {
             .assets
             .info(&asset.url)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Facebook, &e))?;
         let total = info
             .content_length
             .or(asset.metadata.size_bytes)
@@ -416,7 +404,7 @@ impl FacebookPublisher {
             .assets
             .read_range(&asset.url, sent, u32::try_from(want).unwrap_or(u32::MAX))
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Facebook, &e))?;
         if chunk.is_empty() {
             return Err(fb_error(
                 PlatformErrorKind::Media,

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use socialpub_domain::Platform;
-use socialpub_ports::{PlatformError, PlatformErrorKind};
+use socialpub_ports::{AssetFetchError, PlatformError, PlatformErrorKind};
 use time::{Duration, OffsetDateTime};
 
 use crate::rate_limit::retry_after;
@@ -229,6 +229,26 @@ fn truncate(mut message: String) -> String {
         message.push('…');
     }
     message
+}
+
+/// An asset that could not be read for an upload: worth another try when the asset's server
+/// was unreachable, slow or busy; otherwise the user must change the media.
+pub fn unreadable_asset(platform: Platform, error: &AssetFetchError) -> PlatformError {
+    let kind = match error {
+        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
+        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
+            PlatformErrorKind::Transient
+        }
+        _ => PlatformErrorKind::Media,
+    };
+    platform_error(
+        platform,
+        kind,
+        Some("asset_unreadable".to_owned()),
+        error.to_string(),
+        None,
+        None,
+    )
 }
 
 #[cfg(test)]

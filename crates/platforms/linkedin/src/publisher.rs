@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use socialpub_domain::{AssetKind, AssetUrl, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::platform_error;
 use socialpub_ports::{
-    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
-    Publisher, Reconciliation, StepOutcome,
+    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
+    Reconciliation, StepOutcome,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -334,18 +334,6 @@ fn li_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>) -> 
     )
 }
 
-/// A file we could not read for the upload.
-fn asset_error(error: &AssetFetchError) -> PlatformError {
-    let kind = match error {
-        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
-        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
-            PlatformErrorKind::Transient
-        }
-        _ => PlatformErrorKind::Media,
-    };
-    li_error(kind, "asset_unreadable", error.to_string())
-}
-
 /// The progress to hand back: the job's, with one file's upload replaced.
 fn with_upload(ctx: &PublishContext<'_>, index: usize, upload: &Upload) -> PublishProgress {
     let mut progress = ctx.job.progress.clone();
@@ -509,7 +497,7 @@ impl LinkedinPublisher {
             .assets
             .info(&source.url)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Linkedin, &e))?;
         let total = info
             .content_length
             .or_else(|| {
@@ -587,7 +575,12 @@ impl LinkedinPublisher {
             feeder.feed(ctx.assets, &source.url),
         );
         match fed {
-            Err(upload_body::FeedError::Asset(error)) => return Err(asset_error(&error)),
+            Err(upload_body::FeedError::Asset(error)) => {
+                return Err(socialpub_platform_http::unreadable_asset(
+                    Platform::Linkedin,
+                    &error,
+                ));
+            }
             Err(upload_body::FeedError::Truncated { sent, total }) => {
                 return Err(li_error(
                     PlatformErrorKind::Media,
@@ -634,7 +627,7 @@ impl LinkedinPublisher {
             .assets
             .read_range(&source.url, part.first_byte, len)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Linkedin, &e))?;
         if bytes.len() as u64 != u64::from(len) {
             return Err(li_error(
                 PlatformErrorKind::Media,

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
-    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
-    Publisher, Reconciliation, StepOutcome,
+    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
+    Reconciliation, StepOutcome,
 };
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -160,18 +160,6 @@ fn pin_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>) ->
         None,
         None,
     )
-}
-
-/// A file we could not read for the upload.
-fn asset_error(error: &AssetFetchError) -> PlatformError {
-    let kind = match error {
-        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
-        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
-            PlatformErrorKind::Transient
-        }
-        _ => PlatformErrorKind::Media,
-    };
-    pin_error(kind, "asset_unreadable", error.to_string())
 }
 
 fn option_str(job: &PublishJob, key: &str) -> Option<String> {
@@ -343,7 +331,7 @@ impl PinterestPublisher {
             .assets
             .info(&asset.url)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Pinterest, &e))?;
         let len = info
             .content_length
             .or(asset.metadata.size_bytes)
@@ -370,7 +358,12 @@ impl PinterestPublisher {
             .await
         {
             Ok(()) => {}
-            Err(UploadError::Asset(error)) => return Err(asset_error(&error)),
+            Err(UploadError::Asset(error)) => {
+                return Err(socialpub_platform_http::unreadable_asset(
+                    Platform::Pinterest,
+                    &error,
+                ));
+            }
             Err(error @ UploadError::Truncated { .. }) => {
                 return Err(pin_error(
                     PlatformErrorKind::Media,

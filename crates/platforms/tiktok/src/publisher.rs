@@ -25,8 +25,8 @@ use serde_json::Value;
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::platform_error;
 use socialpub_ports::{
-    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
-    Publisher, Reconciliation, StepOutcome,
+    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
+    Reconciliation, StepOutcome,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -285,18 +285,6 @@ fn tiktok_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>)
     )
 }
 
-/// A file we could not read for the upload.
-fn asset_error(error: &AssetFetchError) -> PlatformError {
-    let kind = match error {
-        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
-        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
-            PlatformErrorKind::Transient
-        }
-        _ => PlatformErrorKind::Media,
-    };
-    tiktok_error(kind, "asset_unreadable", error.to_string())
-}
-
 fn with_step(ctx: &PublishContext<'_>, key: &str, value: &impl Serialize) -> PublishProgress {
     let mut progress = ctx.job.progress.clone();
     progress.parked = false;
@@ -482,7 +470,7 @@ impl TiktokPublisher {
             .assets
             .info(&asset.url)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Tiktok, &e))?;
         let total = info
             .content_length
             .or(asset.metadata.size_bytes)
@@ -547,7 +535,7 @@ impl TiktokPublisher {
                 .assets
                 .read_range(&asset.url, at, u32::try_from(piece).unwrap_or(u32::MAX))
                 .await
-                .map_err(|e| asset_error(&e))?;
+                .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Tiktok, &e))?;
             if read.is_empty() {
                 return Err(tiktok_error(
                     PlatformErrorKind::Media,

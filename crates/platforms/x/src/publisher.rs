@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::{platform_error, retry_read};
 use socialpub_ports::{
-    AssetFetchError, PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost,
-    Publisher, Reconciliation, StepOutcome,
+    PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
+    Reconciliation, StepOutcome,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -286,18 +286,6 @@ fn x_error(kind: PlatformErrorKind, code: &str, message: impl Into<String>) -> P
     )
 }
 
-/// A file we could not read for the upload.
-fn asset_error(error: &AssetFetchError) -> PlatformError {
-    let kind = match error {
-        AssetFetchError::Timeout | AssetFetchError::Network(_) => PlatformErrorKind::Transient,
-        AssetFetchError::Status(status) if *status >= 500 || *status == 429 => {
-            PlatformErrorKind::Transient
-        }
-        _ => PlatformErrorKind::Media,
-    };
-    x_error(kind, "asset_unreadable", error.to_string())
-}
-
 fn media_type(asset: &Asset, served: Option<&str>) -> String {
     let essence = |raw: &str| {
         raw.split(';')
@@ -468,7 +456,7 @@ impl XPublisher {
             .assets
             .info(&asset.url)
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::X, &e))?;
         let total = info
             .content_length
             .or(asset.metadata.size_bytes)
@@ -536,7 +524,7 @@ impl XPublisher {
             .assets
             .read_range(&asset.url, media.sent, self.chunk_len(&media))
             .await
-            .map_err(|e| asset_error(&e))?;
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::X, &e))?;
         if chunk.is_empty() {
             return Err(x_error(
                 PlatformErrorKind::Media,

@@ -44,7 +44,9 @@ pub enum PublishEndpoint {
     /// `POST /{page-id}/videos` by `file_url` or `upload_phase=finish` (a feed video's
     /// commit).
     FacebookVideos,
-    /// `POST /{page-id}/videos` `upload_phase=start` and `transfer`.
+    /// `POST /{page-id}/videos` `upload_phase=start`.
+    FacebookVideoStart,
+    /// `POST /{page-id}/videos` `upload_phase=transfer` (a chunk of the file).
     FacebookVideoUpload,
     /// `GET /{page-id}/videos`.
     FacebookPageVideos,
@@ -91,7 +93,7 @@ pub enum PublishEndpoint {
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 30] = [
+    pub const ALL: [PublishEndpoint; 31] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -101,6 +103,7 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
         PublishEndpoint::FacebookVideos,
+        PublishEndpoint::FacebookVideoStart,
         PublishEndpoint::FacebookVideoUpload,
         PublishEndpoint::FacebookPageVideos,
         PublishEndpoint::FacebookReels,
@@ -135,6 +138,7 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost
             | PublishEndpoint::FacebookVideos
+            | PublishEndpoint::FacebookVideoStart
             | PublishEndpoint::FacebookVideoUpload
             | PublishEndpoint::FacebookPageVideos
             | PublishEndpoint::FacebookReels
@@ -526,7 +530,7 @@ mod tests {
     fn all_lists_each_endpoint_once_with_its_platform() {
         let unique: BTreeSet<_> = PublishEndpoint::ALL.iter().collect();
         assert_eq!(unique.len(), PublishEndpoint::ALL.len());
-        assert_eq!(PublishEndpoint::ALL.len(), 30);
+        assert_eq!(PublishEndpoint::ALL.len(), 31);
         let facebook = PublishEndpoint::ALL
             .iter()
             .filter(|e| e.platform() == Platform::Facebook)

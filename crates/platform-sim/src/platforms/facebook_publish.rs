@@ -549,7 +549,8 @@ pub(crate) async fn videos(
     let phase = text(&fields, "upload_phase");
     // start and transfer are safe to repeat; finish (like file_url) publishes.
     let endpoint = match phase.as_deref() {
-        Some("start" | "transfer") => PublishEndpoint::FacebookVideoUpload,
+        Some("start") => PublishEndpoint::FacebookVideoStart,
+        Some("transfer") => PublishEndpoint::FacebookVideoUpload,
         _ => PublishEndpoint::FacebookVideos,
     };
     let fault = match faults::enter(shared, endpoint, Some(page_id)).await {

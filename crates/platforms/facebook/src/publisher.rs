@@ -653,7 +653,7 @@ impl FacebookPublisher {
         .await
         .ok()?;
         let have = state.status.uploading_phase?.bytes_transfered?;
-        (have > window.start_offset && have <= session.size).then(|| UploadWindow {
+        (have > window.start_offset && have <= session.size).then_some(UploadWindow {
             start_offset: have,
             end_offset: session.size,
         })

@@ -212,15 +212,17 @@ async fn a_video_the_user_wants_uploaded_goes_in_bounded_chunks_to_the_video_hos
             )),
         }
     );
-    let upload = upload.lock().unwrap();
-    assert_eq!(upload.size, 20);
-    assert_eq!(upload.received, (0..20).collect::<Vec<u8>>());
-    assert_eq!(upload.offsets, [0, 6, 12, 18]);
-    assert_eq!(
-        upload.finish.clone().unwrap(),
-        json!({"upload_phase": "finish", "upload_session_id": SESSION,
-               "description": "Our bakery tour", "title": "Tour"})
-    );
+    {
+        let upload = upload.lock().unwrap();
+        assert_eq!(upload.size, 20);
+        assert_eq!(upload.received, (0..20).collect::<Vec<u8>>());
+        assert_eq!(upload.offsets, [0, 6, 12, 18]);
+        assert_eq!(
+            upload.finish.clone().unwrap(),
+            json!({"upload_phase": "finish", "upload_session_id": SESSION,
+                   "description": "Our bakery tour", "title": "Tour"})
+        );
+    }
     // Only the permalink went to the API host.
     let api_calls = api.received_requests().await.unwrap();
     assert_eq!(api_calls.len(), 1);

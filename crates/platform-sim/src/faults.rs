@@ -536,8 +536,8 @@ mod tests {
             .filter(|e| e.platform() == Platform::Facebook)
             .count();
         assert_eq!(
-            facebook, 9,
-            "feed, photos, posts, post, videos (commit, upload, list), reels (commit, upload)"
+            facebook, 10,
+            "feed, photos, posts, post, videos (commit, start, transfer, list), reels (commit, upload)"
         );
     }
 }

@@ -4,7 +4,6 @@
 mod backoff;
 mod driver;
 mod limits;
-mod metrics;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -17,14 +16,14 @@ use socialpub_domain::{
     ConnectionId, JobId, PublishJob, SecretString, SocialConnection, UserId, WorkerId,
 };
 use socialpub_ports::{
-    AssetFetcher, Clock, JobRepository, PublisherRegistry, QueueWakeups, RepositoryError,
+    AssetFetcher, Clock, JobRepository, Metrics, NoMetrics, PublisherRegistry, QueueWakeups,
+    RepositoryError,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
 pub use backoff::{FullJitter, Jitter, retry_delay};
 pub use driver::{CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, PLATFORM_NOT_PUBLISHABLE};
-pub use metrics::EngineMetrics;
 pub use settings::PublishSettings;
 
 use crate::{ConnectionService, lock};
@@ -80,7 +79,7 @@ struct Claim {
 pub struct PublishEngine {
     inner: Arc<Inner>,
     jitter: Arc<dyn Jitter>,
-    metrics: Arc<EngineMetrics>,
+    metrics: Arc<dyn Metrics>,
 }
 
 impl PublishEngine {
@@ -99,7 +98,7 @@ impl PublishEngine {
                 in_flight: Mutex::default(),
             }),
             jitter: Arc::new(FullJitter),
-            metrics: Arc::default(),
+            metrics: Arc::new(NoMetrics),
         }
     }
 
@@ -110,15 +109,11 @@ impl PublishEngine {
         self
     }
 
-    /// Counts into `metrics` (shared with `/metrics`).
+    /// Counts attempts, platform calls and lateness into `metrics` (shared with `/metrics`).
     #[must_use]
-    pub fn with_metrics(mut self, metrics: Arc<EngineMetrics>) -> Self {
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
         self.metrics = metrics;
         self
-    }
-
-    pub fn metrics(&self) -> Arc<EngineMetrics> {
-        Arc::clone(&self.metrics)
     }
 
     pub fn worker(&self) -> &WorkerId {
@@ -378,9 +373,8 @@ impl PublishEngine {
     }
 
     async fn maintenance(&self) -> Result<(), RepositoryError> {
+        // Jobs by status are counted when `/metrics` is scraped, not here.
         self.recover().await?;
-        let counts = self.inner.ports.jobs.count_by_status().await?;
-        self.metrics.set_jobs_by_status(counts);
         Ok(())
     }
 

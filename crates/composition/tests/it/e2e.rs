@@ -4,7 +4,9 @@
 mod connect_flow;
 mod harness;
 mod insights;
+mod json_logs;
 mod logs;
+mod metrics;
 mod postgres;
 mod publish_api;
 mod publish_faults;

@@ -27,6 +27,7 @@ mod authorize;
 mod classify;
 mod client;
 mod config;
+mod deprecation;
 pub mod meta_graph;
 mod path_url;
 mod pkce;
@@ -43,6 +44,7 @@ pub use classify::{
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
 pub use config::{PlatformConfig, PlatformDefaults};
+pub use deprecation::{deprecation_signs, note_deprecation};
 pub use path_url::{bad_base_url, path_url};
 pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
 pub use rate_limit::{

@@ -127,6 +127,7 @@ impl LinkedinClient {
 
     /// Logs, once per client, that the configured version is ending or over.
     fn warn_deprecated(&self, what: &str) {
+        socialpub_platform_http::note_deprecation(Platform::Linkedin, what);
         if !self.deprecation_warned.swap(true, Ordering::Relaxed) {
             tracing::warn!(
                 linkedin_version = self.version(),

@@ -19,4 +19,5 @@ mod publish_world;
 mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;
+mod walkthrough;
 mod webhooks;

@@ -479,11 +479,11 @@ fn settings_reference() -> String {
             continue;
         }
         let body = trimmed.trim_start_matches('#').trim();
-        let variable = body.split_once('=').filter(|(k, _)| {
-            !k.is_empty()
-                && k.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        });
+        // A commented-out example (`# NAME=value`) is a variable; a wrapped comment line that
+        // happens to start with `NAME=` (and goes on in words) is not.
+        let variable = body
+            .split_once('=')
+            .filter(|(k, v)| known.contains(&k.to_ascii_lowercase()) && !v.contains(' '));
         match variable {
             Some((name, default)) if in_table => {
                 // A run of variables under one comment: the first carries it.

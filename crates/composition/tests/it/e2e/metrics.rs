@@ -190,9 +190,11 @@ fn parse_sample(line: &str) -> Result<Sample, String> {
 }
 
 /// Buckets are cumulative and the `+Inf` bucket equals the count, for every label set.
+/// One histogram series: its buckets (`le`, cumulative count) and its `_count`.
+type Buckets = (Vec<(f64, f64)>, Option<f64>);
+
 fn check_histogram(name: &str, family: &Family) -> Result<(), String> {
-    let mut series: BTreeMap<Vec<(String, String)>, (Vec<(f64, f64)>, Option<f64>)> =
-        BTreeMap::new();
+    let mut series: BTreeMap<Vec<(String, String)>, Buckets> = BTreeMap::new();
     for sample in &family.samples {
         let mut key: Vec<(String, String)> = sample
             .labels

@@ -19,7 +19,7 @@ PGDATA="$WORK/pg"
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 chmod 755 "$WORK"
 mkdir -p "$PGDATA" && { [[ $(id -u) != 0 ]] || chown postgres "$PGDATA"; }
-as_pg "$PGBIN/initdb" -q -D "$PGDATA" -U postgres --auth=trust >/dev/null
+as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust >/dev/null
 pg() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1" "$@" >/dev/null; }
 cleanup() {
     jobs -p | xargs -r kill 2>/dev/null || true
@@ -39,10 +39,12 @@ cat >"$WORK/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
 wrk -t1 -c8 -d$((DOWN + 20))s --latency -s "$WORK/auth.lua" "$BASE/api/v1/jobs/$JOB" >"$WORK/wrk.txt" &
+loops=($!)
 ( end=$(( $(date +%s) + DOWN + 18 )); while (( $(date +%s) < end )); do
     printf '%s %s\n' "$(now)" "$(curl -s -o /dev/null -m 10 -w '%{http_code} %{time_total}' "$BASE/readyz")"
     sleep 0.1
   done ) >"$WORK/readyz.txt" &
+loops+=($!)
 ( end=$(( $(date +%s) + DOWN + 15 )); i=0; while (( $(date +%s) < end )); do
     i=$((i + 1))
     printf '%s %s\n' "$(now)" "$(curl -s -m 10 -w ' %{http_code} %{time_total}' -H "$AUTH" \
@@ -50,6 +52,7 @@ wrk -t1 -c8 -d$((DOWN + 20))s --latency -s "$WORK/auth.lua" "$BASE/api/v1/jobs/$
         "$BASE/api/v1/publish" | tr -d '\n')"
     sleep 0.2
   done ) >"$WORK/publish.txt" &
+loops+=($!)
 
 sleep 4
 down_at=$(now)
@@ -58,7 +61,7 @@ stopped_at=$(now)
 sleep "$DOWN"
 pg -w start
 up_at=$(now)
-wait
+wait "${loops[@]}"
 
 echo "db-restart: PostgreSQL stopped for $(awk -v a="$stopped_at" -v b="$up_at" 'BEGIN {printf "%.1f", b - a}') s under load (binary $BIN)"
 awk -v a="$stopped_at" -v b="$up_at" '$1 > a && $1 < b {n++; if ($2 == 503) s++; if ($3 > m) m = $3}

@@ -34,7 +34,7 @@ pub use error::{BoxError, RepositoryError};
 pub use idempotency_store::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 pub use insights_cache::{CacheError, InsightsCache};
 pub use insights_reader::{AudienceHour, InsightsReader, InsightsReaderRegistry};
-pub use job_repository::{JobFilter, JobRepository, QueueWakeups};
+pub use job_repository::{ClaimedJob, JobFilter, JobRepository, QueueWakeups};
 pub use metrics::{
     CacheLookup, CallOutcome, DeliveryOutcome, Exposition, Metrics, NoMetrics, PoolGauges,
     RefreshOutcome,

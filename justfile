@@ -53,3 +53,19 @@ bench *FILTER:
 chaos:
     cargo build -q -p socialpub
     SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/chaos.sh
+
+# wrk against GET /jobs/{id}, /connections/{id}, /jobs?..., POST /publish (into the simulator) on a
+# throwaway PostgreSQL database, beside the `pgbench -S` ceiling of the same run (loopback,
+# LOAD_SECONDS per case, 10 by default). Builds the release binary; needs wrk, pgbench, jq.
+load:
+    command -v wrk >/dev/null || apt-get install -y wrk || { echo "install wrk (apt-get install -y wrk)"; exit 1; }
+    cargo build -q --release -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/release/socialpub" scripts/load.sh
+
+# PostgreSQL restarted under load (a private throwaway cluster, so no other user of the local
+# server is disturbed): 503s fast while it is down, /readyz says so, recovery time printed,
+# no accepted job lost.
+db-restart:
+    command -v wrk >/dev/null || apt-get install -y wrk || { echo "install wrk (apt-get install -y wrk)"; exit 1; }
+    cargo build -q --release -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/release/socialpub" scripts/db-restart.sh

@@ -37,6 +37,8 @@ ALLOWED = {
     "socialpub-cache": ADAPTER,
     "socialpub-auth": ADAPTER,
     "socialpub-assets": ADAPTER,
+    # The Metrics port on prometheus-client.
+    "socialpub-metrics": ADAPTER,
     "socialpub-platform-http": ADAPTER,
     # The simulator speaks the platforms' wire formats; it knows platform names, nothing else.
     "socialpub-platform-sim": ["socialpub-domain"],
@@ -60,6 +62,7 @@ ALLOWED = {
         "socialpub-http-api",
         "socialpub-instagram",
         "socialpub-linkedin",
+        "socialpub-metrics",
         "socialpub-persistence",
         "socialpub-pinterest",
         "socialpub-platform-http",

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
 use socialpub_ports::{
-    Clock, ConnectionFilter, ConnectionRepository, OAuthStateStore, Page, PageRequest,
-    PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot, WebhookRepository,
+    Clock, ConnectionFilter, ConnectionRepository, Metrics, NoMetrics, OAuthStateStore, Page,
+    PageRequest, PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot, WebhookRepository,
 };
 
 pub use authorize::AuthorizationStart;
@@ -45,6 +45,8 @@ pub struct ConnectionService {
     policy: ConnectionPolicy,
     /// Where connection notes go (`connection.needs_reauth`, `connection.disconnected`).
     webhooks: Option<Arc<dyn WebhookRepository>>,
+    /// Counts token refreshes for `/metrics`.
+    metrics: Arc<dyn Metrics>,
 }
 
 impl ConnectionService {
@@ -53,7 +55,15 @@ impl ConnectionService {
             ports,
             policy,
             webhooks: None,
+            metrics: Arc::new(NoMetrics),
         }
+    }
+
+    /// Counts token refreshes into `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Tells the user's webhooks when a connection needs reauthorization or is disconnected.

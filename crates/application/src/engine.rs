@@ -4,7 +4,6 @@
 mod backoff;
 mod driver;
 mod limits;
-mod metrics;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -15,15 +14,14 @@ use std::sync::{Arc, Mutex};
 
 use socialpub_domain::{JobId, PublishJob, SecretString, SocialConnection, WorkerId};
 use socialpub_ports::{
-    AssetFetcher, ClaimedJob, Clock, JobRepository, PublisherRegistry, QueueWakeups,
-    RepositoryError,
+    AssetFetcher, ClaimedJob, Clock, JobRepository, Metrics, NoMetrics, PublisherRegistry,
+    QueueWakeups, RepositoryError,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
 pub use backoff::{FullJitter, Jitter, retry_delay};
 pub use driver::{CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, PLATFORM_NOT_PUBLISHABLE};
-pub use metrics::EngineMetrics;
 pub use settings::PublishSettings;
 
 use crate::{ConnectionService, lock};
@@ -79,7 +77,7 @@ struct Claim {
 pub struct PublishEngine {
     inner: Arc<Inner>,
     jitter: Arc<dyn Jitter>,
-    metrics: Arc<EngineMetrics>,
+    metrics: Arc<dyn Metrics>,
 }
 
 impl PublishEngine {
@@ -98,7 +96,7 @@ impl PublishEngine {
                 in_flight: Mutex::default(),
             }),
             jitter: Arc::new(FullJitter),
-            metrics: Arc::default(),
+            metrics: Arc::new(NoMetrics),
         }
     }
 
@@ -109,15 +107,11 @@ impl PublishEngine {
         self
     }
 
-    /// Counts into `metrics` (shared with `/metrics`).
+    /// Counts attempts, platform calls and lateness into `metrics` (shared with `/metrics`).
     #[must_use]
-    pub fn with_metrics(mut self, metrics: Arc<EngineMetrics>) -> Self {
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
         self.metrics = metrics;
         self
-    }
-
-    pub fn metrics(&self) -> Arc<EngineMetrics> {
-        Arc::clone(&self.metrics)
     }
 
     pub fn worker(&self) -> &WorkerId {
@@ -368,9 +362,8 @@ impl PublishEngine {
     }
 
     async fn maintenance(&self) -> Result<(), RepositoryError> {
+        // Jobs by status are counted when `/metrics` is scraped, not here.
         self.recover().await?;
-        let counts = self.inner.ports.jobs.count_by_status().await?;
-        self.metrics.set_jobs_by_status(counts);
         Ok(())
     }
 

@@ -18,7 +18,7 @@ pub use connections::{
     ResealReport, SweepReport,
 };
 pub use engine::{
-    CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, EngineMetrics, EnginePorts, FullJitter, Jitter,
+    CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, EnginePorts, FullJitter, Jitter,
     PLATFORM_NOT_PUBLISHABLE, PublishEngine, PublishSettings, RunReport, retry_delay,
 };
 pub use insights::{

@@ -3,12 +3,12 @@
 //! a while, with one warning when it goes and one note when it is back: the user never sees
 //! an error, only a cache that is per process for a while.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use async_trait::async_trait;
-use socialpub_ports::{CacheError, InsightsCache};
+use socialpub_ports::{CacheError, CacheLookup, InsightsCache, Metrics, NoMetrics};
 use time::Duration;
 
 use crate::{MokaInsightsCache, RedisTier, RedisTierError};
@@ -25,6 +25,8 @@ pub struct TieredInsightsCache {
     /// Redis is not tried before this instant.
     retry_at: Mutex<Option<Instant>>,
     retry_after: StdDuration,
+    /// Counts hits (by tier) and misses for `/metrics`.
+    metrics: Arc<dyn Metrics>,
 }
 
 impl TieredInsightsCache {
@@ -35,7 +37,15 @@ impl TieredInsightsCache {
             redis_down: AtomicBool::new(false),
             retry_at: Mutex::new(None),
             retry_after: REDIS_RETRY_AFTER,
+            metrics: Arc::new(NoMetrics),
         }
+    }
+
+    /// Counts every read's result into `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// How long to leave a failed Redis alone (tests use zero).
@@ -84,30 +94,45 @@ impl TieredInsightsCache {
     }
 }
 
-#[async_trait]
-impl InsightsCache for TieredInsightsCache {
-    async fn get(&self, key: &str) -> Result<Option<serde_json::Value>, CacheError> {
+impl TieredInsightsCache {
+    /// A read, with the tier that answered it.
+    async fn lookup(
+        &self,
+        key: &str,
+    ) -> Result<(Option<serde_json::Value>, CacheLookup), CacheError> {
         if let Some(value) = self.moka.get(key).await? {
-            return Ok(Some(value));
+            return Ok((Some(value), CacheLookup::MemoryHit));
         }
         let Some(redis) = self.redis() else {
-            return Ok(None);
+            return Ok((None, CacheLookup::Miss));
         };
         match redis.get(key).await {
             Ok(found) => {
                 self.redis_answered();
                 let Some((value, left)) = found else {
-                    return Ok(None);
+                    return Ok((None, CacheLookup::Miss));
                 };
                 let left = Duration::try_from(left).unwrap_or(Duration::ZERO);
                 self.moka.put(key, value.clone(), left).await?;
-                Ok(Some(value))
+                Ok((Some(value), CacheLookup::RedisHit))
             }
             Err(error) => {
                 self.redis_failed(&error);
-                Ok(None)
+                Ok((None, CacheLookup::Miss))
             }
         }
+    }
+}
+
+#[async_trait]
+impl InsightsCache for TieredInsightsCache {
+    async fn get(&self, key: &str) -> Result<Option<serde_json::Value>, CacheError> {
+        let found = self.lookup(key).await;
+        self.metrics.cache_lookup(match &found {
+            Ok((Some(_), tier)) => *tier,
+            _ => CacheLookup::Miss,
+        });
+        found.map(|(value, _)| value)
     }
 
     async fn put(

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use socialpub_application::{
-    ConnectionPolicy, ConnectionPorts, ConnectionService, EngineMetrics, EnginePorts, JobService,
+    ConnectionPolicy, ConnectionPorts, ConnectionService, EnginePorts, JobService,
     MaintenanceService, PublishEngine, PublishSettings, PublishingPorts, PublishingService,
     SweepReport, ValidationService, WebhookDeliverer, WebhookPorts, WebhookService,
 };
@@ -13,11 +13,12 @@ use socialpub_crypto::{AesGcmTokenCipher, RingSecretGenerator, StandardWebhookSi
 use socialpub_domain::policy::{HashtagPolicy, PlatformPolicyValidator};
 use socialpub_domain::{Platform, WorkerId};
 use socialpub_http_api::{ApiState, ConnectCallback, build_app};
+use socialpub_metrics::PrometheusMetrics;
 use socialpub_persistence::{Database, PoolSettings};
-use socialpub_ports::{Clock, SystemClock};
+use socialpub_ports::{Clock, Metrics, SystemClock};
 use tokio::sync::watch;
 
-use crate::readiness::{DatabaseReadiness, DeprecationMetrics, PoolMetrics};
+use crate::readiness::{DatabaseReadiness, ScrapeGauges};
 use crate::settings::AuthMode;
 use crate::{Settings, dev_jwt_secret, encryption_keys};
 
@@ -153,6 +154,9 @@ impl Application {
             );
         }
         let cipher = Arc::new(AesGcmTokenCipher::new(keys));
+        // One registry for the process: HTTP, engine, refreshes, cache and webhooks count
+        // into it, `/metrics` renders it.
+        let metrics: Arc<dyn Metrics> = Arc::new(PrometheusMetrics::new());
         let auth = auth_settings(&settings)?;
         let http = auth_http_client(&auth).context("the auth service HTTP client")?;
         let authenticator = build_authenticator(&auth, http).context("the authenticator")?;
@@ -179,7 +183,8 @@ impl Application {
             },
             connection_policy(&settings)?,
         )
-        .with_webhooks(database.webhooks());
+        .with_webhooks(database.webhooks())
+        .with_metrics(metrics.clone());
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
             denied_ranges: settings.asset_url_deny_ranges.clone(),
@@ -237,8 +242,8 @@ impl Application {
             })?,
             hashtag_policy(&settings)?,
             clock.clone(),
+            metrics.clone(),
         )?;
-        let engine_metrics = Arc::new(EngineMetrics::default());
         let engine = PublishEngine::new(
             EnginePorts {
                 jobs: database.jobs(),
@@ -251,12 +256,13 @@ impl Application {
             publish_settings,
             WorkerId::new(process_name()),
         )
-        .with_metrics(engine_metrics.clone());
+        .with_metrics(metrics.clone());
         let deliverer = WebhookDeliverer::new(
             webhook_ports.clone(),
             socialpub_application::DeliverySettings::default(),
             engine.worker().clone(),
-        );
+        )
+        .with_metrics(metrics.clone());
         let api_state = ApiState {
             authenticator,
             readiness: Arc::new(DatabaseReadiness(database.clone())),
@@ -268,12 +274,11 @@ impl Application {
             insights,
             webhooks: WebhookService::new(webhook_ports),
             connect_callback,
-            metrics: Arc::default(),
-            metrics_sources: vec![
-                Arc::new(PoolMetrics(database.clone())),
-                engine_metrics,
-                Arc::new(DeprecationMetrics),
-            ],
+            metrics,
+            scrape_hooks: vec![Arc::new(ScrapeGauges {
+                database: database.clone(),
+                jobs: database.jobs(),
+            })],
         };
         let maintenance =
             MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone());

@@ -10,7 +10,7 @@ use socialpub_cache::{MokaInsightsCache, RedisTier, TieredInsightsCache};
 use socialpub_domain::Platform;
 use socialpub_domain::policy::HashtagPolicy;
 use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
-use socialpub_ports::{Clock, InsightsCache, InsightsReader, InsightsReaderRegistry};
+use socialpub_ports::{Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, Metrics};
 
 use crate::Settings;
 
@@ -33,18 +33,21 @@ impl InsightsReaderRegistry for InsightsReaders {
     }
 }
 
-/// moka, with Redis behind it when REDIS_URL is set.
-pub fn insights_cache(settings: &Settings) -> anyhow::Result<Arc<dyn InsightsCache>> {
+/// moka, with Redis behind it when REDIS_URL is set, counting hits and misses into `metrics`.
+pub fn insights_cache(
+    settings: &Settings,
+    metrics: Arc<dyn Metrics>,
+) -> anyhow::Result<Arc<dyn InsightsCache>> {
     let redis = settings
         .redis_url
         .as_ref()
         .map(|url| RedisTier::new(url.expose(), REDIS_PREFIX, REDIS_TIMEOUT))
         .transpose()
         .context("invalid setting REDIS_URL")?;
-    Ok(Arc::new(TieredInsightsCache::new(
-        MokaInsightsCache::new(MOKA_CAPACITY),
-        redis,
-    )))
+    Ok(Arc::new(
+        TieredInsightsCache::new(MokaInsightsCache::new(MOKA_CAPACITY), redis)
+            .with_metrics(metrics),
+    ))
 }
 
 /// A reader for each platform that has app credentials or a simulator stand-in and whose
@@ -86,12 +89,13 @@ pub fn insights_service(
     readers: InsightsReaders,
     hashtag_policy: HashtagPolicy,
     clock: Arc<dyn Clock>,
+    metrics: Arc<dyn Metrics>,
 ) -> anyhow::Result<InsightsService> {
     Ok(InsightsService::new(
         InsightsPorts {
             connections,
             readers: Arc::new(readers),
-            cache: insights_cache(settings)?,
+            cache: insights_cache(settings, metrics)?,
             clock,
         },
         InsightsSettings {

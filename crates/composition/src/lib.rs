@@ -5,6 +5,7 @@
 mod application;
 mod dev_secrets;
 pub mod insights;
+pub mod logging;
 mod platforms;
 mod readiness;
 pub mod settings;

@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
-use socialpub_http_api::ReadinessCheck;
+use socialpub_http_api::{ReadinessCheck, ScrapeHook};
 use socialpub_persistence::Database;
+use socialpub_ports::{JobRepository, Metrics, PoolGauges};
 
 /// Ready when the database answers a trivial query.
 pub struct DatabaseReadiness(pub Database);
@@ -12,42 +15,32 @@ impl ReadinessCheck for DatabaseReadiness {
     }
 }
 
-/// Platforms' deprecation signals for `/metrics`, as counted by the platform clients
-/// ([`socialpub_platform_http::report_deprecation`]).
-pub struct DeprecationMetrics;
-
-impl socialpub_http_api::MetricsSource for DeprecationMetrics {
-    fn render(&self, out: &mut String) {
-        socialpub_platform_http::render_deprecation_metrics(out);
-    }
+/// The gauges read at each scrape: the database pool (a starved pool shows as `waiting` > 0),
+/// publish jobs by status across every process (one grouped count), and the platforms'
+/// deprecation signs this process has seen.
+pub struct ScrapeGauges {
+    pub database: Database,
+    pub jobs: Arc<dyn JobRepository>,
 }
 
-/// The database pool's state for `/metrics`: a starved pool shows as `waiting` > 0.
-pub struct PoolMetrics(pub Database);
-
-impl socialpub_http_api::MetricsSource for PoolMetrics {
-    fn render(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let status = self.0.pool_status();
-        let in_use = status.size.saturating_sub(status.available);
-        out.push_str("# HELP socialpub_db_pool_connections Database pool connections by state.\n");
-        out.push_str("# TYPE socialpub_db_pool_connections gauge\n");
-        let _ = writeln!(
-            out,
-            "socialpub_db_pool_connections{{state=\"in_use\"}} {in_use}"
-        );
-        let _ = writeln!(
-            out,
-            "socialpub_db_pool_connections{{state=\"idle\"}} {}",
-            status.available
-        );
-        out.push_str(
-            "# HELP socialpub_db_pool_max_connections Largest size the pool may grow to.\n",
-        );
-        out.push_str("# TYPE socialpub_db_pool_max_connections gauge\n");
-        let _ = writeln!(out, "socialpub_db_pool_max_connections {}", status.max_size);
-        out.push_str("# HELP socialpub_db_pool_waiting Tasks waiting for a connection.\n");
-        out.push_str("# TYPE socialpub_db_pool_waiting gauge\n");
-        let _ = writeln!(out, "socialpub_db_pool_waiting {}", status.waiting);
+#[async_trait]
+impl ScrapeHook for ScrapeGauges {
+    async fn before_scrape(&self, metrics: &dyn Metrics) {
+        let status = self.database.pool_status();
+        metrics.db_pool(PoolGauges {
+            in_use: status.size.saturating_sub(status.available) as u64,
+            idle: status.available as u64,
+            max: status.max_size as u64,
+            waiting: status.waiting as u64,
+        });
+        match self.jobs.count_by_status().await {
+            Ok(counts) => metrics.jobs_by_status(&counts),
+            // The scrape still answers (the pool gauges say why, often); the job gauges keep
+            // their last values.
+            Err(error) => tracing::debug!(%error, "jobs by status not counted for this scrape"),
+        }
+        for (platform, signs) in socialpub_platform_http::deprecation_signs() {
+            metrics.deprecation_signals(platform, signs);
+        }
     }
 }

@@ -11,14 +11,18 @@ use crate::ApiState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// The route label of requests that matched no route (404s of made-up paths).
+pub const UNMATCHED_ROUTE: &str = "unmatched";
+
 /// Ids we echo must be short and printable, so a client cannot inject log lines or headers.
 fn acceptable(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// Gives every request an id (the caller's `X-Request-Id` when sane, else a new UUID), opens a
-/// span carrying it so every log line of the request has it, logs one line per request, and
-/// returns the id in the response.
+/// span carrying it so every log line of the request has it, logs one line per request, counts
+/// it into the HTTP latency series under its route *template* (`/api/v1/jobs/{id}`, never the
+/// raw path, so ids cannot multiply the series), and returns the id in the response.
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -43,8 +47,13 @@ pub async fn request_id(
     let mut res = next.call(req).instrument(span.clone()).await?;
     let elapsed = started.elapsed();
     if let Some(metrics) = metrics {
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        metrics.record(&method, res.status().as_u16(), micros);
+        let route = res.request().match_pattern();
+        metrics.http_request(
+            method.as_str(),
+            route.as_deref().unwrap_or(UNMATCHED_ROUTE),
+            res.status().as_u16(),
+            elapsed.as_secs_f64(),
+        );
     }
     span.in_scope(|| {
         tracing::info!(

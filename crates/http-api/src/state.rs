@@ -4,10 +4,10 @@ use socialpub_application::{
     ConnectionService, InsightsService, JobService, PublishingService, ValidationService,
     WebhookService,
 };
-use socialpub_ports::{Authenticator, IdempotencyStore};
+use socialpub_ports::{Authenticator, IdempotencyStore, Metrics};
 use url::Url;
 
-use crate::{HttpMetrics, MetricsSource, ReadinessCheck};
+use crate::{ReadinessCheck, ScrapeHook};
 
 /// Everything the handlers need, built once by the composition root and shared by all
 /// actix workers (cheap to clone: every field is an `Arc`).
@@ -28,10 +28,10 @@ pub struct ApiState {
     pub webhooks: WebhookService,
     /// What the OAuth callback does with the code and state the browser brings.
     pub connect_callback: ConnectCallback,
-    /// Traffic counters, shared by every worker.
-    pub metrics: Arc<HttpMetrics>,
-    /// Further gauges for `/metrics` (the database pool).
-    pub metrics_sources: Vec<Arc<dyn MetricsSource>>,
+    /// Every series of `/metrics`, shared by the HTTP workers and the background loops.
+    pub metrics: Arc<dyn Metrics>,
+    /// Gauges read at each scrape (jobs by status, the database pool).
+    pub scrape_hooks: Vec<Arc<dyn ScrapeHook>>,
 }
 
 /// What `GET /connect/{platform}/callback` does. The callback carries no bearer token, so it

@@ -11,6 +11,7 @@ mod connections;
 mod idempotency;
 mod insights;
 mod jobs;
+mod metrics;
 mod oauth_states;
 mod platform;
 mod publisher;
@@ -31,6 +32,7 @@ pub use connections::InMemoryConnectionRepository;
 pub use idempotency::InMemoryIdempotencyStore;
 pub use insights::{FakeInsightsReader, StaticInsightsReaderRegistry};
 pub use jobs::InMemoryJobRepository;
+pub use metrics::{MetricEvent, RecordingMetrics};
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
 pub use publisher::{

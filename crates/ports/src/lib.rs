@@ -15,6 +15,7 @@ mod idempotency_store;
 mod insights_cache;
 mod insights_reader;
 mod job_repository;
+mod metrics;
 mod oauth_state_store;
 mod page;
 mod platform_client;
@@ -34,6 +35,10 @@ pub use idempotency_store::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 pub use insights_cache::{CacheError, InsightsCache};
 pub use insights_reader::{AudienceHour, InsightsReader, InsightsReaderRegistry};
 pub use job_repository::{ClaimedJob, JobFilter, JobRepository, QueueWakeups};
+pub use metrics::{
+    CacheLookup, CallOutcome, DeliveryOutcome, Exposition, Metrics, NoMetrics, PoolGauges,
+    RefreshOutcome,
+};
 pub use oauth_state_store::{OAuthState, OAuthStateStore, StateDigest};
 pub use page::{Page, PageRequest};
 pub use platform_client::{

@@ -1,6 +1,7 @@
 use socialpub_domain::{ConnectionId, SecretString, SocialConnection, TokenUpdate, UserId};
 use socialpub_ports::{
-    PlatformClient, PlatformError, PlatformErrorKind, RepositoryError, TokenGrant, TokenSlot,
+    PlatformClient, PlatformError, PlatformErrorKind, RefreshOutcome, RepositoryError, TokenGrant,
+    TokenSlot,
 };
 
 use super::{ConnectionError, ConnectionService};
@@ -202,10 +203,14 @@ impl ConnectionService {
                 }
                 self.ports.connections.save(&connection).await?;
                 tracing::info!(connection_id = %id, platform = %connection.platform, "tokens refreshed");
+                self.metrics
+                    .token_refresh(connection.platform, RefreshOutcome::Refreshed);
                 Ok(connection)
             }
             Err(error) if error.kind == PlatformErrorKind::Auth => {
                 tracing::warn!(connection_id = %id, platform = %connection.platform, %error, "refresh refused: connection needs reauth");
+                self.metrics
+                    .token_refresh(connection.platform, RefreshOutcome::NeedsReauth);
                 connection.mark_needs_reauth(self.ports.clock.now());
                 self.ports.connections.save(&connection).await?;
                 self.note(
@@ -215,7 +220,11 @@ impl ConnectionService {
                 .await;
                 Err(ConnectionError::NeedsReauth(id))
             }
-            Err(error) => Err(error.into()),
+            Err(error) => {
+                self.metrics
+                    .token_refresh(connection.platform, RefreshOutcome::Failed);
+                Err(error.into())
+            }
         }
     }
 }

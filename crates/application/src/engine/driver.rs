@@ -9,8 +9,8 @@ use socialpub_domain::{
     UserAction,
 };
 use socialpub_ports::{
-    PlannedStep, PlatformError, PlatformErrorKind, PublishAccount, PublishContext, Publisher,
-    Reconciliation, RepositoryError, StepOutcome, VOLUME_CAP_REACHED,
+    CallOutcome, PlannedStep, PlatformError, PlatformErrorKind, PublishAccount, PublishContext,
+    Publisher, Reconciliation, RepositoryError, StepOutcome, VOLUME_CAP_REACHED,
 };
 use time::{Duration, OffsetDateTime};
 use tokio::sync::watch;
@@ -542,9 +542,10 @@ impl Run<'_> {
                 tokio::time::timeout(timeout, publisher.advance(&ctx)),
             )
             .await;
-        self.engine.metrics.step(
+        self.engine.metrics.platform_call(
             self.job.platform,
             planned.name,
+            call_outcome(&result),
             started.elapsed().as_secs_f64(),
         );
         if let Some(until) = renewed {
@@ -586,9 +587,10 @@ impl Run<'_> {
                 tokio::time::timeout(timeout, publisher.find_published(&ctx)),
             )
             .await;
-        self.engine.metrics.step(
+        self.engine.metrics.platform_call(
             self.job.platform,
             "find_published",
+            call_outcome(&result),
             started.elapsed().as_secs_f64(),
         );
         if let Some(until) = renewed {
@@ -790,4 +792,13 @@ enum Looked {
     Absent,
     /// Posted, and the job goes on from the progress stored.
     Resumed,
+}
+
+/// How a timed platform call ended, for the call series of `/metrics`.
+fn call_outcome<T, E>(result: &Result<Result<T, PlatformError>, E>) -> CallOutcome {
+    match result {
+        Ok(Ok(_)) => CallOutcome::Ok,
+        Ok(Err(error)) => CallOutcome::Error(error.kind),
+        Err(_) => CallOutcome::Timeout,
+    }
 }

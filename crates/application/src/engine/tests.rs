@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use socialpub_domain::{AttemptOutcome, ConnectionStatus, JobStatus, Platform, UserAction};
-use socialpub_ports::fakes::{FIND_PUBLISHED, FakeLookup, FakePublisher, FakeStep};
+use socialpub_ports::fakes::{FIND_PUBLISHED, FakeLookup, FakePublisher, FakeStep, MetricEvent};
 use socialpub_ports::{
     Clock, ConnectionRepository, JobRepository, PlatformError, PlatformErrorKind,
     VOLUME_CAP_REACHED,
@@ -583,23 +583,31 @@ async fn one_account_runs_one_job_at_a_time() {
 }
 
 #[tokio::test]
-async fn attempts_are_counted_for_metrics() {
+async fn attempts_calls_and_lateness_are_counted_for_metrics() {
     let world = World::new().await;
     world.job_at(None).await;
-    let engine = world.engine();
+    let metrics = Arc::new(socialpub_ports::fakes::RecordingMetrics::default());
+    let engine = world.engine().with_metrics(metrics.clone());
     engine.drain().await.unwrap();
-    let metrics = engine.metrics();
-    assert_eq!(metrics.attempts(Platform::X, AttemptOutcome::Published), 1);
-    let mut out = String::new();
-    metrics.render(&mut out);
+    let events = metrics.events();
     assert!(
-        out.contains("socialpub_publish_attempts_total{platform=\"x\",outcome=\"published\"} 1"),
-        "{out}"
+        events.contains(&MetricEvent::PlatformCall {
+            platform: Platform::X,
+            step: "create_post",
+            outcome: socialpub_ports::CallOutcome::Ok,
+        }),
+        "{events:?}"
     );
-    assert!(out.contains(
-        "socialpub_platform_call_duration_seconds_count{platform=\"x\",step=\"create_post\"} 1"
-    ));
-    assert!(out.contains("socialpub_publish_lateness_seconds_count{platform=\"x\"} 1"));
+    assert!(events.contains(&MetricEvent::Attempt {
+        platform: Platform::X,
+        outcome: AttemptOutcome::Published,
+    }));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, MetricEvent::Lateness { platform: Platform::X, seconds } if *seconds >= 0.0)),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]

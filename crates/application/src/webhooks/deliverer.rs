@@ -2,11 +2,15 @@
 //! went, and schedule the next try on the documented schedule.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 use socialpub_domain::WorkerId;
 use socialpub_domain::webhook::{DISABLE_AFTER, next_retry};
-use socialpub_ports::{AttemptResult, ClaimedDelivery, RepositoryError, WebhookRequest};
+use socialpub_ports::{
+    AttemptResult, ClaimedDelivery, DeliveryOutcome, Metrics, NoMetrics, RepositoryError,
+    WebhookRequest,
+};
 use time::Duration;
 
 use super::WebhookPorts;
@@ -56,6 +60,8 @@ pub struct WebhookDeliverer {
     ports: WebhookPorts,
     settings: DeliverySettings,
     worker: WorkerId,
+    /// Counts delivery attempts for `/metrics`.
+    metrics: Arc<dyn Metrics>,
 }
 
 impl WebhookDeliverer {
@@ -65,7 +71,15 @@ impl WebhookDeliverer {
             ports,
             settings,
             worker,
+            metrics: Arc::new(NoMetrics),
         }
+    }
+
+    /// Counts delivery attempts into `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Claims one batch of due deliveries and sends them.
@@ -188,6 +202,11 @@ impl WebhookDeliverer {
             Err(error) => (None, Some(error.to_string())),
         };
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
+        self.metrics.webhook_delivery(match status {
+            _ if delivered => DeliveryOutcome::Delivered,
+            Some(_) => DeliveryOutcome::Refused,
+            None => DeliveryOutcome::Unreachable,
+        });
         let error = match (error, status) {
             (Some(error), _) => Some(error),
             (None, Some(status)) if !delivered => Some(format!("the receiver answered {status}")),

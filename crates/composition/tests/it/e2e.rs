@@ -4,7 +4,9 @@
 mod connect_flow;
 mod harness;
 mod insights;
+mod json_logs;
 mod logs;
+mod metrics;
 mod postgres;
 mod publish_api;
 mod publish_facebook_video;
@@ -18,4 +20,5 @@ mod publish_world;
 mod publish_x_facebook_more;
 mod simulator_mode;
 mod token_lifecycle;
+mod walkthrough;
 mod webhooks;

@@ -482,3 +482,107 @@ fn turning_tiktok_publishing_off_keeps_tiktok_connectable_without_a_publisher() 
     assert!(registry.publisher(Platform::Tiktok).is_none());
     assert!(registry.publisher(Platform::X).is_some());
 }
+
+/// The settings reference in docs/operations.md, rendered from `.env.example` (each variable
+/// with its default and the comment above it, under its section): the two cannot disagree.
+/// `UPDATE_DOCS=1` rewrites the section.
+fn settings_reference() -> String {
+    use socialpub_composition::settings::RawSettings;
+    let known: std::collections::BTreeSet<String> = RawSettings::VARIABLES
+        .iter()
+        .copied()
+        .chain(RawSettings::READ_ELSEWHERE.iter().map(|(name, _)| *name))
+        .map(str::to_owned)
+        .collect();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example"))
+            .unwrap();
+    let mut out = String::new();
+    let mut comment: Vec<String> = Vec::new();
+    let mut in_table = false;
+    let mut after_variable = false;
+    for line in example.lines() {
+        let trimmed = line.trim();
+        if let Some(section) = trimmed.strip_prefix("# ----") {
+            let name = section.trim_matches(|c: char| c == '-' || c.is_whitespace());
+            out.push_str(&format!(
+                "\n**{name}**\n\n| variable | default | meaning |\n| --- | --- | --- |\n"
+            ));
+            in_table = true;
+            comment.clear();
+            continue;
+        }
+        if trimmed.is_empty() {
+            comment.clear();
+            after_variable = false;
+            continue;
+        }
+        let body = trimmed.trim_start_matches('#').trim();
+        // A commented-out example (`# NAME=value`) is a variable; a wrapped comment line that
+        // happens to start with `NAME=` (and goes on in words) is not.
+        let variable = body
+            .split_once('=')
+            .filter(|(k, v)| known.contains(&k.to_ascii_lowercase()) && !v.contains(' '));
+        match variable {
+            Some((name, default)) if in_table => {
+                // A run of variables under one comment: the first carries it.
+                let meaning = if after_variable {
+                    "as above".to_owned()
+                } else if comment.is_empty() {
+                    "see the first entry of this section".to_owned()
+                } else {
+                    comment.join(" ").replace('|', "\\|")
+                };
+                let default = if default.is_empty() {
+                    String::new()
+                } else {
+                    format!("`{}`", default.replace('|', "\\|"))
+                };
+                out.push_str(&format!("| `{name}` | {default} | {meaning} |\n"));
+                // A run of variables shares the comment above it.
+                after_variable = true;
+            }
+            _ if trimmed.starts_with('#') => {
+                if after_variable {
+                    comment.clear();
+                    after_variable = false;
+                }
+                comment.push(body.to_owned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn operations_md_lists_every_setting_as_env_example_documents_it() {
+    use socialpub_composition::settings::RawSettings;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/operations.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("<!-- settings:begin -->\n", "<!-- settings:end -->");
+    let start = doc
+        .find(begin)
+        .expect("docs/operations.md has the settings markers")
+        + begin.len();
+    let stop = doc.find(end).unwrap();
+    let rendered = settings_reference();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{}\n{}", &doc[..start], rendered.trim(), &doc[stop..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        doc[start..stop].trim(),
+        rendered.trim(),
+        "docs/operations.md's settings reference is stale: run UPDATE_DOCS=1 cargo nextest run \
+         -p socialpub-composition -E 'test(operations_md_lists_every_setting)'"
+    );
+    for variable in RawSettings::VARIABLES {
+        let upper = variable.to_ascii_uppercase();
+        assert!(
+            rendered.contains(&format!("| `{upper}` |")),
+            "{upper} is missing from the reference"
+        );
+    }
+}

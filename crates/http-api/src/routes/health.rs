@@ -20,14 +20,13 @@ pub async fn readyz(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError
     Ok(HttpResponse::Ok().json(json!({ "status": "ready", "database": "ok" })))
 }
 
-/// Prometheus metrics: HTTP traffic of this process and the gauges its sources add.
+/// Prometheus metrics: this process's series, after the scrape-time gauges are read.
 pub async fn metrics(state: web::Data<ApiState>) -> HttpResponse {
-    let mut out = String::new();
-    state.metrics.render(&mut out);
-    for source in &state.metrics_sources {
-        source.render(&mut out);
+    for hook in &state.scrape_hooks {
+        hook.before_scrape(state.metrics.as_ref()).await;
     }
+    let exposition = state.metrics.render();
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(out)
+        .content_type(exposition.content_type)
+        .body(exposition.body)
 }

@@ -26,7 +26,7 @@ use socialpub_ports::fakes::{
     StaticAssetProbe, StaticAuthenticator, StaticPlatformRegistry, StaticPublisherRegistry,
 };
 use socialpub_ports::fakes::{
-    FakeWebhookSigner, InMemoryWebhookRepository, RecordingWebhookSender,
+    FakeWebhookSigner, InMemoryWebhookRepository, RecordingMetrics, RecordingWebhookSender,
 };
 use socialpub_ports::{ConnectionRepository, JobRepository, TokenCipher, TokenSlot};
 use time::OffsetDateTime;
@@ -63,6 +63,8 @@ pub struct World {
     pub connect_callback: ConnectCallback,
     /// X's insights reads.
     pub insights_x: Arc<FakeInsightsReader>,
+    /// What the HTTP layer counted.
+    pub metrics: Arc<RecordingMetrics>,
 }
 
 impl Default for World {
@@ -84,6 +86,7 @@ impl Default for World {
             webhooks: Arc::new(InMemoryWebhookRepository::default()),
             connect_callback: ConnectCallback::CompleteDirectly,
             insights_x: Arc::new(FakeInsightsReader::new(Platform::X)),
+            metrics: Arc::new(RecordingMetrics::default()),
         }
     }
 }
@@ -219,8 +222,8 @@ impl World {
                 clock: self.clock.clone(),
             }),
             connect_callback: self.connect_callback.clone(),
-            metrics: Arc::default(),
-            metrics_sources: Vec::new(),
+            metrics: self.metrics.clone(),
+            scrape_hooks: Vec::new(),
         })
     }
 

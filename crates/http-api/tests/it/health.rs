@@ -3,6 +3,8 @@ use std::sync::Arc;
 use actix_web::test::TestRequest;
 use async_trait::async_trait;
 use socialpub_domain::{ConnectionId, Platform, SocialConnection, UserId};
+use socialpub_http_api::ApiState;
+use socialpub_ports::fakes::MetricEvent;
 use socialpub_ports::{ConnectionFilter, ConnectionRepository, Page, PageRequest, RepositoryError};
 use time::OffsetDateTime;
 
@@ -117,29 +119,75 @@ async fn an_exhausted_pool_answers_503_not_500() {
 }
 
 #[actix_web::test]
-async fn metrics_count_the_requests_served() {
+async fn requests_are_counted_under_their_route_template_never_the_raw_path() {
     let world = World::default();
     let app = world.app().await;
     send(&app, TestRequest::get().uri("/healthz")).await;
-    send(&app, TestRequest::get().uri("/api/v1/jobs")).await;
+    let job = "/api/v1/jobs/0190a1b2-0000-7000-8000-000000000001";
+    send(
+        &app,
+        TestRequest::get()
+            .uri(job)
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    send(&app, TestRequest::get().uri("/no/such/path/12345")).await;
+    let events = world.metrics.events();
+    let routes: Vec<(String, u16)> = events
+        .iter()
+        .filter_map(|e| match e {
+            MetricEvent::Http {
+                method,
+                route,
+                status,
+            } if method == "GET" => Some((route.clone(), *status)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("/healthz".to_owned(), 200),
+            ("/api/v1/jobs/{id}".to_owned(), 404),
+            ("unmatched".to_owned(), 404),
+        ],
+        "{events:?}"
+    );
+}
+
+#[actix_web::test]
+async fn metrics_serve_the_exposition_after_the_scrape_hooks_ran() {
+    struct Pool;
+    #[async_trait::async_trait]
+    impl socialpub_http_api::ScrapeHook for Pool {
+        async fn before_scrape(&self, metrics: &dyn socialpub_ports::Metrics) {
+            metrics.db_pool(socialpub_ports::PoolGauges {
+                in_use: 1,
+                idle: 2,
+                max: 3,
+                waiting: 0,
+            });
+        }
+    }
+    let world = World::default();
+    let mut state = ApiState::clone(&world.state());
+    state.scrape_hooks.push(Arc::new(Pool));
+    let app = actix_web::test::init_service(socialpub_http_api::build_app(
+        actix_web::web::Data::new(state),
+    ))
+    .await;
     let res =
         actix_web::test::call_service(&app, TestRequest::get().uri("/metrics").to_request()).await;
     assert_eq!(res.status(), 200);
     assert!(
-        res.headers()
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
-    let text = String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap();
-    assert!(
-        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"2xx\"} 1\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"4xx\"} 1\n"),
-        "{text}"
+        world
+            .metrics
+            .events()
+            .contains(&MetricEvent::Pool(socialpub_ports::PoolGauges {
+                in_use: 1,
+                idle: 2,
+                max: 3,
+                waiting: 0
+            }))
     );
 }

@@ -1,7 +1,7 @@
 //! Signs that a platform will stop serving what we call (a sunset date, a deprecation notice,
 //! an answered version other than the requested one, a version refused as retired): each is
 //! logged once per process as a warning naming the setting to change, and every occurrence is
-//! counted per platform, for `/metrics` ([`render_deprecation_metrics`]).
+//! counted per platform; `/metrics` shows the distinct signs ([`deprecation_signs`]).
 //!
 //! [`send_checked`](crate::send_checked) watches every successful answer of every platform for
 //! the generic headers (`Sunset`, RFC 8594; `Deprecation`, RFC 9745); platform clients report
@@ -9,7 +9,6 @@
 //! [`report_deprecation`].
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
@@ -22,7 +21,7 @@ const GENERIC_HEADERS: &[&str] = &["sunset", "deprecation"];
 static COUNTS: [AtomicU64; Platform::ALL.len()] =
     [const { AtomicU64::new(0) }; Platform::ALL.len()];
 
-static WARNED: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+static WARNED: LazyLock<Mutex<HashSet<(Platform, String)>>> = LazyLock::new(Default::default);
 
 fn slot(platform: Platform) -> Option<&'static AtomicU64> {
     let index = Platform::ALL.iter().position(|p| *p == platform)?;
@@ -52,7 +51,7 @@ pub fn report_deprecation(platform: Platform, signal: &str) -> bool {
     let first = WARNED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(format!("{platform}:{signal}"));
+        .insert((platform, signal.to_owned()));
     if first {
         tracing::warn!(
             platform = platform.as_str(),
@@ -76,18 +75,15 @@ pub fn deprecation_signals(platform: Platform) -> u64 {
     slot(platform).map_or(0, |c| c.load(Ordering::Relaxed))
 }
 
-/// Appends `socialpub_platform_deprecation_signals_total{platform}` in the Prometheus text
-/// format, every platform listed (0 included) so an alert can watch for any increase.
-pub fn render_deprecation_metrics(out: &mut String) {
-    out.push_str("# HELP socialpub_platform_deprecation_signals_total Platform answers announcing that an API version or call in use is deprecated, sunset or retired.\n");
-    out.push_str("# TYPE socialpub_platform_deprecation_signals_total counter\n");
-    for platform in Platform::ALL {
-        let _ = writeln!(
-            out,
-            "socialpub_platform_deprecation_signals_total{{platform=\"{platform}\"}} {}",
-            deprecation_signals(platform)
-        );
-    }
+/// How many distinct signs each platform has given this process (platforms without any are
+/// left out): what `/metrics` shows, so that an alert fires on a new sign, not on traffic.
+pub fn deprecation_signs() -> Vec<(Platform, u64)> {
+    let warned = WARNED.lock().unwrap_or_else(PoisonError::into_inner);
+    Platform::ALL
+        .iter()
+        .map(|p| (*p, warned.iter().filter(|(q, _)| q == p).count() as u64))
+        .filter(|(_, n)| *n > 0)
+        .collect()
 }
 
 #[cfg(test)]
@@ -106,18 +102,13 @@ mod tests {
     }
 
     #[test]
-    fn the_metric_lists_every_platform() {
-        let mut out = String::new();
-        render_deprecation_metrics(&mut out);
-        for platform in Platform::ALL {
-            assert!(
-                out.contains(&format!(
-                    "socialpub_platform_deprecation_signals_total{{platform=\"{platform}\"}} "
-                )),
-                "{out}"
-            );
-        }
-        assert!(out.contains("# TYPE socialpub_platform_deprecation_signals_total counter"));
+    fn distinct_signs_are_listed_per_platform() {
+        report_deprecation(Platform::Tiktok, "test: distinct one");
+        report_deprecation(Platform::Tiktok, "test: distinct one");
+        report_deprecation(Platform::Tiktok, "test: distinct two");
+        let signs = deprecation_signs();
+        let tiktok = signs.iter().find(|(p, _)| *p == Platform::Tiktok).map(|(_, n)| *n);
+        assert!(tiktok >= Some(2), "{signs:?}");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //!   error ([`redact`]), [`send_checked`] hands back the raw successful answer.
 //! - [`path_url`] / [`bad_base_url`]: request URLs from a configured base and path segments.
 //! - [`multipart_form`]: a `multipart/form-data` body for one chunk of an upload.
-//! - [`report_deprecation`], [`render_deprecation_metrics`]: a platform's sign that an API in
+//! - [`report_deprecation`], [`deprecation_signs`]: a platform's sign that an API in
 //!   use is going away, logged once and counted (generic `Sunset`/`Deprecation` headers are
 //!   watched on every answer by [`send_checked`]).
 //! - [`meta_graph`]: the Graph error envelope, code table, usage headers and classifier
@@ -50,8 +50,7 @@ pub use classify::{
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
 pub use config::{PlatformConfig, PlatformDefaults};
 pub use deprecation::{
-    deprecation_in_generic_headers, deprecation_signals, render_deprecation_metrics,
-    report_deprecation,
+    deprecation_in_generic_headers, deprecation_signals, deprecation_signs, report_deprecation,
 };
 pub use multipart::multipart_form;
 pub use path_url::{bad_base_url, path_url};

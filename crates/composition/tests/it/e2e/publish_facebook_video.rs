@@ -49,21 +49,6 @@ async fn facebook_video_resumable(backend: Backend) {
     let text = "A video uploaded in chunks";
     let job = publish_one(&world, uploaded_video(&world, &page, text)).await;
     the_uploaded_video(&world, &job, text).await;
-    // The platforms' deprecation counter is on /metrics for every platform.
-    let metrics = world
-        .server
-        .http
-        .get(format!("{}/metrics", world.server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.contains("socialpub_platform_deprecation_signals_total{platform=\"facebook\"} "),
-        "{metrics}"
-    );
 }
 
 /// The answers to `start` and to the first `transfer` are lost after the simulator acted: a

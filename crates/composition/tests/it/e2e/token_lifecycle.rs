@@ -216,7 +216,9 @@ async fn metrics_show_traffic_and_the_database_pool() {
         .await
         .unwrap();
     assert!(
-        text.contains("socialpub_http_requests_total{method=\"GET\",status=\"2xx\"}"),
+        text.contains(
+            "socialpub_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/connections\",status=\"2xx\"} 1\n"
+        ),
         "{text}"
     );
     assert!(

@@ -178,8 +178,7 @@ impl Application {
                 clock: clock.clone(),
             },
             connection_policy(&settings)?,
-        )
-        .with_webhooks(database.webhooks());
+        );
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
             denied_ranges: settings.asset_url_deny_ranges.clone(),
@@ -272,7 +271,8 @@ impl Application {
             metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],
         };
         let maintenance =
-            MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone());
+            MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone())
+                .with_expiry_notices(database.connections(), settings.connection_expiry_notice);
         Ok(Self {
             settings,
             database,
@@ -421,10 +421,11 @@ impl Application {
                 Err(error) => tracing::warn!(%error, "token refresh sweep failed; will retry"),
             }
             match self.maintenance.run_once().await {
-                Ok(report) if report.recovered_jobs > 0 || report.purged_oauth_states > 0 => {
+                Ok(report) if report != socialpub_application::MaintenanceReport::default() => {
                     tracing::info!(
                         recovered_jobs = report.recovered_jobs,
                         purged_oauth_states = report.purged_oauth_states,
+                        expiry_notices = report.expiry_notices,
                         "maintenance pass"
                     );
                 }

@@ -25,6 +25,7 @@ diesel::table! {
         refresh_locked_until -> Nullable<Instant>,
         created_at -> Instant,
         updated_at -> Instant,
+        expiry_noticed_for -> Nullable<Instant>,
     }
 }
 

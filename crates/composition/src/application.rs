@@ -173,7 +173,7 @@ impl Application {
                 connections: database.connections(),
                 oauth_states: database.oauth_states(),
                 platforms: platforms.clone(),
-                cipher,
+                cipher: cipher.clone(),
                 secrets: Arc::new(RingSecretGenerator::new()),
                 clock: clock.clone(),
             },
@@ -189,7 +189,7 @@ impl Application {
             ..AssetFetchSettings::default()
         };
         let webhook_ports = WebhookPorts {
-            webhooks: database.webhooks(),
+            webhooks: database.webhooks(cipher),
             sender: Arc::new(HttpWebhookSender::new(
                 &AssetFetchSettings {
                     allow_private_addresses: settings.allow_private_webhook_urls,

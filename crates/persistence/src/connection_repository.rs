@@ -151,9 +151,7 @@ impl ConnectionRepository for DieselConnectionRepository {
         })?;
         let mut found = into_domain(rows.0)?;
         found.extend(into_domain(rows.1)?);
-        let end = |c: &SocialConnection| {
-            socialpub_domain::ConnectionHealth::of(c, now.0).dies_at
-        };
+        let end = |c: &SocialConnection| socialpub_domain::ConnectionHealth::of(c, now.0).dies_at;
         found.sort_by_key(|c| (end(c), c.id));
         found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(found)

@@ -68,7 +68,10 @@ async fn an_access_token_without_refresh_token_is_its_connections_end() {
 
     let events = world.connections.events();
     assert_eq!(events.len(), 1);
-    assert_eq!(payload(&events[0])["data"]["expiry"]["token"], "access_token");
+    assert_eq!(
+        payload(&events[0])["data"]["expiry"]["token"],
+        "access_token"
+    );
 }
 
 #[tokio::test]
@@ -76,7 +79,13 @@ async fn nothing_is_said_outside_the_notice_period_or_for_a_refreshable_token() 
     let world = World::new().await;
     // The world's connection: an access token ending in 2 hours, but a refresh token with no
     // end: refreshing saves it.
-    let mut far = world.connect(crate::test_support::alice(), socialpub_domain::Platform::Linkedin, None).await;
+    let mut far = world
+        .connect(
+            crate::test_support::alice(),
+            socialpub_domain::Platform::Linkedin,
+            None,
+        )
+        .await;
     far.refresh_expires_at = Some(NOW + Duration::days(8));
     world.connections.save(&far).await.unwrap();
 

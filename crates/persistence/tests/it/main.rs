@@ -4,6 +4,9 @@
 //!   SQLite and the in-memory fakes of `socialpub-ports`.
 //! - `concurrency`: concurrent claimers never share a job, and concurrent copies of a request
 //!   make one claim of its idempotency key (PostgreSQL and SQLite).
+//! - `connection_events`: connection changes and their webhook events are one write
+//!   (`connection.expiring` once per end across workers), and webhook secrets are stored
+//!   sealed (PostgreSQL and SQLite).
 //! - `migrations`: up, revert all, up again, on both backends.
 //! - `pool`: an exhausted pool answers `Unavailable`.
 //! - `database`: URL handling and readiness.
@@ -22,6 +25,7 @@
 )]
 
 mod concurrency;
+mod connection_events;
 mod contract;
 mod database;
 mod harness;

@@ -423,7 +423,84 @@ async fn a_reconnect_keeps_the_connection_and_its_queue(backend: Backend) {
     assert_eq!(job["connection_id"], x.as_str());
 }
 
+/// A second worker's maintenance pass on the world's database (the application runs its own
+/// in the background: the two race, and the event must still be stored once).
+fn sweeper(world: &World) -> socialpub_application::MaintenanceService {
+    let database = socialpub_persistence::Database::connect(
+        &world.server.database_url,
+        socialpub_persistence::PoolSettings::default(),
+    )
+    .unwrap();
+    socialpub_application::MaintenanceService::new(
+        database.jobs(),
+        database.oauth_states(),
+        world.clock.clone(),
+    )
+    .with_expiry_notices(database.connections(), time::Duration::days(7))
+}
+
+async fn a_dying_refresh_token_is_announced_once_with_the_jobs_it_would_break(backend: Backend) {
+    let world = world(backend).await;
+    let receiver = receiver().await;
+    let (_, secret) = register(&world, &receiver, json!(["connection.expiring"])).await;
+    // X's refresh tokens die three days after they are granted.
+    world
+        .server
+        .knobs(json!({"platform": "x", "refresh_token_ttl_seconds": 3 * 86_400}))
+        .await;
+    let x = world.connect(Platform::X).await;
+    let (_, safe) = world
+        .post(
+            "/schedule",
+            json!({"connection_id": x, "text_content": "Tomorrow", "schedule_time": in_seconds(&world, 86_400)}),
+        )
+        .await;
+    let (status, doomed) = world
+        .post(
+            "/schedule",
+            json!({"connection_id": x, "text_content": "Next week", "schedule_time": in_seconds(&world, 5 * 86_400)}),
+        )
+        .await;
+    assert_eq!(status, 202, "{doomed}");
+
+    let sweeper = sweeper(&world);
+    sweeper.run_once().await.unwrap();
+    sweeper.run_once().await.unwrap();
+    world.deliverer.drain().await.unwrap();
+
+    let events = received(&receiver, &secret).await;
+    assert_eq!(events.len(), 1, "once, whichever worker swept first");
+    let event = &events[0].1;
+    assert_eq!(event["type"], "connection.expiring");
+    assert_eq!(event["data"]["connection"]["id"], x.as_str());
+    assert_eq!(event["data"]["expiry"]["token"], "refresh_token");
+    let (_, connection) = world.get(&format!("/connections/{x}")).await;
+    assert_eq!(connection["health"], "expiring", "{connection}");
+    assert_eq!(
+        event["data"]["expiry"]["expires_at"], connection["refresh_expires_at"],
+        "{event}"
+    );
+    let at_risk = event["data"]["jobs_at_risk"].as_array().unwrap();
+    assert_eq!(at_risk.len(), 1, "{event}");
+    assert_eq!(at_risk[0]["job_id"], doomed["job_id"]);
+    assert_eq!(at_risk[0]["scheduled_at"], doomed["scheduled_at"]);
+    assert_ne!(at_risk[0]["job_id"], safe["job_id"]);
+
+    // Reconnecting later grants a new refresh token with a new end: announced again.
+    world.advance(3600).await;
+    assert_eq!(world.connect(Platform::X).await, x);
+    sweeper.run_once().await.unwrap();
+    world.deliverer.drain().await.unwrap();
+    let events = received(&receiver, &secret).await;
+    assert_eq!(events.len(), 2);
+    assert_ne!(
+        events[0].1["data"]["expiry"]["expires_at"],
+        events[1].1["data"]["expiry"]["expires_at"]
+    );
+}
+
 on_both_backends!(
+    a_dying_refresh_token_is_announced_once_with_the_jobs_it_would_break,
     a_reconnect_keeps_the_connection_and_its_queue,
     every_event_type_arrives_signed,
     a_failing_receiver_gets_the_same_event_twice_and_no_more,

@@ -303,6 +303,17 @@ impl Application {
             unreadable = report.unreadable,
             "key rotation pass finished"
         );
+        let (resealed, unreadable) = self
+            .api_state
+            .webhooks
+            .reseal_secrets()
+            .await
+            .context("re-sealing webhook secrets")?;
+        tracing::info!(
+            resealed,
+            unreadable,
+            "webhook secrets re-sealed under the newest key"
+        );
         Ok(report)
     }
 

@@ -539,6 +539,37 @@ impl WebhookRepository for DieselWebhookRepository {
         })?;
         Ok(next.flatten().map(|at| at.0))
     }
+
+    async fn reseal_secrets(&self) -> Result<(usize, usize), RepositoryError> {
+        let endpoints: Vec<(DbUuid, String)> = with_connection!(&self.store, |conn| {
+            Ok(wep::table
+                .select((wep::id, wep::user_id))
+                .order(wep::id.asc())
+                .load(conn)
+                .await?)
+        })?;
+        let (mut resealed, mut unreadable) = (0, 0);
+        for (id, user) in endpoints {
+            let id = WebhookEndpointId::from_uuid(id.0);
+            let Ok(user) = UserId::parse(user) else {
+                unreadable += 1;
+                continue;
+            };
+            // Opened and sealed again, under the newest key, in one locked write.
+            match edit_endpoint!(&self.store, self.cipher.as_ref(), &user, id, |endpoint| {
+                let _ = &endpoint;
+            }) {
+                Ok(Some(_)) => resealed += 1,
+                Ok(None) => {}
+                Err(DbError::Repository(RepositoryError::Corrupt(reason))) => {
+                    tracing::warn!(webhook_id = %id, %reason, "webhook secret cannot be re-sealed");
+                    unreadable += 1;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok((resealed, unreadable))
+    }
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {

@@ -2,6 +2,7 @@
 //!
 //! - `contract`: the repository contract suite, written once and run against PostgreSQL,
 //!   SQLite and the in-memory fakes of `socialpub-ports`.
+//! - `claims`: a claim brings each job's own connection, on PostgreSQL and SQLite.
 //! - `concurrency`: concurrent claimers never share a job, and concurrent copies of a request
 //!   make one claim of its idempotency key (PostgreSQL and SQLite).
 //! - `connection_events`: connection changes and their webhook events are one write
@@ -24,6 +25,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod claims;
 mod concurrency;
 mod connection_events;
 mod contract;

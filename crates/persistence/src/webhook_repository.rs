@@ -69,6 +69,7 @@ macro_rules! edit_endpoint {
                 let Some(row) = row else {
                     return Ok(None);
                 };
+                #[allow(unused_mut, reason = "a re-seal changes nothing but the sealing")]
                 let mut $endpoint = row.open(cipher)?;
                 $change;
                 let row = EndpointRow::seal(&$endpoint, cipher)?;
@@ -556,9 +557,11 @@ impl WebhookRepository for DieselWebhookRepository {
                 continue;
             };
             // Opened and sealed again, under the newest key, in one locked write.
-            match edit_endpoint!(&self.store, self.cipher.as_ref(), &user, id, |endpoint| {
-                let _ = &endpoint;
-            }) {
+            let resealing =
+                edit_endpoint!(&self.store, self.cipher.as_ref(), &user, id, |endpoint| {
+                    tracing::debug!(webhook_id = %endpoint.id, "re-sealing the signing secrets")
+                });
+            match resealing {
                 Ok(Some(_)) => resealed += 1,
                 Ok(None) => {}
                 Err(DbError::Repository(RepositoryError::Corrupt(reason))) => {

@@ -22,6 +22,12 @@ demo:
     cargo build -q -p socialpub
     SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/demo.sh
 
+# One scheduled post's webhook deliveries, as a loopback receiver gets them (simulator, SQLite,
+# ~1.5 minutes; SCHEDULE_IN=seconds ahead).
+webhook-tour:
+    cargo build -q -p socialpub
+    SOCIALPUB_BIN="${CARGO_TARGET_DIR:-target}/debug/socialpub" scripts/webhook-tour.sh
+
 # Apply database migrations.
 migrate:
     cargo run -p socialpub -- migrate

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
 use socialpub_ports::{
     Clock, ConnectionFilter, ConnectionRepository, Metrics, NoMetrics, OAuthStateStore, Page,
-    PageRequest, PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot, WebhookRepository,
+    PageRequest, PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot,
 };
 
 pub use authorize::AuthorizationStart;
@@ -43,8 +43,6 @@ pub struct ConnectionPorts {
 pub struct ConnectionService {
     ports: ConnectionPorts,
     policy: ConnectionPolicy,
-    /// Where connection notes go (`connection.needs_reauth`, `connection.disconnected`).
-    webhooks: Option<Arc<dyn WebhookRepository>>,
     /// Counts token refreshes for `/metrics`.
     metrics: Arc<dyn Metrics>,
 }
@@ -54,7 +52,6 @@ impl ConnectionService {
         Self {
             ports,
             policy,
-            webhooks: None,
             metrics: Arc::new(NoMetrics),
         }
     }
@@ -66,32 +63,37 @@ impl ConnectionService {
         self
     }
 
-    /// Tells the user's webhooks when a connection needs reauthorization or is disconnected.
-    #[must_use]
-    pub fn with_webhooks(mut self, webhooks: Arc<dyn WebhookRepository>) -> Self {
-        self.webhooks = Some(webhooks);
-        self
-    }
-
-    /// Stores a connection note for the user's webhooks, right after the change it tells of
-    /// (a separate write: a failure here is logged, and the change stands).
-    async fn note(
+    /// The event a change to `connection` emits, stored by the repository in the change's own
+    /// transaction (`save_with_events`, `delete_with_events`): never one without the other.
+    fn event(
         &self,
         event: socialpub_domain::webhook::EventType,
         connection: &SocialConnection,
-    ) {
-        let Some(webhooks) = &self.webhooks else {
-            return;
-        };
-        let event = socialpub_domain::webhook::WebhookEvent::for_connection(
+    ) -> socialpub_domain::webhook::WebhookEvent {
+        socialpub_domain::webhook::WebhookEvent::for_connection(
             event,
             connection,
             self.ports.clock.now(),
             serde_json::Map::new(),
+        )
+    }
+
+    /// Marks the connection as needing reauthorization and stores `connection.needs_reauth`
+    /// with it, in one transaction.
+    async fn save_needs_reauth(
+        &self,
+        connection: &mut SocialConnection,
+    ) -> Result<(), ConnectionError> {
+        connection.mark_needs_reauth(self.ports.clock.now());
+        let event = self.event(
+            socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
+            connection,
         );
-        if let Err(error) = webhooks.insert_events(std::slice::from_ref(&event)).await {
-            tracing::warn!(%error, connection_id = %connection.id, "connection webhook note not stored");
-        }
+        self.ports
+            .connections
+            .save_with_events(connection, std::slice::from_ref(&event))
+            .await?;
+        Ok(())
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -248,13 +248,14 @@ impl WebhookService {
             .ok_or(WebhookError::DeliveryNotFound(id))
     }
 
-    /// Stores events that are not part of a job's change (connection notes), with their
-    /// deliveries. Failing to store them is logged, not returned: the change they describe
-    /// has happened either way.
-    pub async fn emit(&self, events: &[WebhookEvent]) {
-        if let Err(error) = self.ports.webhooks.insert_events(events).await {
-            tracing::warn!(%error, events = events.len(), "webhook events not stored");
-        }
+    /// Seals every endpoint's signing secrets again under the newest key (`socialpub
+    /// rotate-keys`), so an old key can be retired. Returns how many endpoints were re-sealed
+    /// and how many no loaded key opens (those must be re-created).
+    ///
+    /// # Errors
+    /// The store's.
+    pub async fn reseal_secrets(&self) -> Result<(usize, usize), WebhookError> {
+        Ok(self.ports.webhooks.reseal_secrets().await?)
     }
 
     async fn checked_url(&self, raw: &str) -> Result<Url, WebhookError> {

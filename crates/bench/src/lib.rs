@@ -9,6 +9,8 @@
 //! 4. Memory: a worker's peak RSS while uploading a large video in chunks.
 //! 5. Insights: best-times latency for an account with `BENCH_INSIGHTS_POSTS` posts.
 //! 4. Memory: a worker's peak RSS while uploading a large video in chunks, to X and to TikTok.
+//! 6. Webhooks: deliveries/s from the outbox to a loopback receiver, beside the same sender
+//!    posting the same signed bodies in a plain loop.
 //!
 //! Numbers, never assertions. Sizes come from the environment (see [`Config`]).
 
@@ -20,6 +22,7 @@ mod raw;
 mod sim;
 mod video;
 mod watch;
+mod webhooks;
 mod world;
 
 use std::process::ExitCode;
@@ -47,7 +50,10 @@ pub struct Config {
     pub rounds: usize,
     /// `BENCH_INSIGHTS_POSTS`: the account's posts in the best-times case.
     pub insights_posts: usize,
-    /// `BENCH_CASES`: a comma list among `queue,e2e,lateness,video,insights` (all by default).
+    /// `BENCH_WEBHOOK_EVENTS`: outbox events delivered per webhook round.
+    pub webhook_events: usize,
+    /// `BENCH_CASES`: a comma list among `queue,e2e,lateness,video,insights,webhooks` (all by
+    /// default).
     pub cases: Vec<String>,
 }
 
@@ -69,9 +75,10 @@ impl Config {
             video_mb: env("BENCH_VIDEO_MB", 500),
             rounds: env("BENCH_ROUNDS", 3).max(1),
             insights_posts: env("BENCH_INSIGHTS_POSTS", 10_000).max(1),
+            webhook_events: env("BENCH_WEBHOOK_EVENTS", 2000).max(1),
             cases: env(
                 "BENCH_CASES",
-                String::from("video,e2e,queue,lateness,insights"),
+                String::from("video,e2e,queue,lateness,insights,webhooks"),
             )
             .split(',')
             .map(|c| c.trim().to_owned())
@@ -201,6 +208,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
     if config.wants("queue") {
         queue_cases(&config).await?;
     }
+    if config.wants("webhooks") {
+        webhook_cases(&config).await?;
+    }
     if config.wants("lateness") {
         let ((p50, p99, max), rate) = queue::lateness(
             config.lateness_jobs,
@@ -254,6 +264,46 @@ async fn queue_cases(config: &Config) -> anyhow::Result<()> {
         0.3,
     );
     Ok(())
+}
+
+async fn webhook_cases(config: &Config) -> anyhow::Result<()> {
+    let (events, batch) = (config.webhook_events, config.batch.min(100));
+    println!();
+    println!(
+        "Webhooks: {events} outbox events per round to a loopback HTTP receiver, one deliverer (claims of {batch}, lease, sign, send, store) on PostgreSQL; ceiling = the same sender posting the same signed bodies in a plain loop, as many at once"
+    );
+    println!(
+        "  {:<36} {:>10} {:>11} {:>6}   ratio of each round",
+        "mode", "deliv./s", "ceiling /s", "ratio"
+    );
+    for in_flight in [1, config.concurrency.max(2)] {
+        let mut rounds = Vec::with_capacity(config.rounds);
+        for _ in 0..config.rounds {
+            let round = webhooks::round(events, batch, in_flight).await?;
+            rounds.push((round.deliverer, round.ceiling));
+        }
+        print_rate_row(&format!("{in_flight} in flight"), rounds);
+    }
+    Ok(())
+}
+
+/// Like [`print_row`], without a target.
+fn print_rate_row(mode: &str, mut rounds: Vec<(queue::Rate, queue::Rate)>) {
+    let ratio =
+        |(engine, ceiling): &(queue::Rate, queue::Rate)| engine.per_second() / ceiling.per_second();
+    let all: Vec<String> = rounds.iter().map(|r| format!("{:.2}", ratio(r))).collect();
+    rounds.sort_by(|a, b| ratio(a).total_cmp(&ratio(b)));
+    let Some(median) = rounds.get(rounds.len() / 2) else {
+        return;
+    };
+    println!(
+        "  {:<36} {:>10.0} {:>11.0} {:>6.2}   {}",
+        mode,
+        median.0.per_second(),
+        median.1.per_second(),
+        ratio(median),
+        all.join(" ")
+    );
 }
 
 /// The round with the median ratio, and every round's ratio.

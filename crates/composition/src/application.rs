@@ -177,13 +177,12 @@ impl Application {
                 connections: database.connections(),
                 oauth_states: database.oauth_states(),
                 platforms: platforms.clone(),
-                cipher,
+                cipher: cipher.clone(),
                 secrets: Arc::new(RingSecretGenerator::new()),
                 clock: clock.clone(),
             },
             connection_policy(&settings)?,
         )
-        .with_webhooks(database.webhooks())
         .with_metrics(metrics.clone());
         let fetch = AssetFetchSettings {
             allow_private_addresses: settings.allow_private_asset_urls,
@@ -195,7 +194,7 @@ impl Application {
             ..AssetFetchSettings::default()
         };
         let webhook_ports = WebhookPorts {
-            webhooks: database.webhooks(),
+            webhooks: database.webhooks(cipher),
             sender: Arc::new(HttpWebhookSender::new(
                 &AssetFetchSettings {
                     allow_private_addresses: settings.allow_private_webhook_urls,
@@ -281,7 +280,8 @@ impl Application {
             })],
         };
         let maintenance =
-            MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone());
+            MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone())
+                .with_expiry_notices(database.connections(), settings.connection_expiry_notice);
         Ok(Self {
             settings,
             database,
@@ -311,6 +311,17 @@ impl Application {
             busy = report.busy,
             unreadable = report.unreadable,
             "key rotation pass finished"
+        );
+        let (resealed, unreadable) = self
+            .api_state
+            .webhooks
+            .reseal_secrets()
+            .await
+            .context("re-sealing webhook secrets")?;
+        tracing::info!(
+            resealed,
+            unreadable,
+            "webhook secrets re-sealed under the newest key"
         );
         Ok(report)
     }
@@ -430,10 +441,11 @@ impl Application {
                 Err(error) => tracing::warn!(%error, "token refresh sweep failed; will retry"),
             }
             match self.maintenance.run_once().await {
-                Ok(report) if report.recovered_jobs > 0 || report.purged_oauth_states > 0 => {
+                Ok(report) if report != socialpub_application::MaintenanceReport::default() => {
                     tracing::info!(
                         recovered_jobs = report.recovered_jobs,
                         purged_oauth_states = report.purged_oauth_states,
+                        expiry_notices = report.expiry_notices,
                         "maintenance pass"
                     );
                 }

@@ -115,3 +115,4 @@ impl fmt::Debug for AesGcmTokenCipher {
 
 #[cfg(test)]
 mod tests;
+mod webhook_secrets;

@@ -206,10 +206,15 @@ impl Database {
         ))
     }
 
-    /// Webhook endpoints, the events outbox and its deliveries on this database.
-    pub fn webhooks(&self) -> Arc<dyn socialpub_ports::WebhookRepository> {
+    /// Webhook endpoints, the events outbox and its deliveries on this database; endpoints'
+    /// signing secrets are stored sealed by `cipher` (the token cipher, in production).
+    pub fn webhooks(
+        &self,
+        cipher: Arc<dyn socialpub_ports::WebhookSecretCipher>,
+    ) -> Arc<dyn socialpub_ports::WebhookRepository> {
         Arc::new(crate::webhook_repository::DieselWebhookRepository::new(
             self.store.clone(),
+            cipher,
         ))
     }
 

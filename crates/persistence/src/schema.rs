@@ -25,6 +25,7 @@ diesel::table! {
         refresh_locked_until -> Nullable<Instant>,
         created_at -> Instant,
         updated_at -> Instant,
+        expiry_noticed_for -> Nullable<Instant>,
     }
 }
 
@@ -126,7 +127,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    use diesel::sql_types::{Bool, Nullable, Text};
+    use diesel::sql_types::{Binary, Bool, Nullable, Text};
     use crate::sql_types::{Document, Id, Instant};
 
     webhook_endpoints (id) {
@@ -135,8 +136,8 @@ diesel::table! {
         url -> Text,
         description -> Nullable<Text>,
         events -> Document,
-        secret -> Text,
-        previous_secret -> Nullable<Text>,
+        secret_encrypted -> Binary,
+        previous_secret_encrypted -> Nullable<Binary>,
         previous_secret_until -> Nullable<Instant>,
         enabled -> Bool,
         failing_since -> Nullable<Instant>,

@@ -7,6 +7,8 @@
 //! So several workers never send one attempt twice, and a dead worker's delivery is claimable
 //! again once its lease ran out.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
@@ -18,7 +20,7 @@ use socialpub_domain::webhook::{
 use socialpub_domain::{UserId, WebhookDeliveryId, WebhookEndpointId, WorkerId};
 use socialpub_ports::{
     AttemptResult, ClaimedDelivery, EndpointChange, Page, PageRequest, RepositoryError,
-    WebhookRepository,
+    WebhookRepository, WebhookSecretCipher,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -34,11 +36,13 @@ const PENDING: &str = DeliveryStatus::Pending.as_str();
 
 pub(crate) struct DieselWebhookRepository {
     store: Store,
+    /// Seals endpoints' signing secrets on the way in, opens them on the way out.
+    cipher: Arc<dyn WebhookSecretCipher>,
 }
 
 impl DieselWebhookRepository {
-    pub(crate) fn new(store: Store) -> Self {
-        Self { store }
+    pub(crate) fn new(store: Store, cipher: Arc<dyn WebhookSecretCipher>) -> Self {
+        Self { store, cipher }
     }
 }
 
@@ -53,7 +57,8 @@ fn delivery_uuid(id: WebhookDeliveryId) -> DbUuid {
 /// Loads the user's endpoint, lets `change` edit it, and stores it, in one write transaction
 /// (locked on PostgreSQL). Evaluates to the stored endpoint, if the user has it.
 macro_rules! edit_endpoint {
-    ($store:expr, $user:expr, $id:expr, |$endpoint:ident| $change:expr) => {{
+    ($store:expr, $cipher:expr, $user:expr, $id:expr, |$endpoint:ident| $change:expr) => {{
+        let cipher: &dyn WebhookSecretCipher = $cipher;
         macro_rules! body {
             ($tx:expr, |$select:ident| $lock:expr) => {{
                 let $select = wep::table
@@ -64,9 +69,10 @@ macro_rules! edit_endpoint {
                 let Some(row) = row else {
                     return Ok(None);
                 };
-                let mut $endpoint = WebhookEndpoint::try_from(row)?;
+                #[allow(unused_mut, reason = "a re-seal changes nothing but the sealing")]
+                let mut $endpoint = row.open(cipher)?;
                 $change;
-                let row = EndpointRow::from(&$endpoint);
+                let row = EndpointRow::seal(&$endpoint, cipher)?;
                 diesel::update(wep::table.filter(wep::id.eq(endpoint_uuid($id))))
                     .set(&row)
                     .execute($tx)
@@ -88,7 +94,7 @@ macro_rules! edit_endpoint {
 #[async_trait]
 impl WebhookRepository for DieselWebhookRepository {
     async fn create_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), RepositoryError> {
-        let row = EndpointRow::from(endpoint);
+        let row = EndpointRow::seal(endpoint, self.cipher.as_ref())?;
         with_connection!(&self.store, |conn| {
             diesel::insert_into(wep::table)
                 .values(&row)
@@ -111,7 +117,9 @@ impl WebhookRepository for DieselWebhookRepository {
                 .load(conn)
                 .await?)
         })?;
-        rows.into_iter().map(WebhookEndpoint::try_from).collect()
+        rows.into_iter()
+            .map(|row| row.open(self.cipher.as_ref()))
+            .collect()
     }
 
     async fn get_endpoint(
@@ -128,7 +136,7 @@ impl WebhookRepository for DieselWebhookRepository {
                 .await
                 .optional()?)
         })?;
-        row.map(WebhookEndpoint::try_from).transpose()
+        row.map(|row| row.open(self.cipher.as_ref())).transpose()
     }
 
     async fn update_endpoint(
@@ -138,25 +146,31 @@ impl WebhookRepository for DieselWebhookRepository {
         change: &EndpointChange,
         now: OffsetDateTime,
     ) -> Result<Option<WebhookEndpoint>, RepositoryError> {
-        Ok(edit_endpoint!(&self.store, user, id, |endpoint| {
-            if let Some(url) = &change.url {
-                endpoint.url = url.clone();
-            }
-            if let Some(events) = &change.events {
-                endpoint.events = events.clone();
-            }
-            if let Some(description) = &change.description {
-                endpoint.description = description.clone();
-            }
-            if let Some(enabled) = change.enabled {
-                if enabled && !endpoint.enabled {
-                    endpoint.failing_since = None;
-                    endpoint.disabled_note = None;
+        Ok(edit_endpoint!(
+            &self.store,
+            self.cipher.as_ref(),
+            user,
+            id,
+            |endpoint| {
+                if let Some(url) = &change.url {
+                    endpoint.url = url.clone();
                 }
-                endpoint.enabled = enabled;
+                if let Some(events) = &change.events {
+                    endpoint.events = events.clone();
+                }
+                if let Some(description) = &change.description {
+                    endpoint.description = description.clone();
+                }
+                if let Some(enabled) = change.enabled {
+                    if enabled && !endpoint.enabled {
+                        endpoint.failing_since = None;
+                        endpoint.disabled_note = None;
+                    }
+                    endpoint.enabled = enabled;
+                }
+                endpoint.updated_at = now;
             }
-            endpoint.updated_at = now;
-        })?)
+        )?)
     }
 
     async fn delete_endpoint(
@@ -197,12 +211,18 @@ impl WebhookRepository for DieselWebhookRepository {
         grace: Duration,
         now: OffsetDateTime,
     ) -> Result<Option<WebhookEndpoint>, RepositoryError> {
-        Ok(edit_endpoint!(&self.store, user, id, |endpoint| {
-            endpoint.previous_secret =
-                Some(std::mem::replace(&mut endpoint.secret, secret.clone()));
-            endpoint.previous_secret_until = Some(now + grace);
-            endpoint.updated_at = now;
-        })?)
+        Ok(edit_endpoint!(
+            &self.store,
+            self.cipher.as_ref(),
+            user,
+            id,
+            |endpoint| {
+                endpoint.previous_secret =
+                    Some(std::mem::replace(&mut endpoint.secret, secret.clone()));
+                endpoint.previous_secret_until = Some(now + grace);
+                endpoint.updated_at = now;
+            }
+        )?)
     }
 
     async fn insert_events(&self, events: &[WebhookEvent]) -> Result<usize, RepositoryError> {
@@ -398,7 +418,7 @@ impl WebhookRepository for DieselWebhookRepository {
                 Ok(ClaimedDelivery {
                     delivery: WebhookDelivery::try_from(delivery)?,
                     payload,
-                    endpoint: WebhookEndpoint::try_from(endpoint)?,
+                    endpoint: endpoint.open(self.cipher.as_ref())?,
                 })
             })
             .collect()
@@ -519,6 +539,39 @@ impl WebhookRepository for DieselWebhookRepository {
                 .optional()?)
         })?;
         Ok(next.flatten().map(|at| at.0))
+    }
+
+    async fn reseal_secrets(&self) -> Result<(usize, usize), RepositoryError> {
+        let endpoints: Vec<(DbUuid, String)> = with_connection!(&self.store, |conn| {
+            Ok(wep::table
+                .select((wep::id, wep::user_id))
+                .order(wep::id.asc())
+                .load(conn)
+                .await?)
+        })?;
+        let (mut resealed, mut unreadable) = (0, 0);
+        for (id, user) in endpoints {
+            let id = WebhookEndpointId::from_uuid(id.0);
+            let Ok(user) = UserId::parse(user) else {
+                unreadable += 1;
+                continue;
+            };
+            // Opened and sealed again, under the newest key, in one locked write.
+            let resealing =
+                edit_endpoint!(&self.store, self.cipher.as_ref(), &user, id, |endpoint| {
+                    tracing::debug!(webhook_id = %endpoint.id, "re-sealing the signing secrets")
+                });
+            match resealing {
+                Ok(Some(_)) => resealed += 1,
+                Ok(None) => {}
+                Err(DbError::Repository(RepositoryError::Corrupt(reason))) => {
+                    tracing::warn!(webhook_id = %id, %reason, "webhook secret cannot be re-sealed");
+                    unreadable += 1;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok((resealed, unreadable))
     }
 }
 

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{ConnectionId, ConnectionStatus, Platform, SocialConnection, UserId};
 use time::OffsetDateTime;
 
@@ -25,6 +26,18 @@ pub trait ConnectionRepository: Send + Sync {
     /// already holds the same platform account (`platform`, `external_user_id`).
     async fn save(&self, connection: &SocialConnection) -> Result<(), RepositoryError>;
 
+    /// [`ConnectionRepository::save`] and the webhook events the change emits
+    /// (`connection.needs_reauth`), in one transaction: both are stored or neither, so no
+    /// process can die between the change and its event.
+    ///
+    /// # Errors
+    /// As `save`; also when an event cannot be stored (the connection is then unchanged).
+    async fn save_with_events(
+        &self,
+        connection: &SocialConnection,
+        events: &[WebhookEvent],
+    ) -> Result<(), RepositoryError>;
+
     /// The user's connection with this id, if any.
     async fn get(
         &self,
@@ -50,6 +63,38 @@ pub trait ConnectionRepository: Send + Sync {
 
     /// Deletes the user's connection. Returns whether there was one.
     async fn delete(&self, user: &UserId, id: ConnectionId) -> Result<bool, RepositoryError>;
+
+    /// [`ConnectionRepository::delete`] and the events it emits (`connection.disconnected`),
+    /// in one transaction. Nothing is stored when the user had no such connection.
+    async fn delete_with_events(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+        events: &[WebhookEvent],
+    ) -> Result<bool, RepositoryError>;
+
+    /// Active connections of any user that stop working by themselves (their
+    /// [`ConnectionHealth::dies_at`](socialpub_domain::ConnectionHealth): the refresh
+    /// token's end, or the access token's when there is no refresh token) after `now` and no
+    /// later than `before`, and whose end at that instant was not noticed yet; soonest first.
+    /// The `connection.expiring` sweep's work list.
+    async fn list_unnoticed_expiries(
+        &self,
+        now: OffsetDateTime,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError>;
+
+    /// Marks the connection's end at `dies_at` as noticed and stores `event`, in one
+    /// transaction, unless that end was noticed already (by another worker, say) or is no
+    /// longer the connection's end (reconnected, refreshed, needs reauth). Returns whether this
+    /// call stored the event: exactly one caller does, per connection and end.
+    async fn notice_expiry(
+        &self,
+        id: ConnectionId,
+        dies_at: OffsetDateTime,
+        event: &WebhookEvent,
+    ) -> Result<bool, RepositoryError>;
 
     /// Active connections of any user whose access token expires before `before`, soonest
     /// first: the background refresh sweep's work list.

@@ -49,7 +49,9 @@ pub use publisher::{
     PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,
     Reconciliation, StepOutcome, VOLUME_CAP_REACHED,
 };
-pub use token_cipher::{CipherError, SecretGenerator, TokenCipher, TokenField, TokenSlot};
+pub use token_cipher::{
+    CipherError, SecretGenerator, TokenCipher, TokenField, TokenSlot, WebhookSecretCipher,
+};
 pub use webhooks::{
     AttemptResult, ClaimedDelivery, EndpointChange, WebhookRepository, WebhookRequest,
     WebhookSendError, WebhookSender, WebhookSigner,

@@ -1,4 +1,5 @@
-use socialpub_domain::{ConnectionId, EncryptedToken, SecretString};
+use socialpub_domain::webhook::WebhookSecret;
+use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, WebhookEndpointId};
 
 use crate::StateDigest;
 
@@ -79,6 +80,23 @@ pub trait TokenCipher: Send + Sync {
     /// True when the token is not in the newest form (sealed under an older key, or in an
     /// older layout that bound less), so key rotation knows what to re-seal.
     fn needs_reseal(&self, sealed: &EncryptedToken) -> bool;
+}
+
+/// Seals webhook signing secrets at rest under the same keys as platform tokens, each bound to
+/// its endpoint: a ciphertext copied to another endpoint's row does not open. The current and
+/// the rotated-out secret share the binding, so a rotation moves the sealed bytes as they are.
+pub trait WebhookSecretCipher: Send + Sync {
+    fn seal_webhook_secret(
+        &self,
+        secret: &WebhookSecret,
+        endpoint: WebhookEndpointId,
+    ) -> Result<EncryptedToken, CipherError>;
+
+    fn open_webhook_secret(
+        &self,
+        sealed: &EncryptedToken,
+        endpoint: WebhookEndpointId,
+    ) -> Result<WebhookSecret, CipherError>;
 }
 
 /// Unguessable values for OAuth: `state` and PKCE verifiers, the S256 challenge of a

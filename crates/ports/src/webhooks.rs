@@ -147,6 +147,11 @@ pub trait WebhookRepository: Send + Sync {
 
     /// When the earliest pending delivery falls due, so an idle deliverer can sleep until then.
     async fn next_delivery_at(&self) -> Result<Option<OffsetDateTime>, RepositoryError>;
+
+    /// Seals every endpoint's signing secrets again under the newest key, one endpoint per
+    /// transaction. Returns `(resealed, unreadable)`: endpoints whose secrets no loaded key
+    /// opens are counted and left as they are.
+    async fn reseal_secrets(&self) -> Result<(usize, usize), RepositoryError>;
 }
 
 /// A signed request for one attempt.

@@ -56,12 +56,14 @@ impl ConnectionService {
         if !revoked {
             tracing::warn!(connection_id = %id, platform = %connection.platform, note = revoke_note.as_deref().unwrap_or(""), "disconnecting without platform revocation");
         }
-        self.ports.connections.delete(user, id).await?;
-        self.note(
+        let event = self.event(
             socialpub_domain::webhook::EventType::ConnectionDisconnected,
             &connection,
-        )
-        .await;
+        );
+        self.ports
+            .connections
+            .delete_with_events(user, id, std::slice::from_ref(&event))
+            .await?;
         Ok(Disconnected {
             id,
             revoked,

@@ -74,14 +74,8 @@ impl ConnectionService {
     ) -> Result<(), ConnectionError> {
         let mut connection = self.get(user, id).await?;
         if connection.status != socialpub_domain::ConnectionStatus::NeedsReauth {
-            connection.mark_needs_reauth(self.ports.clock.now());
-            self.ports.connections.save(&connection).await?;
+            self.save_needs_reauth(&mut connection).await?;
             tracing::warn!(connection_id = %id, platform = %connection.platform, "the platform refused the token: connection needs reauth");
-            self.note(
-                socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
-                &connection,
-            )
-            .await;
         }
         Ok(())
     }
@@ -163,13 +157,7 @@ impl ConnectionService {
         }
         let Some(sealed_refresh) = connection.refresh_token_encrypted.clone() else {
             if connection.is_token_expired(now, time::Duration::ZERO) {
-                connection.mark_needs_reauth(now);
-                self.ports.connections.save(&connection).await?;
-                self.note(
-                    socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
-                    &connection,
-                )
-                .await;
+                self.save_needs_reauth(&mut connection).await?;
                 return Err(ConnectionError::NeedsReauth(id));
             }
             return Err(ConnectionError::NotRefreshable(id));
@@ -211,13 +199,7 @@ impl ConnectionService {
                 tracing::warn!(connection_id = %id, platform = %connection.platform, %error, "refresh refused: connection needs reauth");
                 self.metrics
                     .token_refresh(connection.platform, RefreshOutcome::NeedsReauth);
-                connection.mark_needs_reauth(self.ports.clock.now());
-                self.ports.connections.save(&connection).await?;
-                self.note(
-                    socialpub_domain::webhook::EventType::ConnectionNeedsReauth,
-                    &connection,
-                )
-                .await;
+                self.save_needs_reauth(&mut connection).await?;
                 Err(ConnectionError::NeedsReauth(id))
             }
             Err(error) => {

@@ -80,6 +80,7 @@ raw_settings!(
     asset_url_deny_cidrs,
     allow_private_webhook_urls,
     webhook_timeout_seconds,
+    connection_expiry_notice_days,
     banned_hashtags_file,
     insights_cache_ttl_seconds,
     redis_url,

@@ -102,6 +102,9 @@ pub struct Settings {
     pub allow_private_webhook_urls: bool,
     /// Deadline of one webhook delivery attempt.
     pub webhook_timeout: Duration,
+    /// How long before a connection stops working by itself (refresh token, or access token
+    /// without one, ending) `connection.expiring` is emitted.
+    pub connection_expiry_notice: Duration,
     /// Replaces the built-in banned hashtag list when set.
     pub banned_hashtags_file: Option<PathBuf>,
     /// How long a platform's insights answer is reused (0 keeps nothing).
@@ -350,6 +353,18 @@ impl Settings {
                 "must be between 1 and 3650",
             ));
         }
+        let connection_expiry_notice_days: i64 = parse_or(
+            "connection_expiry_notice_days",
+            &raw.connection_expiry_notice_days,
+            socialpub_domain::EXPIRING_WINDOW.whole_days(),
+            "a whole number of days",
+        )?;
+        if !(1..=365).contains(&connection_expiry_notice_days) {
+            return Err(SettingsError::new(
+                "connection_expiry_notice_days",
+                "must be between 1 and 365",
+            ));
+        }
         Ok(Self {
             development_mode,
             host,
@@ -414,6 +429,7 @@ impl Settings {
                 10,
                 1,
             )?,
+            connection_expiry_notice: Duration::days(connection_expiry_notice_days),
             banned_hashtags_file: non_empty(&raw.banned_hashtags_file).map(PathBuf::from),
             insights_cache_ttl: seconds(
                 "insights_cache_ttl_seconds",

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use actix_web::test::TestRequest;
 use async_trait::async_trait;
+use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{ConnectionId, Platform, SocialConnection, UserId};
 use socialpub_http_api::ApiState;
 use socialpub_ports::fakes::MetricEvent;
@@ -91,6 +92,37 @@ impl ConnectionRepository for ExhaustedPool {
         Err(exhausted())
     }
     async fn unlock_refresh(&self, _: ConnectionId, _: &str) -> Result<(), RepositoryError> {
+        Err(exhausted())
+    }
+    async fn save_with_events(
+        &self,
+        _: &SocialConnection,
+        _: &[WebhookEvent],
+    ) -> Result<(), RepositoryError> {
+        Err(exhausted())
+    }
+    async fn delete_with_events(
+        &self,
+        _: &UserId,
+        _: ConnectionId,
+        _: &[WebhookEvent],
+    ) -> Result<bool, RepositoryError> {
+        Err(exhausted())
+    }
+    async fn list_unnoticed_expiries(
+        &self,
+        _: OffsetDateTime,
+        _: OffsetDateTime,
+        _: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError> {
+        Err(exhausted())
+    }
+    async fn notice_expiry(
+        &self,
+        _: ConnectionId,
+        _: OffsetDateTime,
+        _: &WebhookEvent,
+    ) -> Result<bool, RepositoryError> {
         Err(exhausted())
     }
 }

@@ -3,8 +3,8 @@ use socialpub_domain::webhook::{
     DeliveryStatus, EventSelection, EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent,
     WebhookSecret,
 };
-use socialpub_domain::{SecretString, WebhookDeliveryId, WebhookEndpointId, WebhookEventId};
-use socialpub_ports::RepositoryError;
+use socialpub_domain::{EncryptedToken, WebhookDeliveryId, WebhookEndpointId, WebhookEventId};
+use socialpub_ports::{RepositoryError, WebhookSecretCipher};
 
 use super::{corrupt, from_integer, from_json, user_id};
 use crate::schema::{webhook_deliveries, webhook_endpoints, webhook_events};
@@ -24,8 +24,10 @@ pub(crate) struct EndpointRow {
     pub(crate) url: String,
     pub(crate) description: Option<String>,
     pub(crate) events: DbJson,
-    pub(crate) secret: String,
-    pub(crate) previous_secret: Option<String>,
+    /// Sealed by a [`WebhookSecretCipher`], bound to the endpoint: no column holds a secret
+    /// in clear.
+    pub(crate) secret_encrypted: Vec<u8>,
+    pub(crate) previous_secret_encrypted: Option<Vec<u8>>,
     pub(crate) previous_secret_until: Option<DbTime>,
     pub(crate) enabled: bool,
     pub(crate) failing_since: Option<DbTime>,
@@ -34,56 +36,70 @@ pub(crate) struct EndpointRow {
     pub(crate) updated_at: DbTime,
 }
 
-impl From<&WebhookEndpoint> for EndpointRow {
-    fn from(endpoint: &WebhookEndpoint) -> Self {
-        Self {
+impl EndpointRow {
+    /// The endpoint's row, its secrets sealed.
+    pub(crate) fn seal(
+        endpoint: &WebhookEndpoint,
+        cipher: &dyn WebhookSecretCipher,
+    ) -> Result<Self, RepositoryError> {
+        let seal = |secret: &WebhookSecret| {
+            cipher
+                .seal_webhook_secret(secret, endpoint.id)
+                .map(|sealed| sealed.as_bytes().to_vec())
+                .map_err(|error| RepositoryError::Other(Box::new(error)))
+        };
+        Ok(Self {
             id: DbUuid(*endpoint.id.as_uuid()),
             user_id: endpoint.user_id.as_str().to_owned(),
             url: endpoint.url.to_string(),
             description: endpoint.description.clone(),
             events: DbJson(serde_json::Value::from(endpoint.events.names())),
-            secret: endpoint.secret.expose().to_owned(),
-            previous_secret: endpoint
-                .previous_secret
-                .as_ref()
-                .map(|s| s.expose().to_owned()),
+            secret_encrypted: seal(&endpoint.secret)?,
+            previous_secret_encrypted: endpoint.previous_secret.as_ref().map(seal).transpose()?,
             previous_secret_until: endpoint.previous_secret_until.map(DbTime),
             enabled: endpoint.enabled,
             failing_since: endpoint.failing_since.map(DbTime),
             disabled_note: endpoint.disabled_note.clone(),
             created_at: DbTime(endpoint.created_at),
             updated_at: DbTime(endpoint.updated_at),
-        }
+        })
     }
-}
 
-impl TryFrom<EndpointRow> for WebhookEndpoint {
-    type Error = RepositoryError;
-
-    fn try_from(row: EndpointRow) -> Result<Self, Self::Error> {
-        let id = WebhookEndpointId::from_uuid(row.id.0);
-        let names: Vec<String> = from_json(ENDPOINTS, &id, "events", row.events)?;
+    /// The endpoint, its secrets opened. A secret that does not open (another endpoint's, or
+    /// sealed under a key this process lacks) makes the row corrupt.
+    pub(crate) fn open(
+        self,
+        cipher: &dyn WebhookSecretCipher,
+    ) -> Result<WebhookEndpoint, RepositoryError> {
+        let id = WebhookEndpointId::from_uuid(self.id.0);
+        let open = |sealed: Vec<u8>, column: &str| {
+            cipher
+                .open_webhook_secret(&EncryptedToken::from_bytes(sealed), id)
+                .map_err(|error| corrupt(ENDPOINTS, &id, format_args!("{column}: {error}")))
+        };
+        let names: Vec<String> = from_json(ENDPOINTS, &id, "events", self.events)?;
         let events =
             EventSelection::parse(&names).map_err(|error| corrupt(ENDPOINTS, &id, error))?;
-        Ok(Self {
+        Ok(WebhookEndpoint {
             id,
-            user_id: user_id(ENDPOINTS, &id, row.user_id)?,
-            url: row
+            user_id: user_id(ENDPOINTS, &id, self.user_id)?,
+            url: self
                 .url
                 .parse()
                 .map_err(|error| corrupt(ENDPOINTS, &id, format_args!("url: {error}")))?,
-            description: row.description,
+            description: self.description,
             events,
-            secret: WebhookSecret::new(SecretString::new(row.secret)),
-            previous_secret: row
-                .previous_secret
-                .map(|s| WebhookSecret::new(SecretString::new(s))),
-            previous_secret_until: row.previous_secret_until.map(|t| t.0),
-            enabled: row.enabled,
-            failing_since: row.failing_since.map(|t| t.0),
-            disabled_note: row.disabled_note,
-            created_at: row.created_at.0,
-            updated_at: row.updated_at.0,
+            secret: open(self.secret_encrypted, "secret_encrypted")?,
+            previous_secret: self
+                .previous_secret_encrypted
+                .map(|sealed| open(sealed, "previous_secret_encrypted"))
+                .transpose()?,
+            previous_secret_until: self.previous_secret_until.map(|t| t.0),
+            enabled: self.enabled,
+            failing_since: self.failing_since.map(|t| t.0),
+            disabled_note: self.disabled_note,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
         })
     }
 }

@@ -5,6 +5,9 @@
 //! - `claims`: a claim brings each job's own connection, on PostgreSQL and SQLite.
 //! - `concurrency`: concurrent claimers never share a job, and concurrent copies of a request
 //!   make one claim of its idempotency key (PostgreSQL and SQLite).
+//! - `connection_events`: connection changes and their webhook events are one write
+//!   (`connection.expiring` once per end across workers), and webhook secrets are stored
+//!   sealed (PostgreSQL and SQLite).
 //! - `migrations`: up, revert all, up again, on both backends.
 //! - `pool`: an exhausted pool answers `Unavailable`.
 //! - `database`: URL handling and readiness.
@@ -24,6 +27,7 @@
 
 mod claims;
 mod concurrency;
+mod connection_events;
 mod contract;
 mod database;
 mod harness;

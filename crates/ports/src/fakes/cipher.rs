@@ -1,6 +1,9 @@
 use socialpub_domain::{EncryptedToken, SecretString};
 
-use crate::{CipherError, TokenCipher, TokenSlot};
+use socialpub_domain::WebhookEndpointId;
+use socialpub_domain::webhook::WebhookSecret;
+
+use crate::{CipherError, TokenCipher, TokenSlot, WebhookSecretCipher};
 
 /// A reversible stand-in for the AES-GCM cipher that still checks the slot, so tests catch a
 /// token opened for the wrong row or column. It hides nothing; never use it outside tests.
@@ -66,5 +69,45 @@ impl TokenCipher for FakeTokenCipher {
 fn slot_bytes(slot: TokenSlot) -> Vec<u8> {
     let mut bytes = slot.connection.as_uuid().as_bytes().to_vec();
     bytes.extend_from_slice(slot.field.as_str().as_bytes());
+    bytes
+}
+
+/// The same reversible stand-in, bound to the endpoint.
+impl WebhookSecretCipher for FakeTokenCipher {
+    fn seal_webhook_secret(
+        &self,
+        secret: &WebhookSecret,
+        endpoint: WebhookEndpointId,
+    ) -> Result<EncryptedToken, CipherError> {
+        let aad = endpoint_bytes(endpoint);
+        let aad_len = u32::try_from(aad.len()).map_err(|_| CipherError::SealFailed)?;
+        let mut bytes = vec![self.key_id];
+        bytes.extend_from_slice(&aad_len.to_be_bytes());
+        bytes.extend_from_slice(&aad);
+        bytes.extend(secret.expose().bytes().rev());
+        Ok(EncryptedToken::from_bytes(bytes))
+    }
+
+    fn open_webhook_secret(
+        &self,
+        sealed: &EncryptedToken,
+        endpoint: WebhookEndpointId,
+    ) -> Result<WebhookSecret, CipherError> {
+        let aad = endpoint_bytes(endpoint);
+        let bytes = sealed.as_bytes();
+        let body = bytes
+            .get(5..5 + aad.len())
+            .filter(|stored| *stored == aad.as_slice())
+            .and_then(|_| bytes.get(5 + aad.len()..))
+            .ok_or(CipherError::Undecryptable)?;
+        String::from_utf8(body.iter().rev().copied().collect())
+            .map(|text| WebhookSecret::new(SecretString::new(text)))
+            .map_err(|_| CipherError::Undecryptable)
+    }
+}
+
+fn endpoint_bytes(endpoint: WebhookEndpointId) -> Vec<u8> {
+    let mut bytes = endpoint.as_uuid().as_bytes().to_vec();
+    bytes.extend_from_slice(b"webhook_secret");
     bytes
 }

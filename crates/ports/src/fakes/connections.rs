@@ -2,7 +2,10 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use socialpub_domain::{ConnectionId, ConnectionStatus, Platform, SocialConnection, UserId};
+use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::{
+    ConnectionHealth, ConnectionId, ConnectionStatus, Platform, SocialConnection, UserId,
+};
 use time::OffsetDateTime;
 
 use super::lock;
@@ -12,6 +15,10 @@ use crate::{ConnectionFilter, ConnectionRepository, Page, PageRequest, Repositor
 struct State {
     connections: BTreeMap<ConnectionId, SocialConnection>,
     refresh_locks: BTreeMap<ConnectionId, (String, OffsetDateTime)>,
+    /// The end each connection's `connection.expiring` was stored for.
+    noticed_expiries: BTreeMap<ConnectionId, OffsetDateTime>,
+    /// The webhook outbox: events stored with the changes that caused them.
+    events: Vec<WebhookEvent>,
 }
 
 /// Connections in a map, with the repository contract's scoping and uniqueness rules.
@@ -20,8 +27,82 @@ pub struct InMemoryConnectionRepository {
     state: Mutex<State>,
 }
 
+impl InMemoryConnectionRepository {
+    /// The events stored with connection changes, oldest first.
+    pub fn events(&self) -> Vec<WebhookEvent> {
+        lock(&self.state).events.clone()
+    }
+}
+
 #[async_trait]
 impl ConnectionRepository for InMemoryConnectionRepository {
+    async fn save_with_events(
+        &self,
+        connection: &SocialConnection,
+        events: &[WebhookEvent],
+    ) -> Result<(), RepositoryError> {
+        self.save(connection).await?;
+        lock(&self.state).events.extend_from_slice(events);
+        Ok(())
+    }
+
+    async fn delete_with_events(
+        &self,
+        user: &UserId,
+        id: ConnectionId,
+        events: &[WebhookEvent],
+    ) -> Result<bool, RepositoryError> {
+        let deleted = self.delete(user, id).await?;
+        if deleted {
+            lock(&self.state).events.extend_from_slice(events);
+        }
+        Ok(deleted)
+    }
+
+    async fn list_unnoticed_expiries(
+        &self,
+        now: OffsetDateTime,
+        before: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<SocialConnection>, RepositoryError> {
+        let state = lock(&self.state);
+        let mut expiring: Vec<(OffsetDateTime, SocialConnection)> = state
+            .connections
+            .values()
+            .filter(|c| c.status == ConnectionStatus::Active)
+            .filter_map(|c| {
+                let dies_at = ConnectionHealth::of(c, now).dies_at?;
+                (dies_at > now
+                    && dies_at <= before
+                    && state.noticed_expiries.get(&c.id) != Some(&dies_at))
+                .then(|| (dies_at, c.clone()))
+            })
+            .collect();
+        expiring.sort_by_key(|(at, c)| (*at, c.id));
+        expiring.truncate(limit as usize);
+        Ok(expiring.into_iter().map(|(_, c)| c).collect())
+    }
+
+    async fn notice_expiry(
+        &self,
+        id: ConnectionId,
+        dies_at: OffsetDateTime,
+        event: &WebhookEvent,
+    ) -> Result<bool, RepositoryError> {
+        let mut state = lock(&self.state);
+        let current = state.connections.get(&id).and_then(|c| {
+            (c.status == ConnectionStatus::Active)
+                .then(|| ConnectionHealth::of(c, dies_at).dies_at)
+                .flatten()
+        });
+        if current != Some(dies_at) || state.noticed_expiries.get(&id) == Some(&dies_at) {
+            return Ok(false);
+        }
+        state.noticed_expiries.insert(id, dies_at);
+        state.events.push(event.clone());
+        Ok(true)
+    }
+
     async fn save(&self, connection: &SocialConnection) -> Result<(), RepositoryError> {
         let mut state = lock(&self.state);
         let duplicate = state.connections.values().any(|c| {

@@ -321,6 +321,8 @@ async fn events_outlive_the_process_that_made_them(backend: Backend) {
     let (_other, _, deliverer) =
         super::harness::start_driven_with_webhooks(Some(database_url), clock, |raw| {
             raw.allow_private_webhook_urls = Some("true".into());
+            // Every process of one deployment has the keys: they open the sealed secrets.
+            raw.aes_encryption_keys = Some(world.server.encryption_key.expose().to_owned());
         })
         .await;
     assert!(receiver.received_requests().await.unwrap().is_empty());
@@ -423,7 +425,106 @@ async fn a_reconnect_keeps_the_connection_and_its_queue(backend: Backend) {
     assert_eq!(job["connection_id"], x.as_str());
 }
 
+/// A second worker's maintenance pass on the world's database (the application runs its own
+/// in the background: the two race, and the event must still be stored once).
+fn sweeper(world: &World) -> socialpub_application::MaintenanceService {
+    let database = socialpub_persistence::Database::connect(
+        &world.server.database_url,
+        socialpub_persistence::PoolSettings::default(),
+    )
+    .unwrap();
+    socialpub_application::MaintenanceService::new(
+        database.jobs(),
+        database.oauth_states(),
+        world.clock.clone(),
+    )
+    .with_expiry_notices(database.connections(), time::Duration::days(7))
+}
+
+async fn a_dying_refresh_token_is_announced_once_with_the_jobs_it_would_break(backend: Backend) {
+    let world = world(backend).await;
+    let receiver = receiver().await;
+    let (_, secret) = register(&world, &receiver, json!(["connection.expiring"])).await;
+    // LinkedIn's refresh tokens (which it says the end of) die three days after the grant.
+    world
+        .server
+        .knobs(json!({"platform": "linkedin", "refresh_token_ttl_seconds": 3 * 86_400}))
+        .await;
+    let accounts = world.server.connect(Platform::Linkedin).await;
+    let linkedin = accounts[0]["id"].as_str().unwrap().to_owned();
+    let (_, safe) = world
+        .post(
+            "/schedule",
+            json!({"connection_id": linkedin, "text_content": "Tomorrow", "schedule_time": in_seconds(&world, 86_400)}),
+        )
+        .await;
+    let (status, doomed) = world
+        .post(
+            "/schedule",
+            json!({"connection_id": linkedin, "text_content": "Next week", "schedule_time": in_seconds(&world, 5 * 86_400)}),
+        )
+        .await;
+    assert_eq!(status, 202, "{doomed}");
+
+    let sweeper = sweeper(&world);
+    sweeper.run_once().await.unwrap();
+    sweeper.run_once().await.unwrap();
+    world.deliverer.drain().await.unwrap();
+
+    let events = received(&receiver, &secret).await;
+    let about = |events: &[(Request, Value)]| -> Vec<Value> {
+        events
+            .iter()
+            .map(|(_, e)| e.clone())
+            .filter(|e| e["data"]["connection"]["id"] == linkedin.as_str())
+            .collect()
+    };
+    assert_eq!(
+        events.len(),
+        accounts.len(),
+        "each account once, whichever worker swept first"
+    );
+    let mine = about(&events);
+    assert_eq!(mine.len(), 1);
+    let event = &mine[0];
+    assert_eq!(event["type"], "connection.expiring");
+    assert_eq!(event["data"]["expiry"]["token"], "refresh_token");
+    let (_, connection) = world.get(&format!("/connections/{linkedin}")).await;
+    assert_eq!(connection["health"], "expiring", "{connection}");
+    // The refresh token's end (the store keeps microseconds, the API may show more).
+    let instant = |v: &Value| time::OffsetDateTime::parse(v.as_str().unwrap(), &Rfc3339).unwrap();
+    let gap = instant(&event["data"]["expiry"]["expires_at"])
+        - instant(&connection["refresh_expires_at"]);
+    assert!(
+        gap.abs() < time::Duration::milliseconds(1),
+        "{event} {connection}"
+    );
+    let at_risk = event["data"]["jobs_at_risk"].as_array().unwrap();
+    assert_eq!(at_risk.len(), 1, "{event}");
+    assert_eq!(at_risk[0]["job_id"], doomed["job_id"]);
+    let gap = instant(&at_risk[0]["scheduled_at"]) - instant(&doomed["scheduled_at"]);
+    assert!(
+        gap.abs() < time::Duration::milliseconds(1),
+        "{event} {doomed}"
+    );
+    assert_ne!(at_risk[0]["job_id"], safe["job_id"]);
+
+    // Reconnecting a minute later grants a new refresh token with a new end: announced
+    // again. (A minute: receivers refuse signatures timestamped minutes ahead of them.)
+    world.advance(60).await;
+    world.server.connect(Platform::Linkedin).await;
+    sweeper.run_once().await.unwrap();
+    world.deliverer.drain().await.unwrap();
+    let mine = about(&received(&receiver, &secret).await);
+    assert_eq!(mine.len(), 2);
+    assert_ne!(
+        mine[0]["data"]["expiry"]["expires_at"],
+        mine[1]["data"]["expiry"]["expires_at"]
+    );
+}
+
 on_both_backends!(
+    a_dying_refresh_token_is_announced_once_with_the_jobs_it_would_break,
     a_reconnect_keeps_the_connection_and_its_queue,
     every_event_type_arrives_signed,
     a_failing_receiver_gets_the_same_event_twice_and_no_more,

@@ -1,0 +1,1 @@
+ALTER TABLE social_connections DROP COLUMN expiry_noticed_for;

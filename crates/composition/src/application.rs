@@ -236,6 +236,7 @@ impl Application {
                     .map(|handle| crate::simulator::target(handle, platform))
             })?,
             hashtag_policy(&settings)?,
+            database.post_metrics(),
             clock.clone(),
         )?;
         let engine_metrics = Arc::new(EngineMetrics::default());

@@ -13,6 +13,7 @@ mod insights;
 mod jobs;
 mod oauth_states;
 mod platform;
+mod post_metrics;
 mod publisher;
 mod publisher_contract;
 pub mod publisher_driver;
@@ -33,6 +34,7 @@ pub use insights::{FakeInsightsReader, StaticInsightsReaderRegistry};
 pub use jobs::InMemoryJobRepository;
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+pub use post_metrics::InMemoryPostMetricsRepository;
 pub use publisher::{
     FIND_PUBLISHED, FakeLookup, FakePost, FakePublisher, FakeStep, StaticPublisherRegistry,
 };

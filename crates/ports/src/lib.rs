@@ -18,6 +18,7 @@ mod job_repository;
 mod oauth_state_store;
 mod page;
 mod platform_client;
+mod post_metrics;
 mod publisher;
 mod token_cipher;
 mod webhooks;
@@ -39,6 +40,9 @@ pub use page::{Page, PageRequest};
 pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformBoard, PlatformClient,
     PlatformError, PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
+};
+pub use post_metrics::{
+    DueMetricsRead, MetricsReadOutcome, PostMetricsRepository, PublishedPostMetrics,
 };
 pub use publisher::{
     PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,

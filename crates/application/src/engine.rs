@@ -13,11 +13,10 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use socialpub_domain::{
-    ConnectionId, JobId, PublishJob, SecretString, SocialConnection, UserId, WorkerId,
-};
+use socialpub_domain::{JobId, PublishJob, SecretString, SocialConnection, WorkerId};
 use socialpub_ports::{
-    AssetFetcher, Clock, JobRepository, PublisherRegistry, QueueWakeups, RepositoryError,
+    AssetFetcher, ClaimedJob, Clock, JobRepository, PublisherRegistry, QueueWakeups,
+    RepositoryError,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
@@ -296,11 +295,11 @@ impl PublishEngine {
             return Ok(Vec::new());
         }
         let now = self.inner.ports.clock.now();
-        let jobs = self
+        let claimed = self
             .inner
             .ports
             .jobs
-            .claim_due(
+            .claim_due_with_connections(
                 &self.inner.worker,
                 now,
                 limit,
@@ -309,50 +308,41 @@ impl PublishEngine {
             .await?;
         {
             let mut in_flight = lock(&self.inner.in_flight);
-            for job in &jobs {
-                in_flight.insert(job.id, job.clone());
+            for claimed in &claimed {
+                in_flight.insert(claimed.job.id, claimed.job.clone());
             }
         }
-        let ready = self.ready_accounts(&jobs).await;
-        Ok(jobs
+        let mut ready: Vec<(SocialConnection, SecretString)> = Vec::new();
+        Ok(claimed
             .into_iter()
-            .map(|job| {
-                let account = ready
-                    .iter()
-                    .find(|(connection, _)| {
-                        connection.id == job.social_connection_id
-                            && connection.user_id == job.user_id
-                    })
-                    .cloned();
+            .map(|ClaimedJob { job, connection }| {
+                let account =
+                    connection.and_then(|connection| self.ready_account(connection, &mut ready));
                 Claimed { job, account }
             })
             .collect())
     }
 
-    /// A batch's connections, read and decrypted once each instead of once per job. A
-    /// single job reads its own (nothing to share); on any error, each job reads its own.
-    async fn ready_accounts(&self, jobs: &[PublishJob]) -> Vec<(SocialConnection, SecretString)> {
-        if jobs.len() < 2 {
-            return Vec::new();
+    /// The connection that came with a claim, with its token opened, when it can be used as
+    /// stored (active, token not near expiry); otherwise the job reads it itself, which
+    /// refreshes or reports it. A batch's jobs of one connection share one decryption.
+    fn ready_account(
+        &self,
+        connection: SocialConnection,
+        opened: &mut Vec<(SocialConnection, SecretString)>,
+    ) -> Option<(SocialConnection, SecretString)> {
+        if let Some(ready) = opened.iter().find(|(c, _)| c.id == connection.id) {
+            return Some(ready.clone());
         }
-        let mut keys: Vec<(UserId, ConnectionId)> = Vec::new();
-        for job in jobs {
-            let key = (job.user_id.clone(), job.social_connection_id);
-            if !keys.contains(&key) {
-                keys.push(key);
+        match self.inner.ports.connections.ready_access_token(connection) {
+            Ok(Some(ready)) => {
+                opened.push(ready.clone());
+                Some(ready)
             }
-        }
-        match self
-            .inner
-            .ports
-            .connections
-            .ready_access_tokens(&keys)
-            .await
-        {
-            Ok(ready) => ready,
+            Ok(None) => None,
             Err(error) => {
-                tracing::debug!(%error, "could not read the batch's connections; each job reads its own");
-                Vec::new()
+                tracing::debug!(%error, "could not open the claimed connection's token; the job reads its own");
+                None
             }
         }
     }

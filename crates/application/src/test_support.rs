@@ -60,8 +60,11 @@ impl World {
     pub async fn with_publisher(publisher: FakePublisher) -> Self {
         let clock = Arc::new(ManualClock::new(NOW));
         let wakeups = Arc::new(InMemoryQueueWakeups::default());
-        let jobs = Arc::new(InMemoryJobRepository::with_wakeups(wakeups.clone()));
         let connections = Arc::new(InMemoryConnectionRepository::default());
+        let jobs = Arc::new(
+            InMemoryJobRepository::with_wakeups(wakeups.clone())
+                .reading_connections_from(connections.clone()),
+        );
         let x = Arc::new(FakePlatformClient::new(Platform::X));
         let platforms = StaticPlatformRegistry::default()
             .with(x.clone())

@@ -119,6 +119,13 @@ pub enum JobError {
     LeaseNotHeld { worker: WorkerId },
     #[error("the scheduled time is not in the future")]
     ScheduleInPast,
+    /// A publish call of this job may have reached the platform unanswered (or did, and the
+    /// post is being confirmed): changing the content now could publish a second, different
+    /// post. The job must settle first.
+    #[error(
+        "the job's post may already exist on the platform; it cannot be edited until that is settled"
+    )]
+    PostMayExist,
 }
 
 /// What the user should do about a failed job, so the web app can offer the right button.
@@ -613,9 +620,18 @@ impl PublishJob {
         now: OffsetDateTime,
     ) -> Result<(), JobError> {
         self.require(&[JobStatus::Scheduled, JobStatus::Pending], "edited")?;
+        let progress = &self.progress;
+        if progress.needs_reconciliation()
+            || progress.committed_at.is_some()
+            || progress.interrupted_at.is_some()
+        {
+            return Err(JobError::PostMayExist);
+        }
         self.content_text = content_text;
         self.assets = assets;
         self.platform_specific_options = platform_specific_options;
+        // What earlier steps made (uploaded media, containers) was made from the old content.
+        self.progress = PublishProgress::default();
         self.updated_at = now;
         Ok(())
     }

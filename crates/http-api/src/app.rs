@@ -5,6 +5,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, Error, web};
 
 use crate::body_deadline::body_deadline;
+use crate::complete_writes::complete_writes;
 
 use crate::error_handlers::{
     envelope_everything, json_config, path_config, query_config, route_not_found,
@@ -31,6 +32,7 @@ pub fn build_app(
         .app_data(json_config())
         .app_data(query_config())
         .app_data(path_config())
+        .wrap(from_fn(complete_writes))
         .wrap(envelope_everything())
         .wrap(from_fn(body_deadline))
         .wrap(from_fn(request_id))

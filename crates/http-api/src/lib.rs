@@ -7,6 +7,7 @@
 
 mod app;
 mod body_deadline;
+mod complete_writes;
 #[cfg(feature = "test-support")]
 pub mod contract;
 mod current_user;

@@ -70,35 +70,6 @@ impl ConnectionRepository for DieselConnectionRepository {
         row.map(SocialConnection::try_from).transpose()
     }
 
-    async fn get_many(
-        &self,
-        keys: &[(UserId, ConnectionId)],
-    ) -> Result<Vec<SocialConnection>, RepositoryError> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<DbUuid> = keys.iter().map(|(_, id)| DbUuid(*id.as_uuid())).collect();
-        let rows = with_connection!(&self.store, |conn| {
-            Ok(sc::table
-                .filter(sc::id.eq_any(&ids))
-                .select(ConnectionRow::as_select())
-                .load(conn)
-                .await?)
-        })?;
-        let mut found = Vec::with_capacity(rows.len());
-        for row in rows {
-            let connection = SocialConnection::try_from(row)?;
-            // Scoped per user as `get` is: an id asked for under another user is not found.
-            if keys
-                .iter()
-                .any(|(user, id)| *id == connection.id && *user == connection.user_id)
-            {
-                found.push(connection);
-            }
-        }
-        Ok(found)
-    }
-
     async fn find_by_account(
         &self,
         user: &UserId,

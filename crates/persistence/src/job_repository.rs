@@ -18,12 +18,14 @@ use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, QueryResult,
-    SelectableHelper,
+    QueryableByName, SelectableHelper,
 };
 use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
 use socialpub_domain::webhook::WebhookEvent;
-use socialpub_domain::{JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId};
-use socialpub_ports::{JobFilter, JobRepository, Page, PageRequest, RepositoryError};
+use socialpub_domain::{
+    JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, SocialConnection, UserId, WorkerId,
+};
+use socialpub_ports::{ClaimedJob, JobFilter, JobRepository, Page, PageRequest, RepositoryError};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::DbError;
@@ -31,8 +33,11 @@ use crate::group_commit::GroupCommit;
 use crate::leased_saves::Save;
 use crate::outbox::write_outbox;
 use crate::page::{limit, offset};
-use crate::rows::{AttemptRow, JobRow, LeasedJobRow, PostRow};
-use crate::schema::{job_attempts as ja, posts, publish_jobs as pj};
+use crate::rows::{
+    AttemptRow, ConnectionRow, JOINED_CONNECTION_COLUMNS, JobRow, JoinedConnectionRow,
+    LeasedJobRow, PostRow,
+};
+use crate::schema::{job_attempts as ja, posts, publish_jobs as pj, social_connections as sc};
 use crate::sql_types::Instant;
 use crate::store::{Store, with_connection};
 use crate::values::{DbTime, DbUuid};
@@ -163,7 +168,8 @@ macro_rules! transition_rows {
     };
 }
 
-/// `claim_due` on PostgreSQL: one statement, so one round trip per batch. It does what
+/// `claim_due` on PostgreSQL: one statement, so one round trip per batch, which also returns
+/// each job's connection (workers need its token next). It does what
 /// [`PublishJob::claim`] does (a parked job goes on with the attempt that parked it; any other
 /// spends one more), in SQL. The statuses are literals so that the planner walks the partial
 /// index `publish_jobs_due_idx` in claim order. The statement is prepared once per connection
@@ -187,7 +193,7 @@ impl Query for ClaimDue<'_> {
 impl QueryFragment<Pg> for ClaimDue<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
-            "UPDATE publish_jobs SET status = 'processing', \
+            "WITH claimed AS (UPDATE publish_jobs SET status = 'processing', \
              attempts = CASE WHEN progress @> '{\"parked\": true}' \
                  THEN attempts ELSE attempts + 1 END, \
              progress = progress - 'parked', \
@@ -206,9 +212,23 @@ impl QueryFragment<Pg> for ClaimDue<'_> {
         out.push_bind_param::<Instant, _>(&self.now)?;
         out.push_sql(" ORDER BY next_attempt_at, id LIMIT ");
         out.push_bind_param::<BigInt, _>(&self.limit)?;
-        out.push_sql(" FOR UPDATE SKIP LOCKED) RETURNING *");
+        out.push_sql(" FOR UPDATE SKIP LOCKED) RETURNING *) SELECT claimed.*, ");
+        out.push_sql(JOINED_CONNECTION_COLUMNS);
+        out.push_sql(
+            " FROM claimed LEFT JOIN social_connections c \
+             ON c.id = claimed.social_connection_id AND c.user_id = claimed.user_id",
+        );
         Ok(())
     }
+}
+
+/// A row of [`ClaimDue`]: the claimed job and its connection, if the join found it.
+#[derive(QueryableByName)]
+struct ClaimedRow {
+    #[diesel(embed)]
+    job: JobRow,
+    #[diesel(embed)]
+    connection: JoinedConnectionRow,
 }
 
 /// When the earliest claimable job falls due; literals for the partial index, as above.
@@ -234,15 +254,15 @@ impl<DB: diesel::backend::Backend> QueryFragment<DB> for NextDueAt {
     }
 }
 
-#[derive(diesel::QueryableByName)]
+#[derive(QueryableByName)]
 struct DueAt {
     #[diesel(sql_type = Instant)]
     next_attempt_at: DbTime,
 }
 
 /// Claim order: earliest due first, then by id, as the queue's query sorts them.
-fn in_claim_order(jobs: &mut [PublishJob]) {
-    jobs.sort_by_key(|job| (job.next_attempt_at, *job.id.as_uuid()));
+fn in_claim_order(claimed: &mut [ClaimedJob]) {
+    claimed.sort_by_key(|claimed| (claimed.job.next_attempt_at, *claimed.job.id.as_uuid()));
 }
 
 #[async_trait]
@@ -410,7 +430,20 @@ impl JobRepository for DieselJobRepository {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<PublishJob>, RepositoryError> {
-        let mut claimed = with_connection!(&self.store, |conn|
+        let claimed = self
+            .claim_due_with_connections(worker, now, limit, lease)
+            .await?;
+        Ok(claimed.into_iter().map(|claimed| claimed.job).collect())
+    }
+
+    async fn claim_due_with_connections(
+        &self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedJob>, RepositoryError> {
+        let (jobs, connections) = with_connection!(&self.store, |conn|
             postgres => {
                 let claim = ClaimDue {
                     worker: worker.as_str(),
@@ -418,8 +451,14 @@ impl JobRepository for DieselJobRepository {
                     until: DbTime(now + lease),
                     limit: i64::from(limit),
                 };
-                let rows: Vec<JobRow> = claim.load(conn).await?;
-                Ok(into_domain(rows)?)
+                let rows: Vec<ClaimedRow> = claim.load(conn).await?;
+                let mut jobs = Vec::with_capacity(rows.len());
+                let mut connections = Vec::new();
+                for row in rows {
+                    jobs.push(row.job);
+                    connections.extend(row.connection.into_row());
+                }
+                Ok((into_domain(jobs)?, connections))
             },
             sqlite => conn
                 .immediate_transaction(async |tx| {
@@ -431,10 +470,34 @@ impl JobRepository for DieselJobRepository {
                         .select(JobRow::as_select())
                         .load(tx)
                         .await?;
-                    store_transitions!(tx, rows, |job| job.claim(worker.clone(), now, lease))
+                    let jobs = store_transitions!(tx, rows, |job| job.claim(worker.clone(), now, lease))?;
+                    let ids: Vec<DbUuid> = jobs
+                        .iter()
+                        .map(|job: &PublishJob| DbUuid(*job.social_connection_id.as_uuid()))
+                        .collect();
+                    let connections: Vec<ConnectionRow> = sc::table
+                        .filter(sc::id.eq_any(ids))
+                        .select(ConnectionRow::as_select())
+                        .load(tx)
+                        .await?;
+                    Ok((jobs, connections))
                 })
                 .await,
         )?;
+        let connections = connections
+            .into_iter()
+            .map(SocialConnection::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut claimed: Vec<ClaimedJob> = jobs
+            .into_iter()
+            .map(|job| {
+                let connection = connections
+                    .iter()
+                    .find(|c| c.id == job.social_connection_id && c.user_id == job.user_id)
+                    .cloned();
+                ClaimedJob { job, connection }
+            })
+            .collect();
         in_claim_order(&mut claimed);
         Ok(claimed)
     }

@@ -32,22 +32,6 @@ pub trait ConnectionRepository: Send + Sync {
         id: ConnectionId,
     ) -> Result<Option<SocialConnection>, RepositoryError>;
 
-    /// The connections with these ids, each only if it belongs to the user named beside it
-    /// (another user's is left out, as if it did not exist); in no particular order. A
-    /// worker resolves a whole claimed batch's connections with one read this way.
-    async fn get_many(
-        &self,
-        keys: &[(UserId, ConnectionId)],
-    ) -> Result<Vec<SocialConnection>, RepositoryError> {
-        let mut found = Vec::with_capacity(keys.len());
-        for (user, id) in keys {
-            if let Some(connection) = self.get(user, *id).await? {
-                found.push(connection);
-            }
-        }
-        Ok(found)
-    }
-
     /// The user's connection to this platform account, so a reconnect updates it in place.
     async fn find_by_account(
         &self,

@@ -1,8 +1,8 @@
 use async_trait::async_trait;
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
-    ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob, UserId,
-    WorkerId,
+    ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob,
+    SocialConnection, UserId, WorkerId,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -20,6 +20,16 @@ pub struct JobFilter {
     pub from: Option<OffsetDateTime>,
     /// Exclusive upper bound.
     pub until: Option<OffsetDateTime>,
+}
+
+/// A job a worker just claimed, with its connection as stored when the claim ran.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub job: PublishJob,
+    /// The job's connection (same id and user), read in the claim's round trip so that a
+    /// worker with many short jobs does not spend a second one per job. `None` when the
+    /// repository did not read it, or the connection is gone: the worker then reads it itself.
+    pub connection: Option<SocialConnection>,
 }
 
 /// Stores publish jobs and serves as the work queue.
@@ -85,6 +95,25 @@ pub trait JobRepository: Send + Sync {
         limit: u32,
         lease: Duration,
     ) -> Result<Vec<PublishJob>, RepositoryError>;
+
+    /// [`JobRepository::claim_due`], with each job's connection read in the same round trip
+    /// where the store can. This default reads none.
+    async fn claim_due_with_connections(
+        &self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedJob>, RepositoryError> {
+        let jobs = self.claim_due(worker, now, limit, lease).await?;
+        Ok(jobs
+            .into_iter()
+            .map(|job| ClaimedJob {
+                job,
+                connection: None,
+            })
+            .collect())
+    }
 
     /// Extends `worker`'s lease on a job it is processing.
     ///

@@ -34,7 +34,7 @@ pub use error::{BoxError, RepositoryError};
 pub use idempotency_store::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 pub use insights_cache::{CacheError, InsightsCache};
 pub use insights_reader::{AudienceHour, InsightsReader, InsightsReaderRegistry};
-pub use job_repository::{JobFilter, JobRepository, QueueWakeups};
+pub use job_repository::{ClaimedJob, JobFilter, JobRepository, QueueWakeups};
 pub use oauth_state_store::{OAuthState, OAuthStateStore, StateDigest};
 pub use page::{Page, PageRequest};
 pub use platform_client::{

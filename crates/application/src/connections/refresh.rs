@@ -45,29 +45,23 @@ impl ConnectionService {
         Ok((connection, token))
     }
 
-    /// [`ConnectionService::fresh_access_token`] for many jobs' connections at once: one
-    /// read, one decryption per connection. Only connections ready as stored (active, token
-    /// not near expiry) are answered; the others are left to `fresh_access_token`, which
-    /// refreshes or reports them.
-    pub async fn ready_access_tokens(
+    /// [`ConnectionService::fresh_access_token`] for a connection the caller has just read
+    /// (with a claimed job): its token opened when it can be used as stored (active, not near
+    /// expiry), `None` when it needs `fresh_access_token`, which refreshes or reports it.
+    pub fn ready_access_token(
         &self,
-        keys: &[(UserId, ConnectionId)],
-    ) -> Result<Vec<(SocialConnection, SecretString)>, ConnectionError> {
-        let now = self.ports.clock.now();
-        let mut ready = Vec::new();
-        for connection in self.ports.connections.get_many(keys).await? {
-            if connection.status != socialpub_domain::ConnectionStatus::Active
-                || connection.is_token_expired(now, self.policy.refresh_skew)
-            {
-                continue;
-            }
-            let token = self.open(
-                TokenSlot::access(connection.id),
-                &connection.access_token_encrypted,
-            )?;
-            ready.push((connection, token));
+        connection: SocialConnection,
+    ) -> Result<Option<(SocialConnection, SecretString)>, ConnectionError> {
+        if connection.status != socialpub_domain::ConnectionStatus::Active
+            || connection.is_token_expired(self.ports.clock.now(), self.policy.refresh_skew)
+        {
+            return Ok(None);
         }
-        Ok(ready)
+        let token = self.open(
+            TokenSlot::access(connection.id),
+            &connection.access_token_encrypted,
+        )?;
+        Ok(Some((connection, token)))
     }
 
     /// The platform refused the connection's token during a publish: the user must connect

@@ -240,6 +240,31 @@ async fn a_lost_commit_response_is_found_and_never_posted_twice() {
 }
 
 #[tokio::test]
+async fn a_lost_commit_found_as_part_of_the_job_goes_on_from_it() {
+    let publisher = FakePublisher::with_steps(
+        Platform::X,
+        &["upload_media", "create_post", "reply"],
+        "create_post",
+    );
+    publisher.script("create_post", FakeStep::LoseResponse);
+    publisher.script_lookup(FakeLookup::SearchAndGoOn);
+    let world = World::with_publisher(publisher).await;
+    let job = world.job_at(None).await;
+    world.engine().drain().await.unwrap();
+    let stored = world.stored(job.id);
+    assert_eq!(stored.status, JobStatus::Published);
+    assert_eq!(stored.external_post_id.as_deref(), Some("x-post-1"));
+    assert_eq!(world.publisher.posts_for(job.id), 1, "never posted twice");
+    assert_eq!(world.publisher.calls_of(job.id, FIND_PUBLISHED), 1);
+    assert_eq!(world.publisher.calls_of(job.id, "create_post"), 1);
+    assert_eq!(
+        world.publisher.calls_of(job.id, "reply"),
+        1,
+        "the steps after the found part ran"
+    );
+}
+
+#[tokio::test]
 async fn an_unanswered_commit_that_made_nothing_is_retried() {
     let world = World::new().await;
     world

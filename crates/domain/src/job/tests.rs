@@ -251,6 +251,39 @@ fn a_release_before_the_final_call_requeues_the_job() {
 }
 
 #[test]
+fn editing_a_retrying_job_starts_its_steps_over_from_the_new_content() {
+    let mut job = job_in(JobStatus::Processing);
+    job.record_step(&worker(), "media", "m-1", NOW).unwrap();
+    job.release(&worker(), NOW).unwrap();
+    job.edit_content("new text".into(), Vec::new(), serde_json::Map::new(), NOW)
+        .unwrap();
+    assert_eq!(job.content_text, "new text");
+    assert_eq!(
+        job.progress,
+        PublishProgress::default(),
+        "media uploaded for the old content is not reused"
+    );
+}
+
+#[test]
+fn a_job_whose_post_may_exist_cannot_be_edited() {
+    let mut unanswered = job_in(JobStatus::Processing);
+    unanswered.begin_final_call(&worker(), NOW).unwrap();
+    unanswered.recover_expired_lease(NOW).unwrap();
+    let mut interrupted = job_in(JobStatus::Processing);
+    interrupted.recover_expired_lease(NOW).unwrap();
+    for mut job in [unanswered, interrupted] {
+        assert_eq!(job.status, JobStatus::Pending);
+        let before = job.clone();
+        assert_eq!(
+            job.edit_content("other".into(), Vec::new(), serde_json::Map::new(), NOW),
+            Err(JobError::PostMayExist)
+        );
+        assert_eq!(job, before, "nothing changed");
+    }
+}
+
+#[test]
 fn a_worker_lost_during_the_final_call_requeues_the_job_to_be_reconciled_first() {
     let mut job = job_in(JobStatus::Processing);
     job.begin_final_call(&worker(), NOW).unwrap();

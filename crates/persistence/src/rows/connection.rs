@@ -1,9 +1,11 @@
-use diesel::{AsChangeset, Insertable, Queryable, Selectable};
+use diesel::sql_types::{Binary, Nullable, Text};
+use diesel::{AsChangeset, Insertable, Queryable, QueryableByName, Selectable};
 use socialpub_domain::{ConnectionId, ConnectionStatus, EncryptedToken, SocialConnection};
 use socialpub_ports::RepositoryError;
 
 use super::{corrupt, from_json, platform, to_json, user_id};
 use crate::schema::social_connections;
+use crate::sql_types::{Document, Id, Instant};
 use crate::values::{DbJson, DbTime, DbUuid};
 
 const TABLE: &str = "social_connections";
@@ -76,6 +78,70 @@ impl TryFrom<ConnectionRow> for SocialConnection {
             status,
             created_at: row.created_at.0,
             updated_at: row.updated_at.0,
+        })
+    }
+}
+
+/// A job's connection as the PostgreSQL claim returns it beside the job: the same columns,
+/// prefixed `c_` so they cannot be read as the job's own (both tables have `id`, `status`, ...),
+/// and all nullable because the join finds nothing when the connection is gone.
+#[derive(Debug, QueryableByName)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub(crate) struct JoinedConnectionRow {
+    #[diesel(sql_type = Nullable<Id>)]
+    c_id: Option<DbUuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_user_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_platform: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_external_user_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_external_display_name: Option<String>,
+    #[diesel(sql_type = Nullable<Binary>)]
+    c_access_token_encrypted: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Binary>)]
+    c_refresh_token_encrypted: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Instant>)]
+    c_expires_at: Option<DbTime>,
+    #[diesel(sql_type = Nullable<Instant>)]
+    c_refresh_expires_at: Option<DbTime>,
+    #[diesel(sql_type = Nullable<Document>)]
+    c_scopes: Option<DbJson>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_status: Option<String>,
+    #[diesel(sql_type = Nullable<Instant>)]
+    c_created_at: Option<DbTime>,
+    #[diesel(sql_type = Nullable<Instant>)]
+    c_updated_at: Option<DbTime>,
+}
+
+/// The select list that fills a [`JoinedConnectionRow`] from a `social_connections` alias `c`.
+pub(crate) const JOINED_CONNECTION_COLUMNS: &str = "c.id AS c_id, c.user_id AS c_user_id, \
+     c.platform AS c_platform, c.external_user_id AS c_external_user_id, \
+     c.external_display_name AS c_external_display_name, \
+     c.access_token_encrypted AS c_access_token_encrypted, \
+     c.refresh_token_encrypted AS c_refresh_token_encrypted, c.expires_at AS c_expires_at, \
+     c.refresh_expires_at AS c_refresh_expires_at, c.scopes AS c_scopes, c.status AS c_status, \
+     c.created_at AS c_created_at, c.updated_at AS c_updated_at";
+
+impl JoinedConnectionRow {
+    /// The connection, when the join found one (its non-null columns are then all present).
+    pub(crate) fn into_row(self) -> Option<ConnectionRow> {
+        Some(ConnectionRow {
+            id: self.c_id?,
+            user_id: self.c_user_id?,
+            platform: self.c_platform?,
+            external_user_id: self.c_external_user_id?,
+            external_display_name: self.c_external_display_name?,
+            access_token_encrypted: self.c_access_token_encrypted?,
+            refresh_token_encrypted: self.c_refresh_token_encrypted,
+            expires_at: self.c_expires_at,
+            refresh_expires_at: self.c_refresh_expires_at,
+            scopes: self.c_scopes?,
+            status: self.c_status?,
+            created_at: self.c_created_at?,
+            updated_at: self.c_updated_at?,
         })
     }
 }

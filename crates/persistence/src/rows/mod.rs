@@ -12,7 +12,7 @@ mod post;
 mod webhook;
 
 pub(crate) use attempt::AttemptRow;
-pub(crate) use connection::ConnectionRow;
+pub(crate) use connection::{ConnectionRow, JOINED_CONNECTION_COLUMNS, JoinedConnectionRow};
 pub(crate) use idempotency::IdempotencyRow;
 pub(crate) use job::JobRow;
 pub(crate) use leased::LeasedJobRow;

@@ -2,6 +2,7 @@
 //!
 //! - `contract`: the repository contract suite, written once and run against PostgreSQL,
 //!   SQLite and the in-memory fakes of `socialpub-ports`.
+//! - `claims`: a claim brings each job's own connection, on PostgreSQL and SQLite.
 //! - `concurrency`: concurrent claimers never share a job, and concurrent copies of a request
 //!   make one claim of its idempotency key (PostgreSQL and SQLite).
 //! - `migrations`: up, revert all, up again, on both backends.
@@ -21,6 +22,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod claims;
 mod concurrency;
 mod contract;
 mod database;

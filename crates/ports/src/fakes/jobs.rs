@@ -8,10 +8,12 @@ use socialpub_domain::{
 };
 use time::{Duration, OffsetDateTime};
 
-use super::connections::paginate;
+use super::connections::{InMemoryConnectionRepository, paginate};
 use super::lock;
 use super::wakeups::InMemoryQueueWakeups;
-use crate::{JobFilter, JobRepository, Page, PageRequest, RepositoryError};
+use crate::{
+    ClaimedJob, ConnectionRepository, JobFilter, JobRepository, Page, PageRequest, RepositoryError,
+};
 
 #[derive(Debug, Default)]
 struct State {
@@ -28,6 +30,8 @@ struct State {
 pub struct InMemoryJobRepository {
     state: Mutex<State>,
     wakeups: Option<Arc<InMemoryQueueWakeups>>,
+    /// Where claims read each job's connection, as the databases do in the claim's statement.
+    connections: Option<Arc<InMemoryConnectionRepository>>,
 }
 
 impl InMemoryJobRepository {
@@ -37,7 +41,17 @@ impl InMemoryJobRepository {
         Self {
             state: Mutex::default(),
             wakeups: Some(wakeups),
+            connections: None,
         }
+    }
+
+    /// Claims bring each job's connection from `connections`, as the databases' claims do.
+    pub fn reading_connections_from(
+        mut self,
+        connections: Arc<InMemoryConnectionRepository>,
+    ) -> Self {
+        self.connections = Some(connections);
+        self
     }
 
     /// Every stored job of every user, for tests that look at the whole queue.
@@ -212,6 +226,29 @@ impl JobRepository for InMemoryJobRepository {
                     .map_err(|e| RepositoryError::Corrupt(e.to_string()))?;
                 claimed.push(job.clone());
             }
+        }
+        Ok(claimed)
+    }
+
+    async fn claim_due_with_connections(
+        &self,
+        worker: &WorkerId,
+        now: OffsetDateTime,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedJob>, RepositoryError> {
+        let jobs = self.claim_due(worker, now, limit, lease).await?;
+        let mut claimed = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let connection = match &self.connections {
+                Some(connections) => {
+                    connections
+                        .get(&job.user_id, job.social_connection_id)
+                        .await?
+                }
+                None => None,
+            };
+            claimed.push(ClaimedJob { job, connection });
         }
         Ok(claimed)
     }

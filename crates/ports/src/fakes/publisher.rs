@@ -38,6 +38,10 @@ pub enum FakeStep {
 pub enum FakeLookup {
     /// Looks among the posts it made: Found or Absent, the truth.
     Search,
+    /// Looks among the posts it made, and when it finds the job's, answers that the job goes
+    /// on from its commit (as an X thread goes on to its next post): `FoundPart` with the
+    /// commit step done.
+    SearchAndGoOn,
     /// The platform cannot tell.
     Unknown,
     /// The platform could not be asked.
@@ -257,14 +261,19 @@ impl Publisher for FakePublisher {
             FakeLookup::Unknown => Ok(Reconciliation::Unknown {
                 reason: "the platform lists no recent posts".into(),
             }),
-            FakeLookup::Search => {
+            FakeLookup::Search | FakeLookup::SearchAndGoOn => {
                 let found = lock(&self.posts)
                     .iter()
                     .find(|p| p.job_id == job.id)
                     .map(|p| p.external_id.clone());
-                Ok(match found {
-                    Some(external_id) => Reconciliation::Found(self.published(external_id)),
-                    None => Reconciliation::Absent,
+                Ok(match (found, lookup) {
+                    (Some(external_id), FakeLookup::SearchAndGoOn) => {
+                        let mut progress = job.progress.clone();
+                        progress.set_step(self.commit, external_id);
+                        Reconciliation::FoundPart(progress)
+                    }
+                    (Some(external_id), _) => Reconciliation::Found(self.published(external_id)),
+                    (None, _) => Reconciliation::Absent,
                 })
             }
         }

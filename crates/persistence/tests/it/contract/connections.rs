@@ -361,28 +361,3 @@ pub async fn the_refresh_lock_has_one_holder_at_a_time(repos: Repos) {
             .unwrap()
     );
 }
-
-pub async fn get_many_reads_several_each_scoped_by_its_user(repos: Repos) {
-    let repo = repos.connections;
-    let (alice, bob) = (user("alice"), user("bob"));
-    let alices = connection(&alice, Platform::X, "1", T0);
-    let bobs = connection(&bob, Platform::X, "2", T0);
-    repo.save(&alices).await.unwrap();
-    repo.save(&bobs).await.unwrap();
-
-    let mut found = repo
-        .get_many(&[
-            (alice.clone(), alices.id),
-            (bob.clone(), bobs.id),
-            (alice.clone(), ConnectionId::new()),
-        ])
-        .await
-        .unwrap();
-    found.sort_by_key(|c| c.external_user_id.clone());
-    assert_eq!(found, vec![alices.clone(), bobs.clone()]);
-
-    // Bob's id asked for under Alice is not found.
-    let found = repo.get_many(&[(alice.clone(), bobs.id)]).await.unwrap();
-    assert_eq!(found, vec![]);
-    assert_eq!(repo.get_many(&[]).await.unwrap(), vec![]);
-}

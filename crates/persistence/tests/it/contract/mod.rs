@@ -25,7 +25,6 @@ macro_rules! contract_suite {
                 list_expiring_returns_active_connections_soonest_first,
                 list_all_after_pages_every_users_connections_by_id,
                 the_refresh_lock_has_one_holder_at_a_time,
-                get_many_reads_several_each_scoped_by_its_user,
             }
             jobs {
                 create_then_get_returns_the_job_to_its_owner_only,

@@ -110,7 +110,10 @@ pub(crate) const SAVED_COLUMNS: &str = "j.id, j.status, j.user_id, j.social_conn
 /// on PostgreSQL: parks the reads of the saved jobs that became published, in the same
 /// statement and so the same commit, at no extra round trip. `saved` must return
 /// [`SAVED_COLUMNS`].
-pub(crate) fn schedule_cte() -> String {
+pub(crate) static SCHEDULE_CTE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(schedule_cte);
+
+fn schedule_cte() -> String {
     let checkpoints: Vec<String> = MetricsCheckpoint::ALL
         .iter()
         .map(|c| format!("('{}', {})", c.as_str(), c.after().whole_seconds()))

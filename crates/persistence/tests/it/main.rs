@@ -27,6 +27,7 @@ mod concurrency;
 mod contract;
 mod database;
 mod harness;
+mod metrics_scheduling;
 mod migrations;
 mod pool;
 mod tls;

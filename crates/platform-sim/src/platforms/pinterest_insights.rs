@@ -86,7 +86,7 @@ fn pin(id: &str, at: OffsetDateTime, title: &str, description: &str, reactions: 
 fn all_pins(shared: &Shared, now: OffsetDateTime) -> Vec<Value> {
     let mut pins: Vec<Value> = {
         let state = shared.lock();
-        let mut made = state.posts.posts_of(Some(Platform::Pinterest));
+        let mut made = state.posts_of(Some(Platform::Pinterest));
         made.reverse();
         made.iter()
             .map(|post| {

@@ -84,7 +84,7 @@ async fn share_statistics(req: HttpRequest, shared: web::Data<Shared>) -> HttpRe
         ("ugcPost", list(params.get("ugcPosts"))),
     ] {
         for urn in urns {
-            if spread(&urn) % 10 == 0 {
+            if spread(&urn).is_multiple_of(10) {
                 continue;
             }
             let likes = likes(&urn);

@@ -17,7 +17,7 @@ use socialpub_persistence::{Database, PoolSettings};
 use socialpub_ports::{Clock, SystemClock};
 use tokio::sync::watch;
 
-use crate::readiness::{DatabaseReadiness, PoolMetrics};
+use crate::readiness::{DatabaseReadiness, DeprecationMetrics, PoolMetrics};
 use crate::settings::AuthMode;
 use crate::{Settings, dev_jwt_secret, encryption_keys};
 
@@ -278,7 +278,11 @@ impl Application {
             webhooks: WebhookService::new(webhook_ports),
             connect_callback,
             metrics: Arc::default(),
-            metrics_sources: vec![Arc::new(PoolMetrics(database.clone())), engine_metrics],
+            metrics_sources: vec![
+                Arc::new(PoolMetrics(database.clone())),
+                engine_metrics,
+                Arc::new(DeprecationMetrics),
+            ],
         };
         let maintenance =
             MaintenanceService::new(database.jobs(), database.oauth_states(), clock.clone());

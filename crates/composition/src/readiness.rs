@@ -12,6 +12,16 @@ impl ReadinessCheck for DatabaseReadiness {
     }
 }
 
+/// Platforms' deprecation signals for `/metrics`, as counted by the platform clients
+/// ([`socialpub_platform_http::report_deprecation`]).
+pub struct DeprecationMetrics;
+
+impl socialpub_http_api::MetricsSource for DeprecationMetrics {
+    fn render(&self, out: &mut String) {
+        socialpub_platform_http::render_deprecation_metrics(out);
+    }
+}
+
 /// The database pool's state for `/metrics`: a starved pool shows as `waiting` > 0.
 pub struct PoolMetrics(pub Database);
 

@@ -56,12 +56,16 @@ pub fn start(settings: &Settings) -> anyhow::Result<SimulatorHandle> {
 pub fn target(handle: &SimulatorHandle, platform: Platform) -> PlatformConfig {
     let urls = handle.urls(platform);
     let (client_id, client_secret) = handle.client_credentials(platform);
-    platform_config(
+    let config = platform_config(
         platform,
         client_id,
         SecretString::new(client_secret),
         urls.api_base,
         urls.oauth_base,
         urls.token_base,
-    )
+    );
+    match urls.upload_base {
+        Some(upload) => config.with_upload_base_url(upload),
+        None => config,
+    }
 }

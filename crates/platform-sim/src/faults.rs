@@ -41,8 +41,15 @@ pub enum PublishEndpoint {
     FacebookPublishedPosts,
     /// `GET /{post-id}` (permalink).
     FacebookPost,
-    /// `POST /{page-id}/videos` (a feed video's commit).
+    /// `POST /{page-id}/videos` by `file_url` or `upload_phase=finish` (a feed video's
+    /// commit).
     FacebookVideos,
+    /// `POST /{page-id}/videos` `upload_phase=start`.
+    FacebookVideoStart,
+    /// `POST /{page-id}/videos` `upload_phase=transfer` (a chunk of the file).
+    FacebookVideoUpload,
+    /// `GET /{page-id}/videos`.
+    FacebookPageVideos,
     /// `POST /{page-id}/video_reels` `upload_phase=finish` (a reel's commit).
     FacebookReels,
     /// `POST /{page-id}/video_reels` `upload_phase=start` and the reel upload.
@@ -86,7 +93,7 @@ pub enum PublishEndpoint {
 }
 
 impl PublishEndpoint {
-    pub const ALL: [PublishEndpoint; 28] = [
+    pub const ALL: [PublishEndpoint; 31] = [
         PublishEndpoint::XCreatePost,
         PublishEndpoint::XMediaUpload,
         PublishEndpoint::XMediaStatus,
@@ -96,6 +103,9 @@ impl PublishEndpoint {
         PublishEndpoint::FacebookPublishedPosts,
         PublishEndpoint::FacebookPost,
         PublishEndpoint::FacebookVideos,
+        PublishEndpoint::FacebookVideoStart,
+        PublishEndpoint::FacebookVideoUpload,
+        PublishEndpoint::FacebookPageVideos,
         PublishEndpoint::FacebookReels,
         PublishEndpoint::FacebookReelUpload,
         PublishEndpoint::PinterestCreatePin,
@@ -128,6 +138,9 @@ impl PublishEndpoint {
             | PublishEndpoint::FacebookPublishedPosts
             | PublishEndpoint::FacebookPost
             | PublishEndpoint::FacebookVideos
+            | PublishEndpoint::FacebookVideoStart
+            | PublishEndpoint::FacebookVideoUpload
+            | PublishEndpoint::FacebookPageVideos
             | PublishEndpoint::FacebookReels
             | PublishEndpoint::FacebookReelUpload => Platform::Facebook,
             PublishEndpoint::PinterestCreatePin
@@ -505,4 +518,26 @@ fn broken_response() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .streaming(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn all_lists_each_endpoint_once_with_its_platform() {
+        let unique: BTreeSet<_> = PublishEndpoint::ALL.iter().collect();
+        assert_eq!(unique.len(), PublishEndpoint::ALL.len());
+        assert_eq!(PublishEndpoint::ALL.len(), 31);
+        let facebook = PublishEndpoint::ALL
+            .iter()
+            .filter(|e| e.platform() == Platform::Facebook)
+            .count();
+        assert_eq!(
+            facebook, 10,
+            "feed, photos, posts, post, videos (commit, start, transfer, list), reels (commit, upload)"
+        );
+    }
 }

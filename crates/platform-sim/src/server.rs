@@ -48,6 +48,8 @@ pub struct PlatformUrls {
     pub oauth_base: Url,
     /// Instagram only: api.instagram.com, where the code is exchanged.
     pub token_base: Option<Url>,
+    /// Facebook only: graph-video.facebook.com, where Page videos are uploaded.
+    pub upload_base: Option<Url>,
 }
 
 pub(crate) fn platform_urls(base: &Url, platform: Platform) -> PlatformUrls {
@@ -57,6 +59,7 @@ pub(crate) fn platform_urls(base: &Url, platform: Platform) -> PlatformUrls {
         api_base: join(&format!("{name}/api/")),
         oauth_base: join(&format!("{name}/oauth/")),
         token_base: (platform == Platform::Instagram).then(|| join("instagram/token/")),
+        upload_base: (platform == Platform::Facebook).then(|| join("facebook/graph-video/")),
     }
 }
 

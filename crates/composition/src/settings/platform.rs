@@ -13,6 +13,8 @@ pub struct PlatformSettings {
     pub oauth_base_url: Url,
     /// Where codes are exchanged, for a platform with a third host (Instagram Login).
     pub token_base_url: Option<Url>,
+    /// Where large uploads go, for a platform with an upload host (Facebook's graph-video).
+    pub upload_base_url: Option<Url>,
     /// The API version in request paths (Meta Graph), overriding the crate's pinned default.
     pub api_version: Option<String>,
 }
@@ -48,6 +50,10 @@ impl PlatformSettings {
             self.oauth_base_url.clone(),
             self.token_base_url.clone(),
         );
+        let config = match &self.upload_base_url {
+            Some(upload) => config.with_upload_base_url(upload.clone()),
+            None => config,
+        };
         Some(match &self.api_version {
             Some(version) => config.with_api_version(version.clone()),
             None => config,

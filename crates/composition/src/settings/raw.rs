@@ -106,6 +106,7 @@ raw_settings!(
     facebook_app_secret,
     facebook_api_base_url,
     facebook_oauth_base_url,
+    facebook_upload_base_url,
     meta_graph_api_version,
     linkedin_app_id,
     linkedin_app_secret,

@@ -559,6 +559,14 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         )?),
         _ => None,
     };
+    let upload_base_url = match (platform, production.upload_base_url) {
+        (Platform::Facebook, Some(default)) => Some(resolve(
+            "facebook_upload_base_url",
+            &raw.facebook_upload_base_url,
+            default,
+        )?),
+        _ => None,
+    };
     let api_base_url = resolve(
         &format!("{prefix}_api_base_url"),
         api,
@@ -580,6 +588,7 @@ fn platform(raw: &RawSettings, platform: Platform) -> Result<PlatformSettings, S
         api_base_url,
         oauth_base_url,
         token_base_url,
+        upload_base_url,
         api_version,
     })
 }

@@ -7,6 +7,7 @@ mod insights;
 mod logs;
 mod postgres;
 mod publish_api;
+mod publish_facebook_video;
 mod publish_faults;
 mod publish_flows;
 mod publish_instagram;

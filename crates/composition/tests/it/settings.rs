@@ -204,6 +204,45 @@ fn a_base_url_setting_points_the_platform_elsewhere_and_the_default_comes_from_i
 }
 
 #[test]
+fn facebook_videos_go_to_graph_video_unless_the_upload_host_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = [("FACEBOOK_APP_ID", "1"), ("FACEBOOK_APP_SECRET", "s")];
+    let settings = load(&sources(dir.path(), &credentials)).unwrap();
+    let facebook = settings.platform(Platform::Facebook).unwrap();
+    assert_eq!(
+        facebook.client_config().unwrap().upload_base_url().as_str(),
+        "https://graph-video.facebook.com/"
+    );
+    let mut set = credentials.to_vec();
+    set.push((
+        "FACEBOOK_UPLOAD_BASE_URL",
+        "http://127.0.0.1:9999/graph-video",
+    ));
+    set.push(("FACEBOOK_API_BASE_URL", "http://127.0.0.1:9999/graph"));
+    let settings = load(&sources(dir.path(), &set)).unwrap();
+    let config = settings
+        .platform(Platform::Facebook)
+        .unwrap()
+        .client_config()
+        .unwrap();
+    assert_eq!(
+        config.upload_base_url().as_str(),
+        "http://127.0.0.1:9999/graph-video"
+    );
+    assert_eq!(config.api_base_url.as_str(), "http://127.0.0.1:9999/graph");
+    assert!(
+        settings
+            .platform(Platform::X)
+            .unwrap()
+            .upload_base_url
+            .is_none(),
+        "only Facebook has an upload host"
+    );
+    set.push(("FACEBOOK_UPLOAD_BASE_URL", "not a url"));
+    assert!(load(&sources(dir.path(), &set)).is_err());
+}
+
+#[test]
 fn the_graph_api_version_is_pinned_by_the_crates_unless_set_and_must_look_like_one() {
     let dir = tempfile::tempdir().unwrap();
     let credentials = [("FACEBOOK_APP_ID", "1"), ("FACEBOOK_APP_SECRET", "s")];

@@ -111,7 +111,13 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(facebook_publish::RUPLOAD_LIMIT))
             .route(web::post().to(facebook_publish::rupload)),
     )
-    .route("/facebook/api/{tail:.*}", web::route().to(graph));
+    .route("/facebook/api/{tail:.*}", web::route().to(graph))
+    // graph-video.facebook.com: the same Graph, taking chunks of Page video uploads.
+    .service(
+        web::resource("/facebook/graph-video/{tail:.*}")
+            .app_data(web::PayloadConfig::new(facebook_publish::RUPLOAD_LIMIT))
+            .route(web::route().to(graph)),
+    );
 }
 
 async fn authorize_versioned(
@@ -338,7 +344,24 @@ async fn graph(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) ->
             facebook_publish::photos(&req, &body, &shared, page).await
         }
         (Method::GET, [page, "published_posts" | "feed"]) => {
-            facebook_publish::published_posts(&req, &shared, page, &version).await
+            facebook_publish::published_posts(
+                &req,
+                &shared,
+                page,
+                &version,
+                facebook_publish::PageEdge::PublishedPosts,
+            )
+            .await
+        }
+        (Method::GET, [page, "videos"]) => {
+            facebook_publish::published_posts(
+                &req,
+                &shared,
+                page,
+                &version,
+                facebook_publish::PageEdge::Videos,
+            )
+            .await
         }
         (Method::POST, [page, "videos"]) => {
             facebook_publish::videos(&req, &body, &shared, page).await

@@ -1,6 +1,8 @@
 //! Facebook Page publishing on the Graph API: `POST /{page-id}/feed` (message, link,
 //! `attached_media`), `POST /{page-id}/photos` (`url`, `caption`, `published`), `POST
-//! /{page-id}/videos` (`file_url`), reels (`POST /{page-id}/video_reels` start and finish, the
+//! /{page-id}/videos` (`file_url`, or the resumable `upload_phase=start|transfer|finish` with
+//! multipart `video_file_chunk`s; served on the API host and on `graph-video`), `GET
+//! /{page-id}/videos` (published feed videos), reels (`POST /{page-id}/video_reels` start and finish, the
 //! upload on the rupload host by `file_url` header or by bytes at an offset), `GET
 //! /{page-id}/published_posts` (and `/feed`; reels are not listed there), `GET /{post-id}`
 //! (`permalink_url`...), `GET /{video-id}` (`status`, `permalink_url`). Posting needs the
@@ -38,13 +40,25 @@ fn fields(req: &HttpRequest, body: &[u8]) -> Map<String, Value> {
             out.insert(k.clone(), Value::String(v.clone()));
         }
     }
-    if !is_form(req)
+    if let Some(boundary) = super::multipart_boundary(req) {
+        // Text parts only; a file part is read by the handler that takes one.
+        for (name, content) in super::multipart_parts(body, &boundary) {
+            if let Ok(text) = std::str::from_utf8(content)
+                && name != VIDEO_FILE_CHUNK
+            {
+                out.insert(name, Value::String(text.to_owned()));
+            }
+        }
+    } else if !is_form(req)
         && let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body)
     {
         out.extend(object);
     }
     out
 }
+
+/// The multipart part holding a transfer's bytes.
+const VIDEO_FILE_CHUNK: &str = "video_file_chunk";
 
 fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {
     match fields.get(name)? {
@@ -148,6 +162,34 @@ fn post_json(post: &SimPost) -> Value {
         "created_time": graph_time(post.created_at),
         "permalink_url": post.url,
     })
+}
+
+/// A Page video as `/{page-id}/videos` lists it: its text is the `description`.
+fn video_json(post: &SimPost) -> Value {
+    json!({
+        "id": post.id,
+        "description": post.text,
+        "created_time": graph_time(post.created_at),
+        "permalink_url": post.url,
+    })
+}
+
+/// What a Page listing edge shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageEdge {
+    /// `published_posts` (and `feed`): every post but reels.
+    PublishedPosts,
+    /// `videos`: the Page's published feed videos.
+    Videos,
+}
+
+impl PageEdge {
+    fn path(self) -> &'static str {
+        match self {
+            PageEdge::PublishedPosts => "published_posts",
+            PageEdge::Videos => "videos",
+        }
+    }
 }
 
 /// Stores a post unless an identical one is refused (Graph's 506).
@@ -293,18 +335,17 @@ pub(crate) async fn published_posts(
     shared: &Shared,
     page_id: &str,
     version: &str,
+    edge: PageEdge,
 ) -> HttpResponse {
     let fields = fields(req, &[]);
     if let Err(response) = page_access(req, &fields, shared, page_id) {
         return response;
     }
-    let fault = match faults::enter(
-        shared,
-        PublishEndpoint::FacebookPublishedPosts,
-        Some(page_id),
-    )
-    .await
-    {
+    let endpoint = match edge {
+        PageEdge::PublishedPosts => PublishEndpoint::FacebookPublishedPosts,
+        PageEdge::Videos => PublishEndpoint::FacebookPageVideos,
+    };
+    let fault = match faults::enter(shared, endpoint, Some(page_id)).await {
         Ok(fault) => fault,
         Err(response) => return response,
     };
@@ -323,17 +364,27 @@ pub(crate) async fn published_posts(
     };
     let mut wanted = field_names(text(&fields, "fields").as_deref());
     if wanted.is_empty() {
-        wanted = vec!["created_time".into(), "message".into()];
+        wanted = match edge {
+            PageEdge::PublishedPosts => vec!["created_time".into(), "message".into()],
+            PageEdge::Videos => vec!["id".into(), "description".into()],
+        };
     }
+    let render = match edge {
+        PageEdge::PublishedPosts => post_json,
+        PageEdge::Videos => video_json,
+    };
     let listed = {
         let state = shared.lock();
-        // Reels are not in the Page's posts.
-        let reels = &state.posts.facebook_videos;
+        // Reels are not in the Page's posts; the videos edge lists feed videos only.
+        let videos = &state.posts.facebook_videos;
         let keep = |p: &SimPost| {
             let at = p.created_at.unix_timestamp();
-            since.is_none_or(|s| at >= s)
-                && until.is_none_or(|u| at <= u)
-                && !reels.get(&p.id).is_some_and(|v| v.reel)
+            let shown = match (edge, videos.get(&p.id)) {
+                (PageEdge::PublishedPosts, video) => !video.is_some_and(|v| v.reel),
+                (PageEdge::Videos, Some(video)) => !video.reel,
+                (PageEdge::Videos, None) => false,
+            };
+            since.is_none_or(|s| at >= s) && until.is_none_or(|u| at <= u) && shown
         };
         state
             .posts
@@ -341,7 +392,7 @@ pub(crate) async fn published_posts(
             .map(|(page, more)| {
                 let data: Vec<Value> = page
                     .iter()
-                    .map(|p| select_fields(&post_json(p), &wanted, &["id"]))
+                    .map(|p| select_fields(&render(p), &wanted, &["id"]))
                     .collect();
                 let cursors = page
                     .first()
@@ -358,7 +409,7 @@ pub(crate) async fn published_posts(
         paging["cursors"] = json!({"before": before, "after": after});
         if more {
             let mut next =
-                shared.url_for(&format!("facebook/api/{version}/{page_id}/published_posts"));
+                shared.url_for(&format!("facebook/api/{version}/{page_id}/{}", edge.path()));
             {
                 let mut query = next.query_pairs_mut();
                 for name in ["access_token", "fields", "since", "until"] {
@@ -434,6 +485,8 @@ pub(crate) struct SimVideo {
     pub(crate) file_size: Option<u64>,
     /// The hosted file Meta would fetch (`file_url`).
     pub(crate) file_url: Option<String>,
+    /// The resumable upload session of a feed video sent in chunks.
+    pub(crate) upload_session: Option<String>,
     /// The public post, once published.
     pub(crate) published: bool,
 }
@@ -493,16 +546,39 @@ pub(crate) async fn videos(
     if let Err(response) = page_access(req, &fields, shared, page_id) {
         return response;
     }
-    let fault = match faults::enter(shared, PublishEndpoint::FacebookVideos, Some(page_id)).await {
+    let phase = text(&fields, "upload_phase");
+    // start and transfer are safe to repeat; finish (like file_url) publishes.
+    let endpoint = match phase.as_deref() {
+        Some("start") => PublishEndpoint::FacebookVideoStart,
+        Some("transfer") => PublishEndpoint::FacebookVideoUpload,
+        _ => PublishEndpoint::FacebookVideos,
+    };
+    let fault = match faults::enter(shared, endpoint, Some(page_id)).await {
         Ok(fault) => fault,
         Err(response) => return response,
     };
-    if text(&fields, "upload_phase").is_some() {
-        return bad(
-            100,
-            None,
-            "(#100) This simulator takes feed videos by file_url only",
-        );
+    if let Some(phase) = phase {
+        if text(&fields, "file_url").is_some() {
+            return bad(
+                100,
+                None,
+                "(#100) file_url cannot be combined with upload_phase",
+            );
+        }
+        let answer = match phase.as_str() {
+            "start" => video_upload_start(shared, &fields, page_id),
+            "transfer" => video_upload_transfer(req, body, shared, &fields, page_id),
+            "finish" => video_upload_finish(shared, &fields, page_id),
+            _ => Err(bad(
+                100,
+                None,
+                "(#100) upload_phase must be one of start, transfer, finish",
+            )),
+        };
+        return match answer {
+            Ok(answer) => faults::leave(fault, PLATFORM, answer),
+            Err(response) => response,
+        };
     }
     let Some(file_url) = text(&fields, "file_url") else {
         return bad(
@@ -521,6 +597,7 @@ pub(crate) async fn videos(
         received: 0,
         file_size: None,
         file_url: Some(file_url),
+        upload_session: None,
         published: false,
     };
     shared
@@ -534,6 +611,194 @@ pub(crate) async fn videos(
         Err(response) => return response,
     };
     faults::leave(fault, PLATFORM, answer)
+}
+
+/// The window a transfer answer asks for next: Graph's examples hand out 1 MiB windows.
+pub(crate) const VIDEO_WINDOW: u64 = 1 << 20;
+
+/// Largest file a resumable upload takes (Graph's documented ceiling for resumable video).
+const VIDEO_MAX_BYTES: u64 = 10 << 30;
+
+/// `{"start_offset","end_offset"}` as Graph writes them: strings.
+fn window_json(received: u64, size: u64) -> Value {
+    json!({
+        "start_offset": received.to_string(),
+        "end_offset": (received + VIDEO_WINDOW).min(size).to_string(),
+    })
+}
+
+/// The video of upload session `session` on `page_id`.
+fn session_video(
+    shared: &Shared,
+    fields: &Map<String, Value>,
+    page_id: &str,
+) -> Result<(String, SimVideo), HttpResponse> {
+    let Some(session) = text(fields, "upload_session_id") else {
+        return Err(bad(
+            100,
+            None,
+            "(#100) The parameter upload_session_id is required",
+        ));
+    };
+    shared
+        .lock()
+        .posts
+        .facebook_videos
+        .iter()
+        .find(|(_, v)| v.upload_session.as_deref() == Some(&session) && v.page_id == page_id)
+        .map(|(id, v)| (id.clone(), v.clone()))
+        .ok_or_else(|| {
+            bad(
+                6001,
+                None,
+                "(#6001) There was a problem uploading your video file: the upload session is invalid or expired.",
+            )
+        })
+}
+
+/// `upload_phase=start`: `file_size` in bytes opens a session.
+fn video_upload_start(
+    shared: &Shared,
+    fields: &Map<String, Value>,
+    page_id: &str,
+) -> Result<HttpResponse, HttpResponse> {
+    let size = match fields.get("file_size") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        _ => {
+            return Err(bad(100, None, "(#100) The parameter file_size is required"));
+        }
+    };
+    let Some(size) = size else {
+        return Err(bad(
+            100,
+            None,
+            "(#100) Param file_size must be a non-negative integer",
+        ));
+    };
+    if size == 0 {
+        return Err(bad(
+            382,
+            None,
+            "(#382) The video file you tried to upload is too small. Please try again with a larger file.",
+        ));
+    }
+    if size > VIDEO_MAX_BYTES {
+        return Err(bad(
+            6000,
+            None,
+            "(#6000) There was a problem uploading your video file: it is larger than the maximum file size.",
+        ));
+    }
+    let (id, session) = {
+        let mut state = shared.lock();
+        (state.posts.next_id(PLATFORM), state.posts.next_id(PLATFORM))
+    };
+    shared.lock().posts.facebook_videos.insert(
+        id.clone(),
+        SimVideo {
+            page_id: page_id.to_owned(),
+            reel: false,
+            received: 0,
+            file_size: Some(size),
+            file_url: None,
+            upload_session: Some(session.clone()),
+            published: false,
+        },
+    );
+    let mut answer = window_json(0, size);
+    answer["video_id"] = json!(id);
+    answer["upload_session_id"] = json!(session);
+    Ok(json(StatusCode::OK, answer))
+}
+
+/// `upload_phase=transfer`: the multipart `video_file_chunk` at `start_offset`, which must be
+/// where the upload stands.
+fn video_upload_transfer(
+    req: &HttpRequest,
+    body: &[u8],
+    shared: &Shared,
+    fields: &Map<String, Value>,
+    page_id: &str,
+) -> Result<HttpResponse, HttpResponse> {
+    let (id, video) = session_video(shared, fields, page_id)?;
+    let Some(start) = text(fields, "start_offset").and_then(|s| s.parse::<u64>().ok()) else {
+        return Err(bad(
+            100,
+            None,
+            "(#100) The parameter start_offset is required",
+        ));
+    };
+    let chunk = super::multipart_boundary(req).and_then(|boundary| {
+        super::multipart_parts(body, &boundary)
+            .into_iter()
+            .find(|(name, _)| name == VIDEO_FILE_CHUNK)
+            .map(|(_, bytes)| bytes.len() as u64)
+    });
+    let Some(len) = chunk.filter(|n| *n > 0) else {
+        return Err(bad(
+            100,
+            None,
+            "(#100) The parameter video_file_chunk is required",
+        ));
+    };
+    let size = video.file_size.unwrap_or(0);
+    if video.published {
+        return Err(bad(
+            6001,
+            None,
+            "(#6001) There was a problem uploading your video file: the upload is already finished.",
+        ));
+    }
+    if start != video.received {
+        return Err(bad(
+            6001,
+            None,
+            &format!(
+                "(#6001) There was a problem uploading your video file: start_offset {start} does not match the expected offset {}.",
+                video.received
+            ),
+        ));
+    }
+    if start + len > size {
+        return Err(bad(
+            6001,
+            None,
+            "(#6001) There was a problem uploading your video file: the chunk runs past file_size.",
+        ));
+    }
+    let received = start + len;
+    if let Some(stored) = shared.lock().posts.facebook_videos.get_mut(&id) {
+        stored.received = received;
+    }
+    Ok(json(StatusCode::OK, window_json(received, size)))
+}
+
+/// `upload_phase=finish`: publishes the video once every byte arrived, the `description` as
+/// its text.
+fn video_upload_finish(
+    shared: &Shared,
+    fields: &Map<String, Value>,
+    page_id: &str,
+) -> Result<HttpResponse, HttpResponse> {
+    let (id, video) = session_video(shared, fields, page_id)?;
+    if video.published {
+        return Err(bad(
+            6001,
+            None,
+            "(#6001) There was a problem uploading your video file: the upload is already finished.",
+        ));
+    }
+    if !video.uploaded() {
+        return Err(bad(
+            6000,
+            None,
+            "(#6000) There was a problem uploading your video file. Please try again.",
+        ));
+    }
+    let description = text(fields, "description").unwrap_or_default();
+    publish_video(shared, &id, &video, description)?;
+    Ok(json(StatusCode::OK, json!({"success": true})))
 }
 
 /// `POST /{page-id}/video_reels`: `upload_phase=start` opens an upload, `finish` publishes
@@ -569,6 +834,7 @@ pub(crate) async fn video_reels(
                     received: 0,
                     file_size: None,
                     file_url: None,
+                    upload_session: None,
                     published: false,
                 },
             );

@@ -194,3 +194,58 @@ pub(crate) fn select_fields(full: &Value, requested: &[String], always: &[&str])
     }
     Value::Object(out)
 }
+
+/// `(field name, content)` of each part of a multipart body.
+pub(crate) fn multipart_parts<'a>(body: &'a [u8], boundary: &str) -> Vec<(String, &'a [u8])> {
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        let part = &rest[..at];
+        rest = &rest[at + delimiter.len()..];
+        let Some(head_end) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..head_end]);
+        let Some(name) = head
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("name="))
+            .map(|n| {
+                n.split(['\r', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches('"')
+                    .to_owned()
+            })
+        else {
+            continue;
+        };
+        let content = &part[head_end + 4..];
+        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        parts.push((name, content));
+    }
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The boundary of a `multipart/form-data` request, when it is one.
+pub(crate) fn multipart_boundary(req: &HttpRequest) -> Option<String> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    if !content_type.starts_with("multipart/form-data") {
+        return None;
+    }
+    content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_owned())
+}

@@ -501,7 +501,7 @@ fn read_segment(req: &HttpRequest, body: &[u8]) -> Option<(u32, Vec<u8>)> {
             .trim_matches('"');
         let mut index = None;
         let mut media = None;
-        for (name, content) in multipart_parts(body, boundary) {
+        for (name, content) in super::multipart_parts(body, boundary) {
             match name.as_str() {
                 "segment_index" => {
                     index = std::str::from_utf8(content).ok()?.trim().parse().ok();
@@ -519,45 +519,6 @@ fn read_segment(req: &HttpRequest, body: &[u8]) -> Option<(u32, Vec<u8>)> {
     }
     let segment: JsonSegment = serde_json::from_slice(body).ok()?;
     Some((segment.segment_index, STANDARD.decode(segment.media).ok()?))
-}
-
-/// `(field name, content)` of each part of a multipart body.
-fn multipart_parts<'a>(body: &'a [u8], boundary: &str) -> Vec<(String, &'a [u8])> {
-    let delimiter = format!("--{boundary}");
-    let mut parts = Vec::new();
-    let mut rest = body;
-    while let Some(at) = find(rest, delimiter.as_bytes()) {
-        let part = &rest[..at];
-        rest = &rest[at + delimiter.len()..];
-        let Some(head_end) = find(part, b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&part[..head_end]);
-        let Some(name) = head
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("name="))
-            .map(|n| {
-                n.split(['\r', '\n'])
-                    .next()
-                    .unwrap_or("")
-                    .trim_matches('"')
-                    .to_owned()
-            })
-        else {
-            continue;
-        };
-        let content = &part[head_end + 4..];
-        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
-        parts.push((name, content));
-    }
-    parts
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 async fn append(

@@ -287,3 +287,189 @@ async fn published_posts_page_with_cursors_and_filter_by_time() {
     assert_eq!(code, StatusCode::BAD_REQUEST);
     assert_eq!(refused["error"]["code"], 100);
 }
+
+/// A `transfer` on the video host: the multipart fields and the `video_file_chunk`.
+async fn transfer(
+    sim: &Sim,
+    token: &str,
+    session: &str,
+    start_offset: u64,
+    chunk: &[u8],
+) -> (StatusCode, Value) {
+    let boundary = "sim-test-boundary-3f9a";
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("upload_phase", "transfer"),
+        ("upload_session_id", session),
+        ("start_offset", &start_offset.to_string()),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"video_file_chunk\"; filename=\"blob\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(chunk);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = sim
+        .http
+        .post(video_host(sim, &format!("v25.0/{PAGE}/videos")))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+fn video_host(sim: &Sim, path: &str) -> url::Url {
+    sim.handle
+        .urls(F)
+        .upload_base
+        .expect("Facebook has a video host")
+        .join(path)
+        .unwrap()
+}
+
+async fn video_phase(sim: &Sim, token: &str, body: Value) -> (StatusCode, Value) {
+    let response = sim
+        .http
+        .post(video_host(sim, &format!("v25.0/{PAGE}/videos")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+fn error_code(body: &Value) -> i64 {
+    body["error"]["code"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumable_video_is_started_transferred_at_its_offsets_and_finished_on_the_video_host() {
+    let sim = start(true);
+    let (_, page) = facebook_page_token(&sim).await;
+    let size: u64 = (1 << 20) + 300;
+    let file: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+
+    let (code, body) = video_phase(&sim, &page, json!({"upload_phase": "start"})).await;
+    assert_eq!((code, error_code(&body)), (StatusCode::BAD_REQUEST, 100));
+    let (code, body) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "start", "file_size": 0}),
+    )
+    .await;
+    assert_eq!((code, error_code(&body)), (StatusCode::BAD_REQUEST, 382));
+    let (code, body) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "start", "file_size": size, "file_url": "https://x.example/v.mp4"}),
+    )
+    .await;
+    assert_eq!(
+        (code, error_code(&body)),
+        (StatusCode::BAD_REQUEST, 100),
+        "{body}"
+    );
+
+    let (code, started) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "start", "file_size": size}),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{started}");
+    let video = started["video_id"].as_str().unwrap().to_owned();
+    let session = started["upload_session_id"].as_str().unwrap().to_owned();
+    assert_eq!(started["start_offset"], "0");
+    assert_eq!(started["end_offset"], (1 << 20).to_string());
+
+    // Not at the offset the upload stands at, and finishing early, are upload problems.
+    let (code, body) = transfer(&sim, &page, &session, 5, &file[5..10]).await;
+    assert_eq!((code, error_code(&body)), (StatusCode::BAD_REQUEST, 6001));
+    let (code, body) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "finish", "upload_session_id": session}),
+    )
+    .await;
+    assert_eq!((code, error_code(&body)), (StatusCode::BAD_REQUEST, 6000));
+    let (code, body) = transfer(&sim, &page, "no-such-session", 0, &file[..10]).await;
+    assert_eq!((code, error_code(&body)), (StatusCode::BAD_REQUEST, 6001));
+
+    let (code, next) = transfer(&sim, &page, &session, 0, &file[..1 << 20]).await;
+    assert_eq!(code, StatusCode::OK, "{next}");
+    assert_eq!(
+        next,
+        json!({"start_offset": (1 << 20).to_string(), "end_offset": size.to_string()})
+    );
+    let (_, state) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{video}?fields=status"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        state["status"]["uploading_phase"]["bytes_transfered"],
+        1 << 20
+    );
+    let (code, done) = transfer(&sim, &page, &session, 1 << 20, &file[1 << 20..]).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(
+        done,
+        json!({"start_offset": size.to_string(), "end_offset": size.to_string()})
+    );
+
+    let (code, finished) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "finish", "upload_session_id": session,
+               "description": "Bakery tour", "title": "Tour"}),
+    )
+    .await;
+    assert_eq!((code, finished), (StatusCode::OK, json!({"success": true})));
+    let (code, body) = video_phase(
+        &sim,
+        &page,
+        json!({"upload_phase": "finish", "upload_session_id": session}),
+    )
+    .await;
+    assert_eq!(
+        (code, error_code(&body)),
+        (StatusCode::BAD_REQUEST, 6001),
+        "finished once"
+    );
+
+    let (code, listed) = graph(
+        &sim,
+        &page,
+        reqwest::Method::GET,
+        &format!("v25.0/{PAGE}/videos?fields=id,description,permalink_url"),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(
+        listed["data"],
+        json!([{"id": video, "description": "Bakery tour",
+                "permalink_url": format!("https://www.facebook.com/{PAGE}/videos/{video}/")}])
+    );
+    let posts = sim.handle.posts(Some(F));
+    assert_eq!(posts.iter().filter(|p| p.id == video).count(), 1);
+}

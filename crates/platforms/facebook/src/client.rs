@@ -51,6 +51,17 @@ impl FacebookClient {
         )
     }
 
+    /// `{upload_base}/{version}/{segments...}`: Graph's video host (`graph-video`), or the
+    /// API host when none is configured.
+    pub(crate) fn video_url(&self, segments: &[&str]) -> Result<Url, PlatformError> {
+        path_url(
+            self.config.upload_base_url(),
+            Platform::Facebook,
+            "upload_base_url",
+            std::iter::once(self.graph_api_version()).chain(segments.iter().copied()),
+        )
+    }
+
     /// Whether a URL handed back by Graph (`paging.next`) points at the configured API host,
     /// so following it cannot send the token anywhere else.
     pub(crate) fn is_api_host(&self, url: &Url) -> bool {

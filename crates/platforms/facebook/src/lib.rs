@@ -14,8 +14,8 @@
 //!
 //! - [`FacebookPublisher`] implements the [`socialpub_ports::Publisher`] port with the Page
 //!   token: text/link posts on `/{page-id}/feed`, photos on `/{page-id}/photos` (Facebook
-//!   fetches the URL), several photos uploaded unpublished then attached, feed videos by URL,
-//!   reels in three phases, `permalink_url` after the commit, reconciliation from
+//!   fetches the URL), several photos uploaded unpublished then attached, feed videos by URL
+//!   or by resumable upload (on the `graph-video` host), reels in three phases, `permalink_url` after the commit, reconciliation from
 //!   `published_posts` (reels by their video id).
 //!
 //! Give it a `reqwest::Client` that does not follow redirects.
@@ -32,7 +32,7 @@ mod wire;
 
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
-pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, PRODUCTION};
+pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, GRAPH_VIDEO_BASE_URL, PRODUCTION};
 pub use insights::{FacebookInsights, POST_COUNT_FIELDS, POST_VIEWS_METRIC};
 pub use oauth::UserToken;
 pub use posts::{
@@ -41,12 +41,13 @@ pub use posts::{
 };
 pub use publisher::{
     FacebookPublishSettings, FacebookPublisher, ReelUpload, STEP_CREATE_POST, STEP_FETCH_PERMALINK,
-    STEP_REEL_START, STEP_REEL_STATUS, STEP_REEL_UPLOAD, STEP_UPLOAD_PHOTO,
+    STEP_REEL_START, STEP_REEL_STATUS, STEP_REEL_UPLOAD, STEP_UPLOAD_PHOTO, STEP_VIDEO_START,
+    STEP_VIDEO_TRANSFER,
 };
 pub use socialpub_platform_http::PlatformConfig;
 pub use socialpub_platform_http::meta_graph::{AppUsage, BusinessUseCaseUsage, GraphUsage};
 pub use videos::{
-    CreatedVideo, NewVideo, PublishingPhase, ReelFinish, ReelUploadSession, UploadingPhase,
-    VideoState, VideoStatus,
+    CreatedVideo, NewVideo, PublishingPhase, ReelFinish, ReelUploadSession, UploadWindow,
+    UploadingPhase, VideoFinish, VideoState, VideoStatus, VideoUploadSession,
 };
 pub use wire::PageTask;

@@ -60,6 +60,8 @@ pub struct CreatedPhoto {
 #[serde(default)]
 pub struct PagePost {
     pub id: String,
+    /// The post's text (a video's `description`).
+    #[serde(alias = "description")]
     pub message: Option<String>,
     /// Graph's `2026-11-30T10:00:00+0000`, kept as sent.
     pub created_time: Option<String>,
@@ -168,11 +170,30 @@ impl FacebookClient {
         page_id: &str,
         window: PostsWindow,
     ) -> Result<PagePostsPage, PlatformError> {
-        let mut url = self.graph_url(&[page_id, "published_posts"])?;
+        self.listing(
+            page_token,
+            page_id,
+            "published_posts",
+            "id,created_time,message,permalink_url",
+            window,
+        )
+        .await
+    }
+
+    /// The first page of a Page's `edge` in `window`, 100 at a time, with `fields`.
+    pub(crate) async fn listing(
+        &self,
+        page_token: &SecretString,
+        page_id: &str,
+        edge: &str,
+        fields: &str,
+        window: PostsWindow,
+    ) -> Result<PagePostsPage, PlatformError> {
+        let mut url = self.graph_url(&[page_id, edge])?;
         {
             let mut query = url.query_pairs_mut();
             query
-                .append_pair("fields", "id,created_time,message,permalink_url")
+                .append_pair("fields", fields)
                 .append_pair("since", &window.since.unix_timestamp().to_string())
                 .append_pair("limit", LISTING_LIMIT);
             if let Some(until) = window.until {
@@ -218,7 +239,7 @@ impl FacebookClient {
                             Platform::Facebook,
                             PlatformErrorKind::InvalidRequest,
                             Some("unusable_paging_next".to_owned()),
-                            "published_posts answered with a paging.next link off the API host",
+                            "a Page listing answered with a paging.next link off the API host",
                             None,
                             None,
                         )

@@ -6,7 +6,12 @@
 //! - Several photos: each is uploaded unpublished (`upload_photo`, safe to repeat), then
 //!   `POST /{page-id}/feed` with `attached_media` commits.
 //!
-//! - A video: `POST /{page-id}/videos` with the file's URL (Facebook fetches it) is the commit.
+//! - A video: `POST /{page-id}/videos` on the video host with the file's URL (Facebook fetches
+//!   it) is the commit. A video the user wants uploaded (`video_upload` `resumable`), or one
+//!   larger than `file_url_max_bytes`, goes by resumable upload instead: `upload_phase=start`
+//!   (the video id and session are stored), `transfer` one bounded chunk per step, read from
+//!   the asset through the guarded fetcher at the offset Graph asked for (a lost answer is
+//!   resumed from the bytes Graph reports having), then `finish`, the commit.
 //! - A reel (`content_kind` `reel`): `video_reels` start (the video id is stored), the upload
 //!   (the file's URL for Meta to fetch, or its bytes in chunks, resumable at the stored
 //!   offset), then `video_reels` finish, the commit.
@@ -26,7 +31,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::client::FacebookClient;
 use crate::posts::{AttachedMedia, NewFeedPost, NewPhoto, PagePost, PostsWindow};
-use crate::videos::{NewVideo, ReelFinish};
+use crate::videos::{NewVideo, ReelFinish, UploadWindow, VideoFinish};
 
 pub const STEP_UPLOAD_PHOTO: &str = "upload_photo";
 pub const STEP_CREATE_POST: &str = "create_post";
@@ -35,11 +40,26 @@ pub const STEP_REEL_START: &str = "reel_start";
 pub const STEP_REEL_UPLOAD: &str = "reel_upload";
 /// After a reel's finish: wait until Meta shows it published.
 pub const STEP_REEL_STATUS: &str = "reel_status";
+/// `upload_phase=start` of a resumable feed video.
+pub const STEP_VIDEO_START: &str = "video_start";
+/// One `upload_phase=transfer` chunk.
+pub const STEP_VIDEO_TRANSFER: &str = "video_transfer";
 
 /// Progress keys of a reel: its video id, upload URL and the bytes Meta has.
 const REEL_VIDEO_ID: &str = "facebook.reel.video_id";
 const REEL_UPLOAD_URL: &str = "facebook.reel.upload_url";
 const REEL_SENT: &str = "facebook.reel.sent";
+
+/// Progress keys of a resumable feed video: its video id, upload session, file size and the
+/// window Graph wants next (`{start} {end}`, or [`VIDEO_DONE`] once it has every byte).
+const VIDEO_ID: &str = "facebook.video.id";
+const VIDEO_SESSION: &str = "facebook.video.session";
+const VIDEO_SIZE: &str = "facebook.video.size";
+const VIDEO_WINDOW: &str = "facebook.video.window";
+const VIDEO_DONE: &str = "done";
+
+/// The option that asks for a video to be uploaded rather than fetched by Facebook.
+const VIDEO_UPLOAD_OPTION: &str = "video_upload";
 
 /// Immediate retries of one read (a `published_posts` page, the permalink) that failed
 /// with a 5xx or a dropped connection.
@@ -73,6 +93,11 @@ pub struct FacebookPublishSettings {
     pub chunk_size: u32,
     /// How long to wait between checks of a finished reel that is not published yet.
     pub reel_status_interval: Duration,
+    /// Largest feed video handed to Facebook by URL (`file_url`); a larger one (by its known
+    /// size) is uploaded in chunks. Meta's reference gives no cap for `file_url` (the notes
+    /// mark it unconfirmed), hence a setting; the default is the 1 GB Meta has long stated
+    /// for non-resumable uploads.
+    pub file_url_max_bytes: u64,
 }
 
 /// How a reel's file reaches Meta.
@@ -96,6 +121,7 @@ impl Default for FacebookPublishSettings {
             reel_upload: ReelUpload::Bytes,
             chunk_size: 4 * 1024 * 1024,
             reel_status_interval: Duration::seconds(10),
+            file_url_max_bytes: 1 << 30,
         }
     }
 }
@@ -137,8 +163,20 @@ enum Plan {
     UploadPhoto(usize),
     ReelStart,
     ReelUpload { url: String, sent: u64 },
+    VideoStart,
+    VideoTransfer(VideoSession),
     Commit,
     Permalink(String),
+}
+
+/// A resumable feed video's upload as stored in the job's progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VideoSession {
+    video_id: String,
+    session: String,
+    size: u64,
+    /// `None` once Graph has every byte.
+    window: Option<UploadWindow>,
 }
 
 /// An unpublished photo uploaded for asset `index`, stored as `{url} {photo-id}`: a job whose
@@ -173,9 +211,60 @@ fn reel_session(job: &PublishJob) -> Option<(String, String, u64)> {
     Some((video_id.to_owned(), url.to_owned(), sent))
 }
 
-fn plan(job: &PublishJob) -> Plan {
+/// The stored upload of a resumable feed video.
+fn video_session(job: &PublishJob) -> Option<VideoSession> {
+    let video_id = job.progress.step(VIDEO_ID)?.to_owned();
+    let session = job.progress.step(VIDEO_SESSION)?.to_owned();
+    let size = job.progress.step(VIDEO_SIZE)?.parse().ok()?;
+    let window = match job.progress.step(VIDEO_WINDOW)? {
+        VIDEO_DONE => None,
+        stored => {
+            let (start, end) = stored.split_once(' ')?;
+            Some(UploadWindow {
+                start_offset: start.parse().ok()?,
+                end_offset: end.parse().ok()?,
+            })
+        }
+    };
+    Some(VideoSession {
+        video_id,
+        session,
+        size,
+        window,
+    })
+}
+
+/// A single feed video (not a reel) that goes by resumable upload: one already started, one
+/// the user asked to upload, or one too large to hand over by URL.
+fn is_resumable_video(job: &PublishJob, settings: &FacebookPublishSettings) -> bool {
+    let [video] = job.assets.as_slice() else {
+        return false;
+    };
+    if video.kind != AssetKind::Video || is_reel(job) {
+        return false;
+    }
+    video_session(job).is_some()
+        || job
+            .platform_specific_options
+            .get(VIDEO_UPLOAD_OPTION)
+            .and_then(serde_json::Value::as_str)
+            == Some("resumable")
+        || video
+            .metadata
+            .size_bytes
+            .is_some_and(|size| size > settings.file_url_max_bytes)
+}
+
+fn plan(job: &PublishJob, settings: &FacebookPublishSettings) -> Plan {
     if let Some(post_id) = job.progress.step(POST_ID) {
         return Plan::Permalink(post_id.to_owned());
+    }
+    if is_resumable_video(job, settings) {
+        return match video_session(job) {
+            None => Plan::VideoStart,
+            Some(session) if session.window.is_some() => Plan::VideoTransfer(session),
+            Some(_) => Plan::Commit,
+        };
     }
     if is_reel(job) {
         return match reel_session(job) {
@@ -237,6 +326,21 @@ fn progress_with(ctx: &PublishContext<'_>, key: String, value: &str) -> PublishP
     progress
 }
 
+/// `{start} {end}` of the window Graph wants, or [`VIDEO_DONE`].
+fn window_step(window: UploadWindow) -> String {
+    if window.is_complete() {
+        VIDEO_DONE.to_owned()
+    } else {
+        format!("{} {}", window.start_offset, window.end_offset)
+    }
+}
+
+/// Graph's upload problems (6000, 6001): among them, a chunk sent at an offset Graph is
+/// already past.
+fn is_upload_problem(error: &PlatformError) -> bool {
+    matches!(error.code.as_deref(), Some("6000" | "6001"))
+}
+
 /// Graph answered 506 "Duplicate status message": the same text is already on the Page.
 fn is_duplicate(error: &PlatformError) -> bool {
     error.code.as_deref() == Some("506")
@@ -289,6 +393,19 @@ impl FacebookPublisher {
             };
             self.client.reel_finish(token, page, &finish).await?;
             return Ok(video_id);
+        }
+        if let Some(session) =
+            video_session(job).filter(|_| is_resumable_video(job, &self.settings))
+        {
+            let finish = VideoFinish {
+                upload_session_id: session.session,
+                description: message(job),
+                title: title(job),
+            };
+            self.client
+                .video_upload_finish(token, page, &finish)
+                .await?;
+            return Ok(session.video_id);
         }
         if job.assets.len() > 1 && job.assets.iter().any(|a| a.kind == AssetKind::Video) {
             return Err(fb_error(
@@ -380,22 +497,7 @@ impl FacebookPublisher {
                 .await?;
             return done(u64::MAX);
         }
-        let info = ctx
-            .assets
-            .info(&asset.url)
-            .await
-            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Facebook, &e))?;
-        let total = info
-            .content_length
-            .or(asset.metadata.size_bytes)
-            .filter(|n| *n > 0)
-            .ok_or_else(|| {
-                fb_error(
-                    PlatformErrorKind::Media,
-                    "asset_size_unknown",
-                    "the file's size is unknown or zero",
-                )
-            })?;
+        let total = self.asset_size(ctx, asset).await?;
         if sent >= total {
             return done(u64::MAX);
         }
@@ -417,6 +519,144 @@ impl FacebookPublisher {
             .reel_upload_chunk(token, url, sent, total, chunk)
             .await?;
         done(if next >= total { u64::MAX } else { next })
+    }
+
+    /// `upload_phase=start` with the file's size: the video id and session are stored before
+    /// any byte is sent, so the upload resumes and the commit can be looked up.
+    async fn video_start(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
+        let asset = ctx.job.assets.first().ok_or_else(|| {
+            fb_error(
+                PlatformErrorKind::InvalidRequest,
+                "no_asset",
+                "no such asset",
+            )
+        })?;
+        let size = self.asset_size(ctx, asset).await?;
+        let session = self
+            .client
+            .video_upload_start(
+                &ctx.account.access_token,
+                &ctx.account.external_user_id,
+                size,
+            )
+            .await?;
+        let mut progress = progress_with(ctx, VIDEO_ID.to_owned(), &session.video_id);
+        progress.set_step(VIDEO_SESSION, session.upload_session_id);
+        progress.set_step(VIDEO_SIZE, size.to_string());
+        progress.set_step(VIDEO_WINDOW, window_step(session.window));
+        Ok(StepOutcome::Continue(progress))
+    }
+
+    /// The asset's size in bytes, from the fetcher or the asset's metadata.
+    async fn asset_size(
+        &self,
+        ctx: &PublishContext<'_>,
+        asset: &socialpub_domain::Asset,
+    ) -> Result<u64, PlatformError> {
+        let info = ctx
+            .assets
+            .info(&asset.url)
+            .await
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Facebook, &e))?;
+        info.content_length
+            .or(asset.metadata.size_bytes)
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                fb_error(
+                    PlatformErrorKind::Media,
+                    "asset_size_unknown",
+                    "the file's size is unknown or zero",
+                )
+            })
+    }
+
+    /// One `transfer`: at most `chunk_size` bytes of the window Graph asked for, read from the
+    /// asset at its start. Graph's answer is the next window. When a transfer fails as an
+    /// upload problem (a lost answer leaves the stored offset behind Graph's), the bytes
+    /// Graph reports having decide where to go on.
+    async fn video_transfer(
+        &self,
+        ctx: &PublishContext<'_>,
+        session: VideoSession,
+    ) -> Result<StepOutcome, PlatformError> {
+        let Some(window) = session.window else {
+            return Ok(StepOutcome::Continue(ctx.job.progress.clone()));
+        };
+        let asset = ctx.job.assets.first().ok_or_else(|| {
+            fb_error(
+                PlatformErrorKind::InvalidRequest,
+                "no_asset",
+                "no such asset",
+            )
+        })?;
+        let want = (window.end_offset - window.start_offset)
+            .min(u64::from(self.settings.chunk_size.max(1)))
+            .min(session.size.saturating_sub(window.start_offset));
+        if want == 0 {
+            return Err(fb_error(
+                PlatformErrorKind::InvalidRequest,
+                "bad_upload_window",
+                "Graph asked for bytes past the end of the file",
+            ));
+        }
+        let chunk = ctx
+            .assets
+            .read_range(
+                &asset.url,
+                window.start_offset,
+                u32::try_from(want).unwrap_or(u32::MAX),
+            )
+            .await
+            .map_err(|e| socialpub_platform_http::unreadable_asset(Platform::Facebook, &e))?;
+        if chunk.is_empty() {
+            return Err(fb_error(
+                PlatformErrorKind::Media,
+                "asset_truncated",
+                "the file is shorter than its announced size",
+            ));
+        }
+        let token = &ctx.account.access_token;
+        let page = &ctx.account.external_user_id;
+        let next = match self
+            .client
+            .video_upload_transfer(token, page, &session.session, window.start_offset, &chunk)
+            .await
+        {
+            Ok(next) => next,
+            Err(error) if is_upload_problem(&error) => {
+                match self.resync(ctx, &session, window).await {
+                    Some(resumed) => resumed,
+                    None => return Err(error),
+                }
+            }
+            Err(error) => return Err(error),
+        };
+        Ok(StepOutcome::Continue(progress_with(
+            ctx,
+            VIDEO_WINDOW.to_owned(),
+            &window_step(next),
+        )))
+    }
+
+    /// Where Graph's copy of the file stands, when it is ahead of the stored window (the
+    /// answer to an earlier transfer was lost): the next window from there.
+    async fn resync(
+        &self,
+        ctx: &PublishContext<'_>,
+        session: &VideoSession,
+        window: UploadWindow,
+    ) -> Option<UploadWindow> {
+        let state = retry_read(PAGE_RETRIES, || {
+            self.client
+                .video_state(&ctx.account.access_token, &session.video_id)
+        })
+        .await
+        .ok()?;
+        let have = state.status.uploading_phase?.bytes_transfered?;
+        (have > window.start_offset && have <= session.size).then_some(UploadWindow {
+            start_offset: have,
+            end_offset: session.size,
+        })
     }
 
     async fn commit(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
@@ -546,6 +786,52 @@ impl FacebookPublisher {
         }))
     }
 
+    /// The resumable video the job started, among the Page's videos of the commit's window
+    /// (matched by its video id, known before the commit).
+    async fn find_video(
+        &self,
+        ctx: &PublishContext<'_>,
+        video_id: &str,
+    ) -> Result<Lookup, PlatformError> {
+        let token = &ctx.account.access_token;
+        let window = self.window(ctx.job, ctx.now);
+        let mut page = retry_read(PAGE_RETRIES, || {
+            self.client
+                .page_videos(token, &ctx.account.external_user_id, window)
+        })
+        .await?;
+        let mut read = 1;
+        loop {
+            if let Some(video) = page.posts.iter().find(|v| v.id == video_id) {
+                return Ok(Lookup::Found(PublishedPost {
+                    url: Some(
+                        video
+                            .permalink_url
+                            .clone()
+                            .filter(|u| !u.is_empty())
+                            .unwrap_or_else(|| fallback_url(ctx.job, video_id)),
+                    ),
+                    external_id: video_id.to_owned(),
+                }));
+            }
+            if page.next.is_none() {
+                return Ok(Lookup::Absent);
+            }
+            if read >= self.settings.reconcile_max_pages {
+                return Ok(Lookup::Truncated { pages: read });
+            }
+            let next = retry_read(PAGE_RETRIES, || {
+                self.client.published_posts_next(token, &page)
+            })
+            .await?;
+            match next {
+                Some(next) => page = next,
+                None => return Ok(Lookup::Absent),
+            }
+            read += 1;
+        }
+    }
+
     /// The Page's post whose message is the job's text, paging through `published_posts`.
     async fn find(&self, ctx: &PublishContext<'_>) -> Result<Lookup, PlatformError> {
         let token = &ctx.account.access_token;
@@ -600,7 +886,7 @@ impl Publisher for FacebookPublisher {
     }
 
     fn next_step(&self, job: &PublishJob) -> PlannedStep {
-        match plan(job) {
+        match plan(job, &self.settings) {
             Plan::UploadPhoto(_) => PlannedStep {
                 name: STEP_UPLOAD_PHOTO,
                 commits: false,
@@ -611,6 +897,14 @@ impl Publisher for FacebookPublisher {
             },
             Plan::ReelUpload { .. } => PlannedStep {
                 name: STEP_REEL_UPLOAD,
+                commits: false,
+            },
+            Plan::VideoStart => PlannedStep {
+                name: STEP_VIDEO_START,
+                commits: false,
+            },
+            Plan::VideoTransfer(_) => PlannedStep {
+                name: STEP_VIDEO_TRANSFER,
                 commits: false,
             },
             Plan::Commit => PlannedStep {
@@ -629,10 +923,12 @@ impl Publisher for FacebookPublisher {
     }
 
     async fn advance(&self, ctx: &PublishContext<'_>) -> Result<StepOutcome, PlatformError> {
-        match plan(ctx.job) {
+        match plan(ctx.job, &self.settings) {
             Plan::UploadPhoto(index) => self.upload_photo(ctx, index).await,
             Plan::ReelStart => self.reel_start(ctx).await,
             Plan::ReelUpload { url, sent } => self.reel_upload(ctx, &url, sent).await,
+            Plan::VideoStart => self.video_start(ctx).await,
+            Plan::VideoTransfer(session) => self.video_transfer(ctx, session).await,
             Plan::Commit => self.commit(ctx).await,
             Plan::Permalink(post_id) if is_reel(ctx.job) => self.reel_published(ctx, post_id).await,
             Plan::Permalink(post_id) => self.permalink(ctx, post_id).await,
@@ -648,7 +944,10 @@ impl Publisher for FacebookPublisher {
     ) -> Result<Reconciliation, PlatformError> {
         let lookup = match reel_session(ctx.job).filter(|_| is_reel(ctx.job)) {
             Some((video_id, ..)) => self.find_reel(ctx, video_id).await?,
-            None => self.find(ctx).await?,
+            None => match video_session(ctx.job) {
+                Some(session) => self.find_video(ctx, &session.video_id).await?,
+                None => self.find(ctx).await?,
+            },
         };
         match lookup {
             Lookup::Found(post) => return Ok(Reconciliation::Found(post)),

@@ -16,6 +16,9 @@ pub struct PlatformDefaults {
     /// Code-exchange host, for a platform that exchanges codes on a third host (Instagram
     /// Login's `api.instagram.com`); `None` means the API host.
     pub token_base_url: Option<&'static str>,
+    /// Host of large uploads, for a platform that takes them on a host of their own (Graph's
+    /// `graph-video.facebook.com` for Page videos); `None` means the API host.
+    pub upload_base_url: Option<&'static str>,
     /// Version sent with every call (Graph API `v25.0`, `LinkedIn-Version` `YYYYMM`), for a
     /// platform that versions its API that way.
     pub api_version: Option<&'static str>,
@@ -41,6 +44,7 @@ impl PlatformDefaults {
             api_base_url: self.parsed(self.api_base_url),
             oauth_base_url: self.parsed(self.oauth_base_url),
             token_base_url: self.token_base_url.map(|url| self.parsed(url)),
+            upload_base_url: self.upload_base_url.map(|url| self.parsed(url)),
             api_version: self.api_version.map(str::to_owned),
             scopes: Vec::new(),
         }
@@ -73,6 +77,9 @@ pub struct PlatformConfig {
     /// The code-exchange host when it is neither of the others (see
     /// [`PlatformDefaults::token_base_url`]).
     pub token_base_url: Option<Url>,
+    /// The large-upload host when it is not the API host (see
+    /// [`PlatformDefaults::upload_base_url`]).
+    pub upload_base_url: Option<Url>,
     /// The API version, for a platform that has one (see [`PlatformDefaults::api_version`]).
     pub api_version: Option<String>,
     /// Scopes asked for at consent, in order, without duplicates or blanks.
@@ -80,11 +87,14 @@ pub struct PlatformConfig {
 }
 
 impl PlatformConfig {
-    /// Points the client at other hosts (a simulator, a test server).
+    /// Points the client at other hosts (a simulator, a test server). The upload host is
+    /// forgotten, so uploads go to the new API host until [`Self::with_upload_base_url`] names
+    /// another: a client pointed at a test server never sends a file to production.
     #[must_use]
     pub fn with_base_urls(mut self, api_base_url: Url, oauth_base_url: Url) -> Self {
         self.api_base_url = api_base_url;
         self.oauth_base_url = oauth_base_url;
+        self.upload_base_url = None;
         self
     }
 
@@ -109,6 +119,13 @@ impl PlatformConfig {
         self
     }
 
+    /// Points large uploads at another host (only meaningful where the platform has one).
+    #[must_use]
+    pub fn with_upload_base_url(mut self, upload_base_url: Url) -> Self {
+        self.upload_base_url = Some(upload_base_url);
+        self
+    }
+
     #[must_use]
     pub fn with_api_version(mut self, version: impl Into<String>) -> Self {
         self.api_version = Some(version.into());
@@ -118,6 +135,11 @@ impl PlatformConfig {
     /// Where codes are exchanged: the token host if the platform has one, else the API host.
     pub fn token_base_url(&self) -> &Url {
         self.token_base_url.as_ref().unwrap_or(&self.api_base_url)
+    }
+
+    /// Where large uploads go: the upload host if the platform has one, else the API host.
+    pub fn upload_base_url(&self) -> &Url {
+        self.upload_base_url.as_ref().unwrap_or(&self.api_base_url)
     }
 
     /// The configured API version, or `fallback` for a config built without one.
@@ -137,6 +159,10 @@ impl std::fmt::Debug for PlatformConfig {
                 "token_base_url",
                 &self.token_base_url.as_ref().map(Url::as_str),
             )
+            .field(
+                "upload_base_url",
+                &self.upload_base_url.as_ref().map(Url::as_str),
+            )
             .field("api_version", &self.api_version)
             .field("scopes", &self.scopes)
             .finish()
@@ -151,6 +177,7 @@ mod tests {
         api_base_url: "https://api.example.com",
         oauth_base_url: "https://www.example.com",
         token_base_url: None,
+        upload_base_url: None,
         api_version: Some("v1"),
         scopes: &["read", "write", "read", ""],
     };
@@ -160,6 +187,10 @@ mod tests {
         let config = DEFAULTS.config("id", SecretString::new("canary-secret"));
         assert_eq!(config.api_base_url.as_str(), "https://api.example.com/");
         assert_eq!(config.token_base_url().as_str(), "https://api.example.com/");
+        assert_eq!(
+            config.upload_base_url().as_str(),
+            "https://api.example.com/"
+        );
         assert_eq!(config.api_version_or("v0"), "v1");
         assert_eq!(config.scopes, ["read", "write"]);
         assert!(!format!("{config:?}").contains("canary"));
@@ -177,5 +208,24 @@ mod tests {
             "http://127.0.0.1:9/sim/token/"
         );
         assert_eq!(config.api_version.as_deref(), Some("v1"));
+    }
+
+    #[test]
+    fn moving_the_api_host_moves_uploads_with_it_until_an_upload_host_is_named() {
+        let defaults = PlatformDefaults {
+            upload_base_url: Some("https://upload.example.com"),
+            ..DEFAULTS
+        };
+        let production = defaults.config("id", SecretString::new("s"));
+        assert_eq!(
+            production.upload_base_url().as_str(),
+            "https://upload.example.com/"
+        );
+        let sim = Url::parse("http://127.0.0.1:9/sim/").unwrap();
+        let moved = production.with_base_urls(sim.clone(), sim.clone());
+        assert_eq!(moved.upload_base_url(), &sim);
+        let upload = sim.join("upload/").unwrap();
+        let named = moved.with_upload_base_url(upload.clone());
+        assert_eq!(named.upload_base_url(), &upload);
     }
 }

@@ -18,6 +18,10 @@
 //!   [`send_json_redacting`] / [`send_empty_redacting`] also scrub given secrets from the
 //!   error ([`redact`]), [`send_checked`] hands back the raw successful answer.
 //! - [`path_url`] / [`bad_base_url`]: request URLs from a configured base and path segments.
+//! - [`multipart_form`]: a `multipart/form-data` body for one chunk of an upload.
+//! - [`report_deprecation`], [`render_deprecation_metrics`]: a platform's sign that an API in
+//!   use is going away, logged once and counted (generic `Sunset`/`Deprecation` headers are
+//!   watched on every answer by [`send_checked`]).
 //! - [`meta_graph`]: the Graph error envelope, code table, usage headers and classifier
 //!   shared by the Facebook and Instagram clients.
 //!
@@ -27,7 +31,9 @@ mod authorize;
 mod classify;
 mod client;
 mod config;
+mod deprecation;
 pub mod meta_graph;
+mod multipart;
 mod path_url;
 mod pkce;
 mod rate_limit;
@@ -43,6 +49,11 @@ pub use classify::{
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
 pub use config::{PlatformConfig, PlatformDefaults};
+pub use deprecation::{
+    deprecation_in_generic_headers, deprecation_signals, render_deprecation_metrics,
+    report_deprecation,
+};
+pub use multipart::multipart_form;
 pub use path_url::{bad_base_url, path_url};
 pub use pkce::{Pkce, pkce_challenge, random_state, s256_challenge_to_hex};
 pub use rate_limit::{

@@ -73,7 +73,8 @@ pub async fn send_empty_redacting(
 }
 
 /// Sends `request` and reads the whole answer. A non-2xx answer goes through `classify`, and
-/// `secrets` are scrubbed from the error's message before it is logged or returned.
+/// `secrets` are scrubbed from the error's message before it is logged or returned. A
+/// successful answer announcing its own deprecation (`Sunset`, `Deprecation`) is reported.
 ///
 /// # Errors
 /// Transport failures (Transient) or the classifier's verdict.
@@ -94,6 +95,9 @@ pub async fn send_checked(
         .await
         .map_err(|e| transport_error(platform, &e))?;
     if status.is_success() {
+        if let Some(signal) = crate::deprecation::deprecation_in_generic_headers(&headers) {
+            crate::deprecation::report_deprecation(platform, &signal);
+        }
         Ok(Received {
             status,
             headers,

@@ -9,7 +9,7 @@ use socialpub_ports::{
 };
 use url::Url;
 
-use socialpub_platform_http::meta_graph::send_graph_json;
+use socialpub_platform_http::meta_graph::send_graph_json_at;
 use socialpub_platform_http::{Classify, PlatformConfig, path_url};
 
 use crate::config::DEFAULT_GRAPH_API_VERSION;
@@ -59,14 +59,21 @@ impl InstagramClient {
 
     /// Sends a Graph request and reads a JSON body of type `T`; any failure (a 200 with an
     /// error envelope included) is classified, and the given secrets are scrubbed from the
-    /// platform's message.
+    /// platform's message. A sign that the configured version is going away is reported.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         request: RequestBuilder,
         classify: Classify,
         secrets: &[&SecretString],
     ) -> Result<T, PlatformError> {
-        send_graph_json(request, Platform::Instagram, classify, secrets).await
+        send_graph_json_at(
+            request,
+            Platform::Instagram,
+            classify,
+            secrets,
+            self.graph_api_version(),
+        )
+        .await
     }
 }
 

@@ -25,6 +25,7 @@ pub const PRODUCTION: PlatformDefaults = PlatformDefaults {
     api_base_url: "https://graph.instagram.com",
     oauth_base_url: "https://www.instagram.com",
     token_base_url: Some("https://api.instagram.com"),
+    upload_base_url: None,
     api_version: Some(DEFAULT_GRAPH_API_VERSION),
     scopes: DEFAULT_SCOPES,
 };

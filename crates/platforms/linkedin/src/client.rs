@@ -6,8 +6,8 @@ use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use socialpub_domain::{Platform, SecretString};
 use socialpub_platform_http::{
-    Classify, PlatformConfig, Received, path_url, send_checked, send_empty_redacting,
-    send_json_redacting,
+    Classify, PlatformConfig, Received, path_url, report_deprecation, send_checked,
+    send_empty_redacting, send_json_redacting,
 };
 use socialpub_ports::{
     AuthorizationRequest, PlatformAccount, PlatformClient, PlatformError, PlatformErrorKind,
@@ -18,10 +18,12 @@ use url::Url;
 use crate::config::DEFAULT_LINKEDIN_VERSION;
 use crate::errors::classify_api;
 
-/// Response headers by which an API announces that what was called is going away (RFC 8594
-/// `Sunset`, the `Deprecation` draft, and LinkedIn's own spelling): LinkedIn documents no
-/// header of its own, so any of them counts.
-const DEPRECATION_HEADERS: &[&str] = &["sunset", "deprecation", "x-li-deprecation"];
+/// LinkedIn's own spelling of a deprecation header (the generic `Sunset` and `Deprecation`
+/// are reported for every platform by `send_checked`).
+const LINKEDIN_DEPRECATION_HEADER: &str = "x-li-deprecation";
+
+/// Headers announcing that the version in use is going away, LinkedIn's and the generic ones.
+const DEPRECATION_HEADERS: &[&str] = &["sunset", "deprecation", LINKEDIN_DEPRECATION_HEADER];
 
 /// Rest.li protocol version required on every `/rest` call.
 pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
@@ -35,8 +37,8 @@ pub const RESTLI_PROTOCOL_VERSION: &str = "2.0.0";
 pub struct LinkedinClient {
     pub(crate) config: Arc<PlatformConfig>,
     pub(crate) http: reqwest::Client,
-    /// The `LinkedIn-Version` in use was said to be going away: warned once per client, not
-    /// on every call.
+    /// The `LinkedIn-Version` in use was said to be going away (the warning itself is given
+    /// once per process by `report_deprecation`).
     deprecation_warned: Arc<AtomicBool>,
 }
 
@@ -91,7 +93,9 @@ impl LinkedinClient {
     }
 
     /// Sends a `/rest` request and reads the whole answer, watching for a deprecation
-    /// signal: a sunset header on success, or a version refused on failure.
+    /// signal: a sunset header on success, or a version refused on failure. Each is reported
+    /// (logged once per process, counted every time); the generic headers were already
+    /// reported by `send_checked`.
     pub(crate) async fn send_rest(
         &self,
         request: RequestBuilder,
@@ -99,14 +103,20 @@ impl LinkedinClient {
     ) -> Result<Received, PlatformError> {
         match send_checked(request, Platform::Linkedin, classify_api, secrets).await {
             Ok(received) => {
-                if let Some((header, value)) = DEPRECATION_HEADERS.iter().find_map(|name| {
-                    received
-                        .headers
-                        .get(*name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(|v| (*name, v.to_owned()))
-                }) {
-                    self.warn_deprecated(&format!("LinkedIn answered `{header}: {value}`"));
+                let announced = DEPRECATION_HEADERS
+                    .iter()
+                    .find_map(|name| Some((*name, received.headers.get(*name)?.to_str().ok()?)));
+                if let Some((header, value)) = announced {
+                    if header == LINKEDIN_DEPRECATION_HEADER {
+                        report_deprecation(
+                            Platform::Linkedin,
+                            &format!(
+                                "LinkedIn-Version {} answered `{header}: {value}`",
+                                self.version()
+                            ),
+                        );
+                    }
+                    self.deprecation_warned.store(true, Ordering::Relaxed);
                 }
                 Ok(received)
             }
@@ -118,25 +128,22 @@ impl LinkedinClient {
                             .as_deref()
                             .is_some_and(|c| c == "VERSION_MISSING" || c == "NONEXISTENT_VERSION"));
                 if version_refused {
-                    self.warn_deprecated(&error.message);
+                    report_deprecation(
+                        Platform::Linkedin,
+                        &format!(
+                            "LinkedIn-Version {} was refused ({})",
+                            self.version(),
+                            error.code.as_deref().unwrap_or("HTTP 426")
+                        ),
+                    );
+                    self.deprecation_warned.store(true, Ordering::Relaxed);
                 }
                 Err(error)
             }
         }
     }
 
-    /// Logs, once per client, that the configured version is ending or over.
-    fn warn_deprecated(&self, what: &str) {
-        if !self.deprecation_warned.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                linkedin_version = self.version(),
-                "LinkedIn says the API version in use is deprecated or no longer active: set \
-                 LINKEDIN_API_VERSION to a current YYYYMM version ({what})"
-            );
-        }
-    }
-
-    /// Whether the deprecation warning was given (once given, it is not repeated).
+    /// Whether this client was told its version is going away.
     pub fn deprecation_warned(&self) -> bool {
         self.deprecation_warned.load(Ordering::Relaxed)
     }

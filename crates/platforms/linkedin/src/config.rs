@@ -39,6 +39,7 @@ pub const PRODUCTION: PlatformDefaults = PlatformDefaults {
     api_base_url: "https://api.linkedin.com",
     oauth_base_url: "https://www.linkedin.com",
     token_base_url: None,
+    upload_base_url: None,
     api_version: Some(DEFAULT_LINKEDIN_VERSION),
     scopes: DEFAULT_SCOPES,
 };

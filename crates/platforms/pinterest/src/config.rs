@@ -23,6 +23,7 @@ pub const PRODUCTION: PlatformDefaults = PlatformDefaults {
     api_base_url: DEFAULT_API_BASE_URL,
     oauth_base_url: DEFAULT_OAUTH_BASE_URL,
     token_base_url: None,
+    upload_base_url: None,
     api_version: None,
     scopes: DEFAULT_SCOPES,
 };

@@ -218,36 +218,11 @@ fn media_data(response: MediaUploadResponse) -> Result<MediaUpload, PlatformErro
     }
 }
 
-/// A `multipart/form-data` body with `segment_index` and `media` (the raw chunk), built by
-/// hand: reqwest's multipart feature would pull in more for two fields. The boundary is
-/// checked against the chunk so binary data can never end the part early.
+/// A `multipart/form-data` body with `segment_index` and `media` (the raw chunk).
 pub(crate) fn multipart_segment(segment_index: u32, chunk: &[u8]) -> (String, Vec<u8>) {
-    let mut salt = 0_u32;
-    let boundary = loop {
-        let candidate = format!("socialpub-x-media-{segment_index}-{salt}-7f3a9c2e41b6d8");
-        if !contains(chunk, candidate.as_bytes()) {
-            break candidate;
-        }
-        salt += 1;
-    };
-    let mut body = Vec::with_capacity(chunk.len() + 256);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n{segment_index}\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"blob\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(chunk);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    socialpub_platform_http::multipart_form(
+        &[("segment_index", &segment_index.to_string())],
+        "media",
+        chunk,
+    )
 }

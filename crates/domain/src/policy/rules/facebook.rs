@@ -110,5 +110,12 @@ pub(super) static RULES: PlatformRules = PlatformRules {
             value: OptionValue::Text { max_length: 255 },
             description: "Title of a video or reel.",
         },
+        OptionRule {
+            key: "video_upload",
+            value: OptionValue::OneOf {
+                values: &["resumable", "file_url"],
+            },
+            description: "How a feed video reaches Facebook: `file_url` (Facebook fetches the file; the default up to the configured size) or `resumable` (uploaded in chunks; always used above that size).",
+        },
     ],
 };

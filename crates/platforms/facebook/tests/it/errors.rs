@@ -343,3 +343,51 @@ fn usage_headers_are_typed() {
         GraphUsage::default()
     );
 }
+
+#[tokio::test]
+async fn an_answer_in_another_version_or_with_a_version_warning_is_counted_as_a_deprecation() {
+    use socialpub_domain::Platform;
+    use socialpub_platform_http::deprecation_signals;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("facebook-api-version", "v26.0")
+                .set_body_json(json!({"id": "1"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "x-ad-api-version-warning",
+                    "v25.0 will expire on 2028-07-29",
+                )
+                .set_body_json(json!({"id": "2"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v25.0/3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "3"})))
+        .mount(&server)
+        .await;
+    let fb = client(&server);
+    let token = secret(PAGE_TOKEN_1);
+    let before = deprecation_signals(Platform::Facebook);
+    fb.permalink(&token, "3").await.unwrap();
+    assert_eq!(
+        deprecation_signals(Platform::Facebook),
+        before,
+        "a current answer"
+    );
+    for id in ["1", "1", "2"] {
+        fb.permalink(&token, id).await.unwrap();
+    }
+    // Every occurrence counts (the warning is logged once per signal).
+    assert!(deprecation_signals(Platform::Facebook) >= before + 3);
+}

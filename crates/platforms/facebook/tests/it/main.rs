@@ -9,3 +9,4 @@ mod oauth;
 mod publish;
 mod publisher_driver;
 mod support;
+mod videos;

@@ -7,6 +7,7 @@ use socialpub_ports::PlatformError;
 
 use super::wire::GraphErrorEnvelope;
 use crate::classify::Classify;
+use crate::deprecation::report_deprecation;
 use crate::redact::redact;
 use crate::send::{decode_json, send_checked};
 
@@ -34,9 +35,11 @@ pub async fn send_graph_json<T: DeserializeOwned>(
 }
 
 /// As [`send_graph_json`], for a request made with Graph API version `requested`: a sign that
-/// Meta will stop serving it (it answered with another version, a `Sunset` or `Deprecation`
-/// header, or a deprecated-version error) is logged as a warning, once per process and sign,
-/// so an operator raises `META_GRAPH_API_VERSION` before calls start failing.
+/// Meta will stop serving it (it answered with another version, an
+/// `X-Ad-Api-Version-Warning`, or a deprecated-version error) is reported (logged once per
+/// process and sign, counted every time), so an operator raises `META_GRAPH_API_VERSION`
+/// before calls start failing. `Sunset` and `Deprecation` headers are reported by
+/// [`send_checked`] for every platform.
 ///
 /// # Errors
 /// As [`send_graph_json`].
@@ -51,13 +54,13 @@ pub async fn send_graph_json_at<T: DeserializeOwned>(
         Ok(response) => response,
         Err(error) => {
             if let Some(signal) = deprecation_in_error(&error, requested) {
-                warn_once(platform, &signal);
+                report_deprecation(platform, &signal);
             }
             return Err(error);
         }
     };
     if let Some(signal) = deprecation_in_headers(&response.headers, requested) {
-        warn_once(platform, &signal);
+        report_deprecation(platform, &signal);
     }
     if GraphErrorEnvelope::is_error_body(&response.body) {
         return Err(redact(
@@ -68,7 +71,9 @@ pub async fn send_graph_json_at<T: DeserializeOwned>(
     decode_json(platform, response.status, &response.body)
 }
 
-/// What a successful answer's headers say about the requested version's future.
+/// What a successful Graph answer's headers say about the requested version's future: Meta
+/// answered as another version (the requested one is past its end of life), or warned about
+/// the version (`X-Ad-Api-Version-Warning`).
 pub fn deprecation_in_headers(
     headers: &reqwest::header::HeaderMap,
     requested: &str,
@@ -84,19 +89,11 @@ pub fn deprecation_in_headers(
         && !answered.eq_ignore_ascii_case(requested)
     {
         return Some(format!(
-            "Graph API {requested} is no longer served: Meta answered as {answered}; set META_GRAPH_API_VERSION to a current version"
+            "Graph API {requested} is no longer served: Meta answered as {answered}"
         ));
     }
-    if let Some(sunset) = value("sunset") {
-        return Some(format!(
-            "Graph API {requested} has a sunset date ({sunset}); set META_GRAPH_API_VERSION to a newer version"
-        ));
-    }
-    value("deprecation").map(|deprecation| {
-        format!(
-            "Graph API {requested} is deprecated ({deprecation}); set META_GRAPH_API_VERSION to a newer version"
-        )
-    })
+    value("x-ad-api-version-warning")
+        .map(|warning| format!("Graph API {requested} draws a version warning ({warning})"))
 }
 
 /// Graph's deprecated-version errors: code 12 ("deprecated for versions v… and higher") and
@@ -104,25 +101,10 @@ pub fn deprecation_in_headers(
 fn deprecation_in_error(error: &PlatformError, requested: &str) -> Option<String> {
     matches!(error.code.as_deref(), Some("12" | "2635")).then(|| {
         format!(
-            "Graph API {requested} was refused as deprecated ({}); set META_GRAPH_API_VERSION to a current version",
-            error.message
+            "Graph API {requested} was refused as deprecated (code {})",
+            error.code.as_deref().unwrap_or_default()
         )
     })
-}
-
-fn warn_once(platform: Platform, signal: &str) {
-    if first_time(&format!("{platform}:{signal}")) {
-        tracing::warn!(platform = platform.as_str(), "{signal}");
-    }
-}
-
-/// True the first time `key` is seen in this process.
-fn first_time(key: &str) -> bool {
-    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
-        std::sync::LazyLock::new(Default::default);
-    SEEN.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(key.to_owned())
 }
 
 #[cfg(test)]
@@ -132,7 +114,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn another_answered_version_or_a_sunset_is_a_deprecation_signal() {
+    fn another_answered_version_or_a_version_warning_is_a_deprecation_signal() {
         let mut headers = HeaderMap::new();
         assert_eq!(deprecation_in_headers(&headers, "v25.0"), None);
         headers.insert("facebook-api-version", HeaderValue::from_static("v25.0"));
@@ -145,13 +127,13 @@ mod tests {
         );
         let mut headers = HeaderMap::new();
         headers.insert(
-            "sunset",
-            HeaderValue::from_static("Wed, 29 Jul 2028 00:00:00 GMT"),
+            "x-ad-api-version-warning",
+            HeaderValue::from_static("The call is using v22.0 which will expire on 2027-05-20"),
         );
         assert!(
-            deprecation_in_headers(&headers, "v25.0")
+            deprecation_in_headers(&headers, "v22.0")
                 .unwrap()
-                .contains("2028")
+                .contains("2027-05-20")
         );
     }
 
@@ -166,12 +148,5 @@ mod tests {
             None,
         );
         assert!(deprecation_in_error(&error, "v19.0").is_some());
-    }
-
-    #[test]
-    fn each_signal_is_warned_once() {
-        assert!(first_time("facebook:test-signal"));
-        assert!(!first_time("facebook:test-signal"));
-        assert!(first_time("instagram:test-signal"));
     }
 }

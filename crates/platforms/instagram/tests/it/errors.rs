@@ -203,3 +203,23 @@ async fn connection_failures_are_transient_and_hide_the_url() {
     assert_eq!(error.kind, Transient);
     assert_no_secrets(&error);
 }
+
+#[tokio::test]
+async fn a_retired_version_refused_by_graph_is_counted_as_a_deprecation() {
+    use socialpub_domain::Platform;
+    use socialpub_platform_http::deprecation_signals;
+
+    let server = MockServer::start().await;
+    let before = deprecation_signals(Platform::Instagram);
+    let error = fail_with(
+        &server,
+        ResponseTemplate::new(400).set_body_json(envelope(
+            2635,
+            None,
+            "(#2635) You are calling a deprecated version of the Ads API.",
+        )),
+    )
+    .await;
+    assert_eq!(error.code.as_deref(), Some("2635"));
+    assert!(deprecation_signals(Platform::Instagram) > before);
+}

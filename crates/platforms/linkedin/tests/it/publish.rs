@@ -730,12 +730,14 @@ async fn a_sunset_header_is_warned_about_once() {
         .await;
     let li = publisher(&server);
     assert!(!li.client().deprecation_warned());
+    let before = socialpub_platform_http::deprecation_signals(Platform::Linkedin);
     let mut job = job(Platform::Linkedin, "Hi", vec![], json!({}));
     drive(&li, &mut job, &member(), &InMemoryAssetFetcher::default())
         .await
         .result
         .unwrap();
     assert!(li.client().deprecation_warned());
+    assert!(socialpub_platform_http::deprecation_signals(Platform::Linkedin) > before);
 }
 
 #[tokio::test]
@@ -749,6 +751,7 @@ async fn a_refused_version_is_warned_about() {
         .mount(&server)
         .await;
     let li = publisher(&server);
+    let before = socialpub_platform_http::deprecation_signals(Platform::Linkedin);
     let mut job = job(Platform::Linkedin, "Hi", vec![], json!({}));
     let error = drive(&li, &mut job, &member(), &InMemoryAssetFetcher::default())
         .await
@@ -756,6 +759,7 @@ async fn a_refused_version_is_warned_about() {
         .unwrap_err();
     assert_eq!(error.kind, PlatformErrorKind::InvalidRequest);
     assert!(li.client().deprecation_warned());
+    assert!(socialpub_platform_http::deprecation_signals(Platform::Linkedin) > before);
     assert_no_secrets(&error);
 }
 

@@ -73,3 +73,31 @@ async fn users_me_with_only_errors_is_classified() {
     assert_eq!(error.kind, socialpub_ports::PlatformErrorKind::Permission);
     assert_eq!(error.code.as_deref(), Some("not-authorized-for-resource"));
 }
+
+#[tokio::test]
+async fn a_sunset_header_on_any_answer_is_counted_as_a_deprecation() {
+    use socialpub_domain::Platform;
+    use socialpub_platform_http::deprecation_signals;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/2/users/me"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("sunset", "Tue, 01 Jun 2027 00:00:00 GMT")
+                .set_body_json(json!({"data": {"id": "1", "name": "X", "username": "x"}})),
+        )
+        .mount(&server)
+        .await;
+    let before = deprecation_signals(Platform::X);
+    client(&server)
+        .me(&SecretString::new("access-1"))
+        .await
+        .unwrap();
+    assert!(deprecation_signals(Platform::X) > before);
+    assert_eq!(
+        deprecation_signals(Platform::Pinterest),
+        0,
+        "counted for the platform that answered"
+    );
+}

@@ -24,7 +24,7 @@ pub use backoff::{FullJitter, Jitter, retry_delay};
 pub use driver::{CONNECTION_NEEDS_REAUTH, CONNECTION_NOT_FOUND, PLATFORM_NOT_PUBLISHABLE};
 pub use settings::PublishSettings;
 
-use crate::{ConnectionService, lock};
+use crate::{ConnectionService, IdleMetricsReads, PostMetricsReads, lock};
 use limits::Limits;
 
 /// The ports the engine needs.
@@ -78,6 +78,8 @@ pub struct PublishEngine {
     inner: Arc<Inner>,
     jitter: Arc<dyn Jitter>,
     metrics: Arc<dyn Metrics>,
+    /// Post metrics reads, done while the loop is idle.
+    post_metrics: Option<PostMetricsReads>,
 }
 
 impl PublishEngine {
@@ -97,7 +99,15 @@ impl PublishEngine {
             }),
             jitter: Arc::new(FullJitter),
             metrics: Arc::new(NoMetrics),
+            post_metrics: None,
         }
+    }
+
+    /// Also does the post metrics reads that fall due, while no publishing waits.
+    #[must_use]
+    pub fn with_post_metrics(mut self, reads: PostMetricsReads) -> Self {
+        self.post_metrics = Some(reads);
+        self
     }
 
     /// Replaces the random jitter (tests pick a fixed one).
@@ -177,6 +187,7 @@ impl PublishEngine {
         let mut last_maintenance: Option<time::OffsetDateTime> = None;
         // The last claim found less than it asked for: wait for a wake-up or a due time.
         let mut drained = false;
+        let mut metrics_reads = IdleMetricsReads::new(self.post_metrics.clone());
         let mut shutdown = std::pin::pin!(shutdown);
         tracing::info!(worker = %self.inner.worker, concurrency, "publish worker started");
         loop {
@@ -208,6 +219,7 @@ impl PublishEngine {
             }
             let idle = drained && claims.is_empty();
             let sleep = if idle {
+                metrics_reads.start(now);
                 self.idle_sleep().await
             } else {
                 settings.idle_poll
@@ -215,6 +227,7 @@ impl PublishEngine {
             tokio::select! {
                 () = &mut shutdown => break,
                 () = self.inner.ports.wakeups.wait(sleep), if idle => drained = false,
+                () = metrics_reads.finished() => {}
                 Some(claim) = claims.join_next() => {
                     drained = !self.start_claimed(claim, &mut tasks, &stopping);
                 }
@@ -223,6 +236,7 @@ impl PublishEngine {
         }
         tracing::info!(in_flight = tasks.len(), "publish worker stopping");
         let _ = stop.send(true);
+        metrics_reads.stop().await;
         // Claims already sent are let finish, and what they took runs into the stop signal,
         // which gives each job back before its first step.
         while let Some(claim) = claims.join_next().await {

@@ -4,6 +4,7 @@
 //! answer says which source failed.
 
 mod error;
+mod post_metrics;
 #[cfg(test)]
 mod tests;
 
@@ -13,18 +14,22 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use socialpub_domain::insights::{
     AccountPost, BestTimeBasis, BestTimePriors, BestTimes, HashtagQuery, HashtagSource,
-    HashtagSuggestion, IndustryHashtags, Observation, PlatformTag, SuggestedTime, TaggedPost,
-    best_times, next_best_slot, normalize_hashtag, rank_hashtags,
+    HashtagSuggestion, IndustryHashtags, MetricsReading, Observation, PlatformTag, SuggestedTime,
+    TaggedPost, best_times, next_best_slot, normalize_hashtag, rank_hashtags,
 };
 use socialpub_domain::policy::{HashtagPolicy, rules_for};
-use socialpub_domain::{ConnectionId, Platform, UserId};
+use socialpub_domain::{ConnectionId, JobId, Platform, UserId};
 use socialpub_ports::{
     AudienceHour, Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, PlatformError,
-    PublishAccount,
+    PostMetricsRepository, PublishAccount, RepositoryError,
 };
 use time::{Duration, OffsetDateTime};
 
 pub use error::InsightsError;
+pub use post_metrics::{
+    IdleMetricsReads, METRICS_BATCH, METRICS_LEASE, METRICS_MAX_ATTEMPTS, METRICS_POLL,
+    METRICS_RETRY_STEP, PostMetricsReads,
+};
 
 use crate::{ConnectionError, ConnectionService};
 
@@ -71,6 +76,8 @@ pub struct InsightsPorts {
     pub connections: ConnectionService,
     pub readers: Arc<dyn InsightsReaderRegistry>,
     pub cache: Arc<dyn InsightsCache>,
+    /// The metrics the workers read of the posts published through us.
+    pub post_metrics: Arc<dyn PostMetricsRepository>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -162,6 +169,63 @@ impl InsightsService {
 
     pub fn settings(&self) -> &InsightsSettings {
         &self.settings
+    }
+
+    /// The newest metrics reading of the user's job, for `GET /jobs/{id}`.
+    ///
+    /// # Errors
+    /// The store's.
+    pub async fn job_metrics(
+        &self,
+        user: &UserId,
+        job: JobId,
+    ) -> Result<Option<MetricsReading>, RepositoryError> {
+        self.ports.post_metrics.latest(user, job).await
+    }
+
+    /// The engagement of the account's posts: those the platform lists (whoever published
+    /// them, so a new connection has history on day one), then those published through us
+    /// that the listing lacks, with the metrics the workers read of them.
+    async fn engagement(
+        &self,
+        user: &UserId,
+        listed: Vec<AccountPost>,
+        connection: ConnectionId,
+        failed: &mut Vec<FailedSource>,
+    ) -> Vec<Observation> {
+        let limit = u32::try_from(self.settings.recent_posts).unwrap_or(u32::MAX);
+        let mut observations: Vec<Observation> = listed
+            .iter()
+            .map(|post| Observation {
+                at: post.published_at,
+                value: post.metrics.engagement(),
+            })
+            .collect();
+        match self
+            .ports
+            .post_metrics
+            .of_connection(user, connection, limit)
+            .await
+        {
+            Ok(stored) => observations.extend(
+                stored
+                    .iter()
+                    .filter(|post| {
+                        !listed
+                            .iter()
+                            .any(|listed| listed.external_id == post.external_post_id)
+                    })
+                    .map(|post| Observation {
+                        at: post.published_at,
+                        value: post.reading.metrics.engagement(),
+                    }),
+            ),
+            Err(error) => failed.push(FailedSource {
+                source: "post_metrics",
+                reason: error.to_string(),
+            }),
+        }
+        observations
     }
 
     /// The user's connection on `platform`, with a fresh token when one can be had.
@@ -284,6 +348,7 @@ impl InsightsService {
         let mut failed = Vec::new();
         let mut observations = Vec::new();
         let mut basis = BestTimeBasis::Engagement;
+        let mut listed: Option<Vec<AccountPost>> = None;
         match self.account(user, platform, connection).await? {
             Account::Unavailable(reason) => failed.push(reason),
             Account::Ready(account) => match self.ports.readers.reader(platform) {
@@ -310,20 +375,19 @@ impl InsightsService {
                             .recent_posts(reader.as_ref(), &account, connection)
                             .await
                         {
-                            Ok(posts) => {
-                                observations = posts
-                                    .iter()
-                                    .map(|post| Observation {
-                                        at: post.published_at,
-                                        value: post.metrics.engagement(),
-                                    })
-                                    .collect();
+                            Ok(posts) => listed = Some(posts),
+                            Err(error) => {
+                                listed = Some(Vec::new());
+                                failed.push(platform_failure("recent_posts", &error));
                             }
-                            Err(error) => failed.push(platform_failure("recent_posts", &error)),
                         }
                     }
                 }
             },
+        }
+        if basis == BestTimeBasis::Engagement {
+            let listed = listed.unwrap_or_default();
+            observations = self.engagement(user, listed, connection, &mut failed).await;
         }
         let times = best_times(
             &observations,

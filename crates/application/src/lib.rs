@@ -23,8 +23,10 @@ pub use engine::{
 };
 pub use insights::{
     BestTimesAnswer, DEFAULT_HASHTAG_LIMIT, FailedSource, HashtagAnswer, HashtagRequest,
-    InsightsError, InsightsPorts, InsightsService, InsightsSettings, MAX_HASHTAG_LIMIT,
-    MAX_KEYWORD_CHARS, MAX_KEYWORDS, NEXT_BEST_LEAD, NextBest,
+    IdleMetricsReads, InsightsError, InsightsPorts, InsightsService, InsightsSettings,
+    MAX_HASHTAG_LIMIT, MAX_KEYWORD_CHARS, MAX_KEYWORDS, METRICS_BATCH, METRICS_LEASE,
+    METRICS_MAX_ATTEMPTS, METRICS_POLL, METRICS_RETRY_STEP, NEXT_BEST_LEAD, NextBest,
+    PostMetricsReads,
 };
 pub use jobs::{JobService, JobServiceError};
 pub use maintenance::{MaintenanceReport, MaintenanceService};

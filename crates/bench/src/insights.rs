@@ -17,8 +17,8 @@ use socialpub_domain::{
 };
 use socialpub_ports::fakes::{
     FakeInsightsReader, FakeTokenCipher, InMemoryConnectionRepository, InMemoryInsightsCache,
-    InMemoryOAuthStateStore, ManualClock, SequentialSecrets, StaticInsightsReaderRegistry,
-    StaticPlatformRegistry,
+    InMemoryOAuthStateStore, InMemoryPostMetricsRepository, ManualClock, SequentialSecrets,
+    StaticInsightsReaderRegistry, StaticPlatformRegistry,
 };
 use socialpub_ports::{ConnectionRepository, InsightsCache, TokenCipher, TokenSlot};
 use time::OffsetDateTime;
@@ -114,6 +114,7 @@ pub async fn best_times(count: usize, rounds: usize) -> anyhow::Result<Report> {
             ),
             readers: Arc::new(StaticInsightsReaderRegistry::default().with(reader)),
             cache: cache.clone(),
+            post_metrics: Arc::new(InMemoryPostMetricsRepository::default()),
             clock,
         },
         InsightsSettings {

@@ -231,15 +231,23 @@ impl Application {
         } else {
             vec![Platform::Tiktok]
         });
+        let insights_readers = crate::insights::insights_readers(&settings, &|platform| {
+            simulator
+                .as_ref()
+                .map(|handle| crate::simulator::target(handle, platform))
+        })?;
+        let post_metrics = socialpub_application::PostMetricsReads::new(
+            connections.clone(),
+            Arc::new(insights_readers.clone()),
+            database.post_metrics(),
+            clock.clone(),
+        );
         let insights = crate::insights::insights_service(
             &settings,
             connections.clone(),
-            crate::insights::insights_readers(&settings, &|platform| {
-                simulator
-                    .as_ref()
-                    .map(|handle| crate::simulator::target(handle, platform))
-            })?,
+            insights_readers,
             hashtag_policy(&settings)?,
+            database.post_metrics(),
             clock.clone(),
             metrics.clone(),
         )?;
@@ -255,7 +263,8 @@ impl Application {
             publish_settings,
             WorkerId::new(process_name()),
         )
-        .with_metrics(metrics.clone());
+        .with_metrics(metrics.clone())
+        .with_post_metrics(post_metrics);
         let deliverer = WebhookDeliverer::new(
             webhook_ports.clone(),
             socialpub_application::DeliverySettings::default(),

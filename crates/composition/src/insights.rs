@@ -10,7 +10,9 @@ use socialpub_cache::{MokaInsightsCache, RedisTier, TieredInsightsCache};
 use socialpub_domain::Platform;
 use socialpub_domain::policy::HashtagPolicy;
 use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
-use socialpub_ports::{Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, Metrics};
+use socialpub_ports::{
+    Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, Metrics, PostMetricsRepository,
+};
 
 use crate::Settings;
 
@@ -58,6 +60,7 @@ pub fn insights_readers(
 ) -> anyhow::Result<InsightsReaders> {
     let http = build_http_client(&HttpClientSettings::default())
         .context("building the platform HTTP client")?;
+    let facebook_graph = crate::wiring::facebook_graph_base_url(settings, stand_in);
     let mut registry = InsightsReaders::default();
     for platform in &settings.platforms {
         let Some(config) = platform
@@ -66,18 +69,29 @@ pub fn insights_readers(
         else {
             continue;
         };
-        let reader: Option<Arc<dyn InsightsReader>> = match platform.platform {
-            Platform::X => Some(Arc::new(socialpub_x::XInsights::new(
-                socialpub_x::XClient::new(config, http.clone()),
+        let reader: Arc<dyn InsightsReader> = match platform.platform {
+            Platform::X => Arc::new(socialpub_x::XInsights::new(socialpub_x::XClient::new(
+                config,
+                http.clone(),
             ))),
-            Platform::Tiktok => Some(Arc::new(socialpub_tiktok::TiktokInsights::new(
+            Platform::Tiktok => Arc::new(socialpub_tiktok::TiktokInsights::new(
                 socialpub_tiktok::TiktokClient::new(config, http.clone()),
-            ))),
-            _ => None,
+            )),
+            Platform::Instagram => Arc::new(socialpub_instagram::InstagramInsights::new(
+                socialpub_instagram::InstagramClient::new(config, http.clone()),
+                facebook_graph.clone(),
+            )),
+            Platform::Facebook => Arc::new(socialpub_facebook::FacebookInsights::new(
+                socialpub_facebook::FacebookClient::new(config, http.clone()),
+            )),
+            Platform::Linkedin => Arc::new(socialpub_linkedin::LinkedinInsights::new(
+                socialpub_linkedin::LinkedinClient::new(config, http.clone()),
+            )),
+            Platform::Pinterest => Arc::new(socialpub_pinterest::PinterestInsights::new(
+                socialpub_pinterest::PinterestClient::new(config, http.clone()),
+            )),
         };
-        if let Some(reader) = reader {
-            registry.readers.insert(platform.platform, reader);
-        }
+        registry.readers.insert(platform.platform, reader);
     }
     Ok(registry)
 }
@@ -88,6 +102,7 @@ pub fn insights_service(
     connections: ConnectionService,
     readers: InsightsReaders,
     hashtag_policy: HashtagPolicy,
+    post_metrics: Arc<dyn PostMetricsRepository>,
     clock: Arc<dyn Clock>,
     metrics: Arc<dyn Metrics>,
 ) -> anyhow::Result<InsightsService> {
@@ -96,6 +111,7 @@ pub fn insights_service(
             connections,
             readers: Arc::new(readers),
             cache: insights_cache(settings, metrics)?,
+            post_metrics,
             clock,
         },
         InsightsSettings {

@@ -118,7 +118,7 @@ fn client_for(
 
 /// Where Instagram accounts connected through Facebook Login publish: the Facebook Graph host
 /// the Facebook client uses (its stand-in without Facebook credentials).
-fn facebook_graph_base_url(
+pub(crate) fn facebook_graph_base_url(
     settings: &Settings,
     stand_in: &dyn Fn(Platform) -> Option<PlatformConfig>,
 ) -> Url {

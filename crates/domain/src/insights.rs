@@ -15,4 +15,4 @@ pub use hashtags::{
     HashtagQuery, HashtagSource, HashtagSuggestion, IndustryHashtags, PlatformTag, TaggedPost,
     normalize as normalize_hashtag, own_tag_lifts, rank_hashtags,
 };
-pub use metrics::{AccountPost, PostMetrics};
+pub use metrics::{AccountPost, MetricsCheckpoint, MetricsReading, PostMetrics};

@@ -218,6 +218,13 @@ impl Database {
         ))
     }
 
+    /// Post metrics on this database: the parked reads of published jobs and their readings.
+    pub fn post_metrics(&self) -> Arc<dyn socialpub_ports::PostMetricsRepository> {
+        Arc::new(crate::post_metrics::DieselPostMetricsRepository::new(
+            self.store.clone(),
+        ))
+    }
+
     /// The store of requests made with an `Idempotency-Key` on this database.
     pub fn idempotency(&self) -> Arc<dyn IdempotencyStore> {
         Arc::new(DieselIdempotencyStore::new(self.store.clone()))

@@ -33,6 +33,7 @@ use crate::group_commit::GroupCommit;
 use crate::leased_saves::Save;
 use crate::outbox::write_outbox;
 use crate::page::{limit, offset};
+use crate::post_metrics::schedule_reads;
 use crate::rows::{
     AttemptRow, ConnectionRow, JOINED_CONNECTION_COLUMNS, JobRow, JoinedConnectionRow,
     LeasedJobRow, PostRow,
@@ -740,6 +741,7 @@ impl JobRepository for DieselJobRepository {
                         .await?;
                 }
                 write_outbox!($tx, std::slice::from_ref(job), events, |$select| $lock);
+                schedule_reads!($tx, std::slice::from_ref(job));
                 Ok::<_, DbError>(())
             }};
         }

@@ -11,6 +11,7 @@ use diesel::{QueryResult, QueryableByName};
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{JobId, PublishJob};
 
+use crate::post_metrics;
 use crate::rows::{AttemptRow, LeasedJobRow};
 use crate::sql_types::{Document, Id, Instant};
 use crate::values::{DbJson, DbTime, DbUuid};
@@ -196,7 +197,11 @@ impl QueryFragment<Pg> for SaveLeased {
              next_attempt_at, external_post_id, post_url, progress, locked_by, locked_until, \
              updated_at, user_action) \
              WHERE j.id = v.id AND j.status = 'processing' AND j.locked_by = v.worker \
-             RETURNING j.id), \
+             RETURNING ",
+        );
+        out.push_sql(post_metrics::SAVED_COLUMNS);
+        out.push_sql(
+            "), \
              recorded AS (INSERT INTO job_attempts (id, job_id, attempt_number, worker, \
              started_at, finished_at, outcome, http_status, platform_error_code, message, step) \
              SELECT a.* FROM unnest(",
@@ -229,9 +234,11 @@ impl QueryFragment<Pg> for SaveLeased {
              ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at, \
              outcome = excluded.outcome, http_status = excluded.http_status, \
              platform_error_code = excluded.platform_error_code, message = excluded.message, \
-             step = excluded.step) \
-             SELECT id FROM saved",
+             step = excluded.step)",
         );
+        // A job saved as published gets its metrics reads parked in the same statement.
+        out.push_sql(&post_metrics::SCHEDULE_CTE);
+        out.push_sql(" SELECT id FROM saved");
         Ok(())
     }
 }

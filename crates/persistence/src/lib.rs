@@ -34,6 +34,7 @@ mod oauth_state_store;
 mod outbox;
 mod page;
 mod pool;
+mod post_metrics;
 mod postgres_tls;
 mod rows;
 mod schema;

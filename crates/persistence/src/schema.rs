@@ -193,3 +193,28 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::joinable!(publish_jobs -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs, posts);
+
+diesel::table! {
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+    use crate::sql_types::{Id, Instant};
+
+    post_metrics (job_id, checkpoint) {
+        job_id -> Id,
+        checkpoint -> Text,
+        user_id -> Text,
+        connection_id -> Id,
+        platform -> Text,
+        external_post_id -> Text,
+        published_at -> Instant,
+        due_at -> Instant,
+        attempts -> Integer,
+        state -> Text,
+        read_at -> Nullable<Instant>,
+        likes -> Nullable<BigInt>,
+        comments -> Nullable<BigInt>,
+        shares -> Nullable<BigInt>,
+        saves -> Nullable<BigInt>,
+        views -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+    }
+}

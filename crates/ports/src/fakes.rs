@@ -14,6 +14,7 @@ mod jobs;
 mod metrics;
 mod oauth_states;
 mod platform;
+mod post_metrics;
 mod publisher;
 mod publisher_contract;
 pub mod publisher_driver;
@@ -35,6 +36,7 @@ pub use jobs::InMemoryJobRepository;
 pub use metrics::{MetricEvent, RecordingMetrics};
 pub use oauth_states::InMemoryOAuthStateStore;
 pub use platform::{FakePlatformClient, StaticPlatformRegistry};
+pub use post_metrics::InMemoryPostMetricsRepository;
 pub use publisher::{
     FIND_PUBLISHED, FakeLookup, FakePost, FakePublisher, FakeStep, StaticPublisherRegistry,
 };

@@ -19,6 +19,7 @@ mod metrics;
 mod oauth_state_store;
 mod page;
 mod platform_client;
+mod post_metrics;
 mod publisher;
 mod token_cipher;
 mod webhooks;
@@ -44,6 +45,9 @@ pub use page::{Page, PageRequest};
 pub use platform_client::{
     AccountKind, AuthorizationRequest, PlatformAccount, PlatformBoard, PlatformClient,
     PlatformError, PlatformErrorKind, PlatformRegistry, REFRESH_TOO_EARLY, TokenGrant,
+};
+pub use post_metrics::{
+    DueMetricsRead, MetricsReadOutcome, PostMetricsRepository, PublishedPostMetrics,
 };
 pub use publisher::{
     PlannedStep, PublishAccount, PublishContext, PublishedPost, Publisher, PublisherRegistry,

@@ -1,13 +1,15 @@
 use std::sync::Arc;
 
 use socialpub_domain::insights::{
-    AccountPost, BestTimeBasis, Confidence, HashtagSource, PlatformTag, PostMetrics,
+    AccountPost, BestTimeBasis, Confidence, HashtagSource, MetricsCheckpoint, PlatformTag,
+    PostMetrics,
 };
 use socialpub_domain::{ConnectionId, Platform, UserId};
-use socialpub_ports::AudienceHour;
 use socialpub_ports::fakes::{
-    FakeInsightsReader, InMemoryInsightsCache, StaticInsightsReaderRegistry,
+    FakeInsightsReader, InMemoryInsightsCache, InMemoryPostMetricsRepository,
+    StaticInsightsReaderRegistry,
 };
+use socialpub_ports::{AudienceHour, PostMetricsRepository};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -62,17 +64,20 @@ fn history() -> Vec<AccountPost> {
 struct Setup {
     world: World,
     reader: Arc<FakeInsightsReader>,
+    post_metrics: Arc<InMemoryPostMetricsRepository>,
     service: InsightsService,
 }
 
 async fn setup(reader: FakeInsightsReader, settings: InsightsSettings) -> Setup {
     let world = World::new().await;
     let reader = Arc::new(reader);
+    let post_metrics = Arc::new(InMemoryPostMetricsRepository::default());
     let service = InsightsService::new(
         InsightsPorts {
             connections: world.connection_service.clone(),
             readers: Arc::new(StaticInsightsReaderRegistry::default().with(reader.clone())),
             cache: Arc::new(InMemoryInsightsCache::default()),
+            post_metrics: post_metrics.clone(),
             clock: world.clock.clone(),
         },
         settings,
@@ -80,6 +85,7 @@ async fn setup(reader: FakeInsightsReader, settings: InsightsSettings) -> Setup 
     Setup {
         world,
         reader,
+        post_metrics,
         service,
     }
 }
@@ -389,4 +395,160 @@ async fn next_best_picks_a_coming_slot_and_says_why() {
         "{}",
         next.explanation()
     );
+}
+
+/// A job of the world's connection as published at `at` with the platform id `external`.
+async fn published_job(
+    s: &Setup,
+    at: OffsetDateTime,
+    external: &str,
+) -> socialpub_domain::PublishJob {
+    let mut job = s.world.job_at(None).await;
+    let worker = socialpub_domain::WorkerId::new("w");
+    job.claim(worker.clone(), at, Duration::minutes(5)).unwrap();
+    job.mark_published(&worker, external.to_owned(), None, at)
+        .unwrap();
+    job
+}
+
+fn metrics_reads(s: &Setup) -> PostMetricsReads {
+    metrics_reads_on(s, s.reader.clone())
+}
+
+fn metrics_reads_on(s: &Setup, reader: Arc<FakeInsightsReader>) -> PostMetricsReads {
+    PostMetricsReads::new(
+        s.world.connection_service.clone(),
+        Arc::new(StaticInsightsReaderRegistry::default().with(reader)),
+        s.post_metrics.clone(),
+        s.world.clock.clone(),
+    )
+}
+
+#[tokio::test]
+async fn a_published_post_is_read_at_one_hour_one_day_and_one_week() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(vec![post(7, NOW, "launch", 12)]),
+        InsightsSettings::default(),
+    )
+    .await;
+    let job = published_job(&s, NOW, "p7").await;
+    s.post_metrics.schedule(&job).await.unwrap();
+    let reads = metrics_reads(&s);
+
+    assert_eq!(reads.run_due().await.unwrap(), 0, "nothing is due yet");
+    assert_eq!(s.service.job_metrics(&alice(), job.id).await.unwrap(), None);
+
+    s.world.clock.set(NOW + Duration::hours(1));
+    assert_eq!(reads.run_due().await.unwrap(), 1);
+    let shown = s
+        .service
+        .job_metrics(&alice(), job.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown.checkpoint, MetricsCheckpoint::OneHour);
+    assert_eq!(shown.read_at, NOW + Duration::hours(1));
+    assert_eq!(shown.metrics.likes, Some(12));
+
+    s.world.clock.set(NOW + Duration::days(7));
+    assert_eq!(reads.run_due().await.unwrap(), 2);
+    let shown = s
+        .service
+        .job_metrics(&alice(), job.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown.checkpoint, MetricsCheckpoint::OneWeek);
+    assert_eq!(reads.run_due().await.unwrap(), 0, "each read is done once");
+    assert_eq!(s.reader.calls(), 3);
+}
+
+#[tokio::test]
+async fn a_failing_read_is_retried_later_then_given_up_never_estimated() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X).with_posts(vec![post(7, NOW, "launch", 12)]),
+        InsightsSettings::default(),
+    )
+    .await;
+    let job = published_job(&s, NOW, "p7").await;
+    s.post_metrics.schedule(&job).await.unwrap();
+    s.reader.fail();
+    let reads = metrics_reads(&s);
+    s.world.clock.set(NOW + Duration::hours(1));
+    assert_eq!(reads.run_due().await.unwrap(), 1);
+    // Retried after METRICS_RETRY_STEP, not before.
+    s.world
+        .clock
+        .advance(METRICS_RETRY_STEP - Duration::seconds(1));
+    assert_eq!(reads.run_due().await.unwrap(), 0);
+    for _ in 1..METRICS_MAX_ATTEMPTS {
+        s.world.clock.advance(Duration::hours(2));
+        assert_eq!(reads.run_due().await.unwrap(), 1);
+    }
+    s.world.clock.advance(Duration::hours(2));
+    assert_eq!(
+        reads.run_due().await.unwrap(),
+        0,
+        "given up after the last try"
+    );
+    assert_eq!(s.service.job_metrics(&alice(), job.id).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_deleted_post_is_unavailable_at_once() {
+    let s = setup(
+        FakeInsightsReader::new(Platform::X),
+        InsightsSettings::default(),
+    )
+    .await;
+    let job = published_job(&s, NOW, "gone").await;
+    s.post_metrics.schedule(&job).await.unwrap();
+    let reads = metrics_reads(&s);
+    s.world.clock.set(NOW + Duration::hours(1));
+    assert_eq!(reads.run_due().await.unwrap(), 1);
+    s.world.clock.advance(Duration::days(1));
+    // The 24 h read is due now; the 1 h read is not tried again.
+    let due = reads.run_due().await.unwrap();
+    assert_eq!(due, 1);
+    assert_eq!(s.reader.calls(), 2);
+}
+
+#[tokio::test]
+async fn posts_published_here_feed_best_times_when_the_platform_lists_nothing() {
+    // The platform lists no posts (as LinkedIn for members): best times come from the
+    // metrics the workers read, Thursday 19:00 UTC doing best.
+    let s = setup(
+        FakeInsightsReader::new(Platform::X),
+        InsightsSettings::default(),
+    )
+    .await;
+    let monday = datetime!(2026-03-02 00:00 UTC);
+    let mut posts = Vec::new();
+    for week in 0..10 {
+        for (day, hour, likes) in [(0, 8, 10), (1, 12, 10), (3, 19, 80)] {
+            let at = monday + Duration::weeks(week) + Duration::days(day) + Duration::hours(hour);
+            posts.push(post(posts.len(), at, "", likes));
+        }
+    }
+    for listed in &posts {
+        let job = published_job(&s, listed.published_at, &listed.external_id).await;
+        s.post_metrics.schedule(&job).await.unwrap();
+    }
+    // The workers read them on a reader that finds each post by its id.
+    let reads = metrics_reads_on(
+        &s,
+        Arc::new(FakeInsightsReader::new(Platform::X).with_posts(posts)),
+    );
+    s.world.clock.set(NOW + Duration::days(30));
+    while reads.run_due().await.unwrap() > 0 {}
+    s.world.clock.set(NOW);
+    let answer = s
+        .service
+        .best_times(&alice(), Platform::X, s.world.connection.id, "UTC")
+        .await
+        .unwrap();
+    assert_eq!(answer.times.basis, BestTimeBasis::Engagement);
+    assert_eq!(answer.times.sample_size, 30);
+    let best = &answer.times.suggested_times[0];
+    assert_eq!((best.weekday, best.hour), ("thursday", 19));
 }

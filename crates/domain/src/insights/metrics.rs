@@ -38,3 +38,56 @@ pub struct AccountPost {
     pub text: String,
     pub metrics: PostMetrics,
 }
+
+/// When, after a post went out, its metrics are read: early reach, the first day, and the
+/// long tail. Each is read once; the newest one read is what the job shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MetricsCheckpoint {
+    #[serde(rename = "1h")]
+    OneHour,
+    #[serde(rename = "24h")]
+    OneDay,
+    #[serde(rename = "7d")]
+    OneWeek,
+}
+
+impl MetricsCheckpoint {
+    /// Every checkpoint, earliest first.
+    pub const ALL: [Self; 3] = [Self::OneHour, Self::OneDay, Self::OneWeek];
+
+    /// How long after publication the read falls due.
+    pub fn after(self) -> time::Duration {
+        match self {
+            Self::OneHour => time::Duration::hours(1),
+            Self::OneDay => time::Duration::hours(24),
+            Self::OneWeek => time::Duration::days(7),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OneHour => "1h",
+            Self::OneDay => "24h",
+            Self::OneWeek => "7d",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+}
+
+impl std::fmt::Display for MetricsCheckpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A post's metrics as read at one checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricsReading {
+    pub checkpoint: MetricsCheckpoint,
+    #[serde(with = "time::serde::rfc3339")]
+    pub read_at: OffsetDateTime,
+    pub metrics: PostMetrics,
+}

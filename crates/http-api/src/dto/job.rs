@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 use socialpub_application::Warning;
+use socialpub_domain::insights::MetricsReading;
 use socialpub_domain::{
     Asset, AttemptOutcome, ConnectionId, JobAttempt, JobId, JobStatus, Platform, PostId,
     PublishJob, UserAction,
@@ -37,6 +38,18 @@ pub struct JobResponse {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// The newest engagement reading of the published post (on `GET /jobs/{id}` only; absent
+    /// until the first read, an hour after publication).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsReading>,
+}
+
+impl JobResponse {
+    /// With the post's newest metrics reading.
+    pub fn with_metrics(mut self, metrics: Option<MetricsReading>) -> Self {
+        self.metrics = metrics;
+        self
+    }
 }
 
 impl From<PublishJob> for JobResponse {
@@ -64,6 +77,7 @@ impl From<PublishJob> for JobResponse {
             post_url: job.post_url,
             created_at: job.created_at,
             updated_at: job.updated_at,
+            metrics: None,
         }
     }
 }

@@ -62,7 +62,9 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: JobId = parse_id(&id, "job")?;
-    Ok(HttpResponse::Ok().json(JobResponse::from(state.jobs.get(&user, id).await?)))
+    let job = state.jobs.get(&user, id).await?;
+    let metrics = state.insights.job_metrics(&user, id).await?;
+    Ok(HttpResponse::Ok().json(JobResponse::from(job).with_metrics(metrics)))
 }
 
 pub async fn attempts(

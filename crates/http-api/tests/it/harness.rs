@@ -17,7 +17,8 @@ use socialpub_domain::{ConnectionId, NewConnection, SecretString, SocialConnecti
 use socialpub_http_api::contract::check_every_response;
 use socialpub_http_api::{ApiState, ConnectCallback, ErrorBody, ReadinessCheck, build_app};
 use socialpub_ports::fakes::{
-    FakeInsightsReader, InMemoryInsightsCache, StaticInsightsReaderRegistry,
+    FakeInsightsReader, InMemoryInsightsCache, InMemoryPostMetricsRepository,
+    StaticInsightsReaderRegistry,
 };
 use socialpub_ports::fakes::{
     FakePlatformClient, FakePublisher, FakeTokenCipher, InMemoryAssetFetcher,
@@ -65,6 +66,8 @@ pub struct World {
     pub insights_x: Arc<FakeInsightsReader>,
     /// What the HTTP layer counted.
     pub metrics: Arc<RecordingMetrics>,
+    /// The post metrics the workers read.
+    pub post_metrics: Arc<InMemoryPostMetricsRepository>,
 }
 
 impl Default for World {
@@ -87,6 +90,7 @@ impl Default for World {
             connect_callback: ConnectCallback::CompleteDirectly,
             insights_x: Arc::new(FakeInsightsReader::new(Platform::X)),
             metrics: Arc::new(RecordingMetrics::default()),
+            post_metrics: Arc::new(InMemoryPostMetricsRepository::default()),
         }
     }
 }
@@ -140,6 +144,7 @@ impl World {
                     StaticInsightsReaderRegistry::default().with(self.insights_x.clone()),
                 ),
                 cache: Arc::new(InMemoryInsightsCache::default()),
+                post_metrics: self.post_metrics.clone(),
                 clock: self.clock.clone(),
             },
             InsightsSettings::default(),

@@ -135,3 +135,81 @@ async fn a_job_has_an_attempt_history() {
     assert_eq!(status, 200);
     assert_eq!(body["items"], serde_json::json!([]));
 }
+
+#[actix_web::test]
+async fn a_published_job_shows_its_newest_metrics_and_when_they_were_read() {
+    use socialpub_domain::WorkerId;
+    use socialpub_domain::insights::PostMetrics;
+    use socialpub_ports::{MetricsReadOutcome, PostMetricsRepository};
+
+    let (world, mut job) = seeded().await;
+    let worker = WorkerId::new("w");
+    job.claim(
+        worker.clone(),
+        NOW + Duration::days(1),
+        Duration::minutes(5),
+    )
+    .unwrap();
+    job.mark_published(
+        &worker,
+        "urn:li:share:1".into(),
+        None,
+        NOW + Duration::days(1),
+    )
+    .unwrap();
+    world.post_metrics.schedule(&job).await.unwrap();
+    let app = world.app().await;
+    let uri = format!("/api/v1/jobs/{}", job.id);
+    let get = || {
+        TestRequest::get()
+            .uri(&uri)
+            .insert_header(bearer(ALICE_TOKEN))
+    };
+    let (status, _, body) = send(&app, get()).await;
+    assert_eq!(status, 200);
+    assert!(body.get("metrics").is_none(), "not read yet: {body}");
+
+    let read_at = NOW + Duration::days(2);
+    world
+        .post_metrics
+        .claim_due(read_at, 10, Duration::minutes(2))
+        .await
+        .unwrap();
+    world
+        .post_metrics
+        .finish(
+            job.id,
+            socialpub_domain::insights::MetricsCheckpoint::OneDay,
+            &MetricsReadOutcome::Read {
+                at: read_at,
+                metrics: PostMetrics {
+                    likes: Some(41),
+                    comments: Some(3),
+                    shares: Some(2),
+                    saves: None,
+                    views: Some(1200),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let (status, _, body) = send(&app, get()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["metrics"],
+        serde_json::json!({
+            "checkpoint": "24h",
+            "read_at": "2026-05-03T12:00:00Z",
+            "metrics": {"likes": 41, "comments": 3, "shares": 2, "saves": null, "views": 1200}
+        })
+    );
+    // Another user's request still finds nothing.
+    let (status, _, _) = send(
+        &app,
+        TestRequest::get()
+            .uri(&uri)
+            .insert_header(bearer(BOB_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 404);
+}

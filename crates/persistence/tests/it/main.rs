@@ -31,6 +31,7 @@ mod connection_events;
 mod contract;
 mod database;
 mod harness;
+mod metrics_scheduling;
 mod migrations;
 mod pool;
 mod tls;

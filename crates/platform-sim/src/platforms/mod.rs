@@ -17,30 +17,38 @@ pub(crate) mod facebook_publish;
 pub(crate) mod instagram;
 pub(crate) mod instagram_publish;
 pub(crate) mod linkedin;
+pub(crate) mod linkedin_insights;
 pub(crate) mod linkedin_publish;
+pub(crate) mod meta_insights;
 pub(crate) mod pinterest;
+pub(crate) mod pinterest_insights;
 pub(crate) mod pinterest_publish;
 pub(crate) mod tiktok;
 pub(crate) mod tiktok_insights;
 pub(crate) mod tiktok_publish;
 pub(crate) mod x;
+pub(crate) mod x_insights;
 pub(crate) mod x_publish;
 
 /// Register every platform's routes.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     crate::token_endpoint::configure(cfg);
     x::configure(cfg);
+    x_insights::configure(cfg);
     x_publish::configure(cfg);
     pinterest::configure(cfg);
+    pinterest_insights::configure(cfg);
     pinterest_publish::configure(cfg);
     tiktok::configure(cfg);
     tiktok_insights::configure(cfg);
     tiktok_publish::configure(cfg);
     // Before the Graph account handlers, whose catch-alls would take the publishing paths.
+    meta_insights::configure(cfg);
     instagram_publish::configure(cfg);
     facebook::configure(cfg);
     instagram::configure(cfg);
     linkedin::configure(cfg);
+    linkedin_insights::configure(cfg);
     linkedin_publish::configure(cfg);
 }
 

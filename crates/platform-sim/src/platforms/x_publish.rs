@@ -339,6 +339,9 @@ async fn user_tweets(
                     value["created_at"] =
                         json!(post.created_at.format(&Rfc3339).unwrap_or_default());
                 }
+                if fields.contains(&"public_metrics") {
+                    value["public_metrics"] = super::x_insights::public_metrics(&post.id);
+                }
                 if fields.contains(&"attachments") && !post.media_ids.is_empty() {
                     value["attachments"] = json!({"media_keys": media_keys(post)});
                 }

@@ -23,6 +23,7 @@
 mod accounts;
 mod client;
 mod config;
+mod insights;
 mod oauth;
 mod posts;
 mod publisher;
@@ -32,6 +33,7 @@ mod wire;
 pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, GRAPH_VIDEO_BASE_URL, PRODUCTION};
+pub use insights::{FacebookInsights, POST_COUNT_FIELDS, POST_VIEWS_METRIC};
 pub use oauth::UserToken;
 pub use posts::{
     AttachedMedia, CreatedPhoto, CreatedPost, NewFeedPost, NewPhoto, PagePost, PagePostsPage,

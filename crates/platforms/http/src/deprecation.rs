@@ -107,7 +107,10 @@ mod tests {
         report_deprecation(Platform::Tiktok, "test: distinct one");
         report_deprecation(Platform::Tiktok, "test: distinct two");
         let signs = deprecation_signs();
-        let tiktok = signs.iter().find(|(p, _)| *p == Platform::Tiktok).map(|(_, n)| *n);
+        let tiktok = signs
+            .iter()
+            .find(|(p, _)| *p == Platform::Tiktok)
+            .map(|(_, n)| *n);
         assert!(tiktok >= Some(2), "{signs:?}");
     }
 

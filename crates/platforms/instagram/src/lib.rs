@@ -25,6 +25,7 @@
 mod accounts;
 mod client;
 mod config;
+mod insights;
 mod media;
 mod oauth;
 mod publisher;
@@ -33,6 +34,7 @@ mod wire;
 pub use accounts::InstagramProfile;
 pub use client::InstagramClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, FACEBOOK_GRAPH_BASE_URL, PRODUCTION};
+pub use insights::{InstagramInsights, MAX_MEDIA_WITH_METRICS, MEDIA_METRICS};
 pub use media::{
     ContainerMediaType, ContainerState, GraphHost, LoginPath, MediaEdge, MediaObject, MediaPage,
     MediaWindow, NewContainer, PublishingLimit,

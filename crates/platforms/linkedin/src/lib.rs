@@ -33,6 +33,7 @@ mod accounts;
 mod client;
 mod config;
 mod errors;
+mod insights;
 pub mod little_text;
 mod oauth;
 mod posts;
@@ -45,6 +46,7 @@ pub use client::{LinkedinClient, RESTLI_PROTOCOL_VERSION};
 pub use config::{
     DEFAULT_LINKEDIN_VERSION, DEFAULT_SCOPES, MEMBER_SCOPES, ORGANIZATION_SCOPES, PRODUCTION,
 };
+pub use insights::{LinkedinInsights, MEMBER_QUERY_TYPES};
 pub use posts::{
     ArticleContent, Distribution, ListedPost, MediaContent, MediaStatus, NewPost, PostContent,
     PostsPage, UploadPart, UploadResource, UploadSlot, VideoSlot, VideoState, duplicate_of,

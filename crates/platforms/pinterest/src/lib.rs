@@ -13,6 +13,7 @@ mod accounts;
 mod client;
 mod config;
 mod errors;
+mod insights;
 mod oauth;
 mod pins;
 mod publisher;
@@ -22,6 +23,7 @@ pub mod wire;
 pub use client::PinterestClient;
 pub use config::{DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, DEFAULT_SCOPES, PRODUCTION};
 pub use errors::{classify, classify_token};
+pub use insights::{PinterestInsights, TRENDS_REGION};
 pub use publisher::{
     PinterestPublishSettings, PinterestPublisher, STEP_CREATE_PIN, STEP_FIND_PIN,
     STEP_MEDIA_STATUS, STEP_UPLOAD_VIDEO, pin_url,

@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod idempotency;
 pub mod jobs;
 pub mod oauth_states;
+pub mod post_metrics;
 
 /// Declares `mod $backend` with one `#[tokio::test]` per contract test, each on a fresh store
 /// of type `$env` (a [`crate::harness::TestBackend`]).
@@ -61,6 +62,13 @@ macro_rules! contract_suite {
                 putting_the_same_state_twice_is_a_conflict,
                 a_user_keeps_only_the_newest_states_up_to_the_cap,
                 expired_states_are_taken_and_purged,
+            }
+            post_metrics {
+                a_published_job_is_read_at_each_checkpoint_once,
+                readings_are_stored_and_the_newest_is_shown_to_the_owner,
+                a_failed_read_is_retried_when_asked,
+                unpublished_jobs_park_no_reads,
+                a_connections_readings_come_newest_post_first,
             }
         );
     };

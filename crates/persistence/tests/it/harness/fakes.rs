@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use socialpub_ports::fakes::{
     InMemoryConnectionRepository, InMemoryIdempotencyStore, InMemoryJobRepository,
-    InMemoryOAuthStateStore,
+    InMemoryOAuthStateStore, InMemoryPostMetricsRepository,
 };
 
 use super::{Repos, TestBackend};
@@ -21,6 +21,7 @@ impl TestBackend for FakeBackend {
                 jobs: Arc::new(InMemoryJobRepository::default()),
                 oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
                 idempotency: Arc::new(InMemoryIdempotencyStore::default()),
+                post_metrics: Arc::new(InMemoryPostMetricsRepository::default()),
             },
         }
     }

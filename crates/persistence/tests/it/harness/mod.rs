@@ -7,7 +7,9 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use socialpub_persistence::Database;
-use socialpub_ports::{ConnectionRepository, IdempotencyStore, JobRepository, OAuthStateStore};
+use socialpub_ports::{
+    ConnectionRepository, IdempotencyStore, JobRepository, OAuthStateStore, PostMetricsRepository,
+};
 
 /// The repositories of one store.
 #[derive(Clone)]
@@ -16,6 +18,7 @@ pub struct Repos {
     pub jobs: Arc<dyn JobRepository>,
     pub oauth_states: Arc<dyn OAuthStateStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
+    pub post_metrics: Arc<dyn PostMetricsRepository>,
 }
 
 impl Repos {
@@ -25,6 +28,7 @@ impl Repos {
             jobs: database.jobs(),
             oauth_states: database.oauth_states(),
             idempotency: database.idempotency(),
+            post_metrics: database.post_metrics(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod errors;
+mod insights;
 mod oauth;
 mod publish;
 mod publisher_driver;

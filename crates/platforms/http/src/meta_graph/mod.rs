@@ -13,6 +13,7 @@
 
 mod classify;
 mod codes;
+mod graph_time;
 mod instagram;
 mod send;
 mod usage;
@@ -20,6 +21,7 @@ mod wire;
 
 pub use classify::{GraphEndpoint, classify_graph, classify_graph_error, classify_token};
 pub use codes::kind_for_graph_code;
+pub use graph_time::parse_graph_time;
 pub use send::{deprecation_in_headers, send_graph_json, send_graph_json_at};
 pub use usage::GraphUsage;
 pub use wire::{AppUsage, BusinessUseCaseUsage, FlatGraphError, GraphError, GraphErrorEnvelope};

@@ -11,7 +11,9 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use socialpub_domain::insights::{AccountPost, PostMetrics};
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::meta_graph::{classify_graph, parse_graph_time};
+use socialpub_platform_http::meta_graph::{
+    GraphInsights, GraphPaging, classify_graph, parse_graph_time,
+};
 use socialpub_ports::{InsightsReader, PlatformError, PublishAccount};
 
 use crate::client::FacebookClient;
@@ -79,39 +81,7 @@ impl PagePost {
 #[serde(default)]
 struct PostList {
     data: Vec<PagePost>,
-    paging: Option<Paging>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Paging {
-    cursors: Option<Cursors>,
-    next: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Cursors {
-    after: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct InsightList {
-    data: Vec<Insight>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Insight {
-    name: String,
-    values: Vec<InsightValue>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct InsightValue {
-    value: serde_json::Value,
+    paging: Option<GraphPaging>,
 }
 
 /// The [`InsightsReader`] port on a [`FacebookClient`].
@@ -174,12 +144,7 @@ impl InsightsReader for FacebookInsights {
                     external_id: post.id,
                 })
             }));
-            let next = page
-                .paging
-                .filter(|paging| paging.next.is_some())
-                .and_then(|paging| paging.cursors)
-                .and_then(|cursors| cursors.after)
-                .filter(|cursor| !cursor.is_empty());
+            let next = GraphPaging::next_cursor(page.paging);
             match next {
                 Some(next) if !empty && Some(&next) != after.as_ref() => after = Some(next),
                 _ => break,
@@ -200,19 +165,14 @@ impl InsightsReader for FacebookInsights {
             .get(token, &[external_id], &[("fields", POST_COUNT_FIELDS)])
             .await?;
         let mut metrics = post.metrics();
-        let views: InsightList = self
+        let views: GraphInsights = self
             .get(
                 token,
                 &[external_id, "insights"],
                 &[("metric", POST_VIEWS_METRIC), ("period", "lifetime")],
             )
             .await?;
-        metrics.views = views
-            .data
-            .iter()
-            .find(|insight| insight.name == POST_VIEWS_METRIC)
-            .and_then(|insight| insight.values.first())
-            .and_then(|value| value.value.as_u64());
+        metrics.views = views.count(POST_VIEWS_METRIC);
         Ok(metrics)
     }
 }

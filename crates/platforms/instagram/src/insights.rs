@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use socialpub_domain::insights::{AccountPost, PlatformTag, PostMetrics, normalize_hashtag};
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::meta_graph::{classify_graph, parse_graph_time};
+use socialpub_platform_http::meta_graph::{
+    GraphInsights, GraphPaging, classify_graph, parse_graph_time,
+};
 use socialpub_platform_http::path_url;
 use socialpub_ports::{AudienceHour, InsightsReader, PlatformError, PublishAccount};
 use time::{Duration, OffsetDateTime};
@@ -47,69 +49,17 @@ struct MediaItem {
 #[serde(default)]
 struct MediaList {
     data: Vec<MediaItem>,
-    paging: Option<Paging>,
+    paging: Option<GraphPaging>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Paging {
-    cursors: Option<Cursors>,
-    next: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Cursors {
-    after: Option<String>,
-}
-
-/// `GET /{id}/insights`: `data[].{name, values[{value}]}` or `data[].{name, total_value{value}}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct InsightList {
-    data: Vec<Insight>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Insight {
-    name: String,
-    values: Vec<InsightValue>,
-    total_value: Option<TotalValue>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct InsightValue {
-    value: serde_json::Value,
-    end_time: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct TotalValue {
-    value: Option<u64>,
-}
-
-impl InsightList {
-    /// The named metric's number, if Graph gave one.
-    fn count(&self, name: &str) -> Option<u64> {
-        let insight = self.data.iter().find(|insight| insight.name == name)?;
-        insight
-            .total_value
-            .as_ref()
-            .and_then(|total| total.value)
-            .or_else(|| insight.values.first().and_then(|v| v.value.as_u64()))
-    }
-
-    fn metrics(&self) -> PostMetrics {
-        PostMetrics {
-            likes: self.count("likes"),
-            comments: self.count("comments"),
-            shares: self.count("shares"),
-            saves: self.count("saved"),
-            views: self.count("views"),
-        }
+/// A post's counts from its insights; what Graph did not give stays unknown.
+fn post_metrics_of(insights: &GraphInsights) -> PostMetrics {
+    PostMetrics {
+        likes: insights.count("likes"),
+        comments: insights.count("comments"),
+        shares: insights.count("shares"),
+        saves: insights.count("saved"),
+        views: insights.count("views"),
     }
 }
 
@@ -177,10 +127,10 @@ impl InstagramInsights {
         token: &SecretString,
         media_id: &str,
     ) -> Result<PostMetrics, PlatformError> {
-        let list: InsightList = self
+        let list: GraphInsights = self
             .get(token, &[media_id, "insights"], &[("metric", MEDIA_METRICS)])
             .await?;
-        Ok(list.metrics())
+        Ok(post_metrics_of(&list))
     }
 }
 
@@ -232,12 +182,7 @@ impl InsightsReader for InstagramInsights {
                 .await?;
             let empty = page.data.is_empty();
             media.extend(page.data);
-            let next = page
-                .paging
-                .filter(|paging| paging.next.is_some())
-                .and_then(|paging| paging.cursors)
-                .and_then(|cursors| cursors.after)
-                .filter(|cursor| !cursor.is_empty());
+            let next = GraphPaging::next_cursor(page.paging);
             match next {
                 Some(next) if !empty && Some(&next) != after.as_ref() => after = Some(next),
                 _ => break,
@@ -280,7 +225,7 @@ impl InsightsReader for InstagramInsights {
             since.unix_timestamp().to_string(),
             until.unix_timestamp().to_string(),
         );
-        let answer: Result<InsightList, PlatformError> = self
+        let answer: Result<GraphInsights, PlatformError> = self
             .get(
                 &account.access_token,
                 &[&account.external_user_id, "insights"],

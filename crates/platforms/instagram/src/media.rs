@@ -8,11 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Platform, SecretString};
-use socialpub_platform_http::meta_graph::classify_graph;
+use socialpub_platform_http::meta_graph::{classify_graph, parse_graph_time};
 use socialpub_platform_http::path_url;
 use socialpub_ports::PlatformError;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use url::Url;
 
 use crate::client::InstagramClient;
@@ -183,22 +182,6 @@ impl MediaObject {
     pub fn published_at(&self) -> Option<OffsetDateTime> {
         parse_graph_time(self.timestamp.as_deref()?)
     }
-}
-
-/// Graph times: `2026-11-30T10:00:00+0000` (no colon in the offset), or RFC 3339.
-pub(crate) fn parse_graph_time(raw: &str) -> Option<OffsetDateTime> {
-    let raw = raw.trim();
-    if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Some(at);
-    }
-    // Put the colon into a `+hhmm` offset and read it as RFC 3339.
-    let split = raw.len().checked_sub(5)?;
-    let (head, offset) = (raw.get(..split)?, raw.get(split..)?);
-    if !(offset.starts_with('+') || offset.starts_with('-')) {
-        return None;
-    }
-    let fixed = format!("{head}{}:{}", offset.get(..3)?, offset.get(3..)?);
-    OffsetDateTime::parse(&fixed, &Rfc3339).ok()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -494,15 +477,6 @@ mod tests {
         );
         assert_eq!(trailing_number("Error: something went wrong"), None);
         assert_eq!(trailing_number(""), None);
-    }
-
-    #[test]
-    fn graph_times_read_with_and_without_the_offset_colon() {
-        let expected = time::macros::datetime!(2026-11-30 10:00:00 UTC);
-        assert_eq!(parse_graph_time("2026-11-30T10:00:00+0000"), Some(expected));
-        assert_eq!(parse_graph_time("2026-11-30T11:00:00+0100"), Some(expected));
-        assert_eq!(parse_graph_time("2026-11-30T10:00:00Z"), Some(expected));
-        assert_eq!(parse_graph_time("yesterday"), None);
     }
 
     #[test]

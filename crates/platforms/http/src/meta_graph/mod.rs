@@ -15,6 +15,7 @@ mod classify;
 mod codes;
 mod graph_time;
 mod instagram;
+mod listing;
 mod send;
 mod usage;
 mod wire;
@@ -22,6 +23,9 @@ mod wire;
 pub use classify::{GraphEndpoint, classify_graph, classify_graph_error, classify_token};
 pub use codes::kind_for_graph_code;
 pub use graph_time::parse_graph_time;
+pub use listing::{
+    GraphCursors, GraphInsight, GraphInsightValue, GraphInsights, GraphPaging, GraphTotalValue,
+};
 pub use send::{deprecation_in_headers, send_graph_json, send_graph_json_at};
 pub use usage::GraphUsage;
 pub use wire::{AppUsage, BusinessUseCaseUsage, FlatGraphError, GraphError, GraphErrorEnvelope};

@@ -75,6 +75,7 @@ ALLOWED = {
     # them and they ship in no binary.
     "socialpub-bench": [
         "socialpub-application",
+        "socialpub-assets",
         "socialpub-crypto",
         "socialpub-persistence",
         "socialpub-platform-http",

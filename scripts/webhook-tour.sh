@@ -92,4 +92,4 @@ PY
 echo "== GET /api/v1/webhooks/{id}/deliveries"
 wid=$(curl -sf "${auth[@]}" "$base/api/v1/webhooks" | json 'd["items"][0]["id"]')
 curl -sf "${auth[@]}" "$base/api/v1/webhooks/$wid/deliveries" \
-    | json '"\n".join("  %-16s %-9s attempts=%s last_status=%s %sms" % (x["event_type"], x["status"], x["attempts"], x["last_status"], x["last_response_ms"]) for x in d["items"])'
+    | json '"\n".join("  %-16s %-9s attempts=%s last_status=%s %sms" % (x["event_type"], x["status"], x["attempts"], x["last_status"], x["response_time_ms"]) for x in d["items"])'

@@ -122,6 +122,9 @@ struct Run<'a> {
     /// The attempt's record goes in with the run's first save (one commit for both), so an
     /// attempt cut short before any save leaves only the job's attempt count behind.
     attempt_stored: bool,
+    /// The attempt reached the platform (a step or a look-up), so the user hears that
+    /// publishing began, even when the attempt's first save is also its last.
+    reached_platform: bool,
     worker: socialpub_domain::WorkerId,
 }
 
@@ -217,6 +220,7 @@ impl PublishEngine {
             job,
             attempt,
             attempt_stored: false,
+            reached_platform: false,
             worker: self.inner.worker.clone(),
         }
     }
@@ -286,11 +290,18 @@ impl Run<'_> {
             self.attempt.http_status = error.http_status;
             self.attempt.platform_error_code = error.code.clone();
         }
-        // What the attempt's end tells the user's webhooks, stored with it (the outbox).
-        let events: Vec<WebhookEvent> = EventType::after_attempt(ending.outcome, &self.job)
-            .map(|event| WebhookEvent::for_job(event, &self.job, self.job.updated_at))
-            .into_iter()
-            .collect();
+        // What the attempt's end tells the user's webhooks, stored with it (the outbox): that
+        // publishing began, when no earlier save of this attempt said so (a one-call post
+        // stores nothing before its end), then how it ended.
+        let began = (!self.attempt_stored && self.reached_platform).then(|| {
+            // The job as it stood when publishing began (as claimed), not as it ended.
+            let claimed = lock(&inner.in_flight).get(&self.job.id).cloned();
+            let job = claimed.as_ref().unwrap_or(&self.job);
+            WebhookEvent::for_job(EventType::JobPublishing, job, self.attempt.started_at)
+        });
+        let ended = EventType::after_attempt(ending.outcome, &self.job)
+            .map(|event| WebhookEvent::for_job(event, &self.job, self.job.updated_at));
+        let events: Vec<WebhookEvent> = began.into_iter().chain(ended).collect();
         inner
             .ports
             .jobs
@@ -526,6 +537,7 @@ impl Run<'_> {
         planned: PlannedStep,
         account: &PublishAccount,
     ) -> Result<StepOutcome, PlatformError> {
+        self.reached_platform = true;
         let inner = &self.engine.inner;
         let ctx = PublishContext {
             job: &self.job,
@@ -571,6 +583,7 @@ impl Run<'_> {
         publisher: &dyn Publisher,
         account: &PublishAccount,
     ) -> Result<Looked, Stop> {
+        self.reached_platform = true;
         let inner = &self.engine.inner;
         let ctx = PublishContext {
             job: &self.job,

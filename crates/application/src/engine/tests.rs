@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use socialpub_domain::webhook::EventType;
 use socialpub_domain::{AttemptOutcome, ConnectionStatus, JobStatus, Platform, UserAction};
 use socialpub_ports::fakes::{FIND_PUBLISHED, FakeLookup, FakePublisher, FakeStep, MetricEvent};
 use socialpub_ports::{
@@ -237,6 +238,36 @@ async fn a_lost_commit_response_is_found_and_never_posted_twice() {
     assert_eq!(world.publisher.posts_for(job.id), 1);
     assert_eq!(world.publisher.calls_of(job.id, FIND_PUBLISHED), 1);
     assert_eq!(world.publisher.calls_of(job.id, "create_post"), 1);
+}
+
+#[tokio::test]
+async fn a_one_call_post_still_says_publishing_began_before_it_was_published() {
+    let publisher = FakePublisher::with_steps(Platform::X, &["create_post"], "create_post");
+    let world = World::with_publisher(publisher).await;
+    let job = world.job_at(None).await;
+    world.engine().drain().await.unwrap();
+    assert_eq!(world.stored(job.id).status, JobStatus::Published);
+    let told: Vec<(EventType, String)> = world
+        .jobs
+        .events()
+        .iter()
+        .filter(|event| event.payload.contains(&job.id.to_string()))
+        .map(|event| {
+            let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap();
+            let status = payload["data"]["job"]["status"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned();
+            (event.event_type, status)
+        })
+        .collect();
+    assert_eq!(
+        told,
+        vec![
+            (EventType::JobPublishing, "processing".to_owned()),
+            (EventType::JobPublished, "published".to_owned()),
+        ]
+    );
 }
 
 #[tokio::test]

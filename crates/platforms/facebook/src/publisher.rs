@@ -22,7 +22,7 @@
 //! from `published_posts`.
 
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::{platform_error, retry_read};
+use socialpub_platform_http::{not_yet_settled, platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -966,15 +966,13 @@ impl Publisher for FacebookPublisher {
             .final_call_started_at
             .unwrap_or(ctx.job.created_at);
         let settled_at = marker + self.settings.reconcile_settle;
-        if ctx.now < settled_at {
-            return Err(platform_error(
-                Platform::Facebook,
-                PlatformErrorKind::Transient,
-                Some("not_settled".to_owned()),
-                "the post may not be listed yet",
-                None,
-                Some(settled_at - ctx.now),
-            ));
+        if let Some(wait) = not_yet_settled(
+            Platform::Facebook,
+            settled_at,
+            ctx.now,
+            "the post may not be listed yet",
+        ) {
+            return Err(wait);
         }
         Ok(Reconciliation::Absent)
     }

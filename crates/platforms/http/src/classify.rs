@@ -17,6 +17,27 @@ pub type Classify = fn(Platform, StatusCode, &HeaderMap, &[u8]) -> PlatformError
 const MAX_MESSAGE_CHARS: usize = 300;
 
 /// Builds a [`PlatformError`].
+/// A post looked for after an unanswered commit and not found may simply not be listed yet:
+/// until `settled_at` (the commit call plus the platform's listing delay), an error that looks
+/// again then, rather than an "absent" that would send the post a second time.
+pub fn not_yet_settled(
+    platform: Platform,
+    settled_at: OffsetDateTime,
+    now: OffsetDateTime,
+    why: &str,
+) -> Option<PlatformError> {
+    (now < settled_at).then(|| {
+        platform_error(
+            platform,
+            PlatformErrorKind::Transient,
+            Some("not_settled".to_owned()),
+            why,
+            None,
+            Some(settled_at - now),
+        )
+    })
+}
+
 pub fn platform_error(
     platform: Platform,
     kind: PlatformErrorKind,

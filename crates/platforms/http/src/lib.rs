@@ -45,7 +45,8 @@ mod token;
 pub use authorize::{authorization_url, endpoint};
 pub use classify::{
     Classify, generic_classify, kind_for_oauth_error, kind_for_status, malformed_body,
-    message_from_body, oauth_error, platform_error, transport_error, unreadable_asset,
+    message_from_body, not_yet_settled, oauth_error, platform_error, transport_error,
+    unreadable_asset,
 };
 pub use client::{HttpClientError, HttpClientSettings, build_http_client};
 pub use config::{PlatformConfig, PlatformDefaults};

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use socialpub_domain::policy::{ContentKind, resolve_content_kind};
 use socialpub_domain::{AssetKind, Platform, PublishJob, PublishProgress};
 use socialpub_platform_http::meta_graph::kind_for_graph_code;
-use socialpub_platform_http::{platform_error, retry_read};
+use socialpub_platform_http::{not_yet_settled, platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome, VOLUME_CAP_REACHED,
@@ -910,16 +910,12 @@ impl InstagramPublisher {
             .final_call_started_at
             .unwrap_or(ctx.job.created_at);
         let settled_at = marker + self.settings.reconcile_settle;
-        (ctx.now < settled_at).then(|| {
-            platform_error(
-                Platform::Instagram,
-                PlatformErrorKind::Transient,
-                Some("not_settled".to_owned()),
-                "the post may still be publishing",
-                None,
-                Some(settled_at - ctx.now),
-            )
-        })
+        not_yet_settled(
+            Platform::Instagram,
+            settled_at,
+            ctx.now,
+            "the post may still be publishing",
+        )
     }
 
     fn from_lookup(lookup: Lookup) -> Reconciliation {

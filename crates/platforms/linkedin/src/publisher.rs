@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{AssetKind, AssetUrl, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::platform_error;
+use socialpub_platform_http::{not_yet_settled, platform_error};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -858,15 +858,13 @@ impl LinkedinPublisher {
                 }),
                 Lookup::Absent => {
                     let settled_at = marker + self.settings.reconcile_settle;
-                    if ctx.now < settled_at {
-                        return Err(platform_error(
-                            Platform::Linkedin,
-                            PlatformErrorKind::Transient,
-                            Some("not_settled".to_owned()),
-                            "the post may not be listed yet",
-                            None,
-                            Some(settled_at - ctx.now),
-                        ));
+                    if let Some(wait) = not_yet_settled(
+                        Platform::Linkedin,
+                        settled_at,
+                        ctx.now,
+                        "the post may not be listed yet",
+                    ) {
+                        return Err(wait);
                     }
                     Ok(Reconciliation::Absent)
                 }

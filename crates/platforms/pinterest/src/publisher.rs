@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::{platform_error, retry_read};
+use socialpub_platform_http::{not_yet_settled, platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -552,15 +552,13 @@ impl Publisher for PinterestPublisher {
             Lookup::Absent => {}
         }
         let settled_at = marker + self.settings.reconcile_settle;
-        if ctx.now < settled_at {
-            return Err(platform_error(
-                Platform::Pinterest,
-                PlatformErrorKind::Transient,
-                Some("not_settled".to_owned()),
-                "the pin may not be on the board yet",
-                None,
-                Some(settled_at - ctx.now),
-            ));
+        if let Some(wait) = not_yet_settled(
+            Platform::Pinterest,
+            settled_at,
+            ctx.now,
+            "the pin may not be on the board yet",
+        ) {
+            return Err(wait);
         }
         Ok(Reconciliation::Absent)
     }

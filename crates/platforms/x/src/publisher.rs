@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 use socialpub_domain::{Asset, AssetKind, Platform, PublishJob, PublishProgress};
-use socialpub_platform_http::{platform_error, retry_read};
+use socialpub_platform_http::{not_yet_settled, platform_error, retry_read};
 use socialpub_ports::{
     PlannedStep, PlatformError, PlatformErrorKind, PublishContext, PublishedPost, Publisher,
     Reconciliation, StepOutcome,
@@ -814,15 +814,13 @@ impl Publisher for XPublisher {
             .final_call_started_at
             .unwrap_or(ctx.job.created_at);
         let settled_at = marker + self.settings.reconcile_settle;
-        if ctx.now < settled_at {
-            return Err(platform_error(
-                Platform::X,
-                PlatformErrorKind::Transient,
-                Some("not_settled".to_owned()),
-                "the post may not be on the timeline yet",
-                None,
-                Some(settled_at - ctx.now),
-            ));
+        if let Some(wait) = not_yet_settled(
+            Platform::X,
+            settled_at,
+            ctx.now,
+            "the post may not be on the timeline yet",
+        ) {
+            return Err(wait);
         }
         Ok(Reconciliation::Absent)
     }

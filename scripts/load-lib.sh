@@ -3,7 +3,7 @@
 # Everything stays on 127.0.0.1; everything started here is stopped by `load_cleanup`.
 
 BIN="${SOCIALPUB_BIN:-${CARGO_TARGET_DIR:-target}/release/socialpub}"
-WORK=$(mktemp -d /tmp/socialpub-load.XXXXXX)
+WORK=$(mktemp -d -t socialpub-load.XXXXXX)
 SERVER_PID=""
 
 need() {

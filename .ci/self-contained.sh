@@ -16,7 +16,7 @@ patterns=(
 # The folder the clone sits in, unless it is a shared temporary root: a clone made in /tmp would
 # otherwise flag every throwaway path a test names (`/tmp/from-dotenv`), which points at nothing
 # beside the clone.
-if [[ "$parent" != "/" && "$parent" != "/tmp" && "$parent" != "/var/tmp" && "$parent" != "${TMPDIR%/}" ]]; then
+if [[ "$parent" != "/" && "$parent" != "/tmp" && "$parent" != "/var/tmp" && "$parent" != "${TMPDIR:-/tmp}" ]]; then
     patterns+=(-e "$(printf '%s' "$parent/" | sed 's/[][\.*^$+?(){}|]/\\&/g')")
 fi
 

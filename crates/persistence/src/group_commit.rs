@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::error::DbError;
 use crate::leased_saves::{Save, SaveLeased, Saved};
-use crate::outbox::{load_subscribers, write_outbox};
+use crate::outbox::write_outbox;
 
 /// The most saves one statement takes; the rest wait for the next.
 const MAX_GROUP: usize = 128;
@@ -120,21 +120,29 @@ async fn flush(pool: &Pool<AsyncPgConnection>, group: Vec<Request>) {
 }
 
 /// The group in one statement (see [`SaveLeased`]); with the outbox of the saved jobs that
-/// emit webhook events or end a post's target in the same transaction, when there are any.
-/// Returns, per save, whether its lease held.
+/// emit webhook events or end a post's target in the same transaction, when any of their users
+/// has an enabled endpoint. Returns, per save, whether its lease held.
 async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec<bool>, DbError> {
     let held = |saved: &[Saved]| -> Vec<bool> {
         saves
             .iter()
-            .map(|save| saved.iter().any(|row| row.id.0 == *save.id.as_uuid()))
+            .map(|save| {
+                saved
+                    .iter()
+                    .any(|row| row.id.is_some_and(|id| id.0 == *save.id.as_uuid()))
+            })
             .collect()
     };
-    if !saves.iter().any(|save| save.writes_outbox()) || !any_subscriber(conn, saves).await? {
-        let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied()).load(conn).await?;
+    let told = told_users(saves);
+    let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied(), &told)
+        .load(conn)
+        .await?;
+    if !saved.iter().any(|row| row.subscribed) {
         return Ok(held(&saved));
     }
+    // Someone listens: nothing was written; the save and its outbox go in one transaction.
     conn.transaction(async |tx| {
-        let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied()).load(tx).await?;
+        let saved: Vec<Saved> = SaveLeased::new(saves.iter().copied(), &[]).load(tx).await?;
         let held = held(&saved);
         let kept: Vec<&Save> = saves
             .iter()
@@ -155,13 +163,9 @@ async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec
     .await
 }
 
-/// Whether any user these saves would tell (of their events, or of a post they may complete)
-/// has an enabled webhook endpoint. Most users have none, and then the save needs no
-/// transaction: one statement instead of four round trips. Read just before the save, outside
-/// it; under READ COMMITTED that is what a read inside the transaction would see, bar an
-/// endpoint created in between, which the change may as well have preceded. With a subscriber,
-/// the transaction reads them again for itself.
-async fn any_subscriber(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<bool, DbError> {
+/// The users these saves would tell (of their events, or of a post they may complete): an
+/// enabled endpoint of any of them sends the group to the transaction.
+fn told_users<'a>(saves: &[&'a Save]) -> Vec<&'a str> {
     let mut users: Vec<&str> = saves
         .iter()
         .filter(|save| save.writes_outbox())
@@ -169,8 +173,7 @@ async fn any_subscriber(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result
         .collect();
     users.sort_unstable();
     users.dedup();
-    let subscribers = load_subscribers!(conn, &users);
-    Ok(!subscribers.is_empty())
+    users
 }
 
 /// One save alone, as the same statement.

@@ -3,10 +3,16 @@
 //! updates every job whose lease still holds and records the attempts of exactly those jobs.
 //! One statement is one round trip and, outside a transaction, one commit; its text does not
 //! depend on the number of saves, so it is prepared once per connection.
+//!
+//! A save whose events someone may want must write the webhook outbox in the same commit,
+//! which takes a transaction (see `group_commit`). Most users have no endpoint, so the
+//! statement is first tried alone, guarded: it writes nothing when any of the users it would
+//! tell has an enabled endpoint, and says so. The guard and the update read one snapshot, so
+//! an endpoint committed before the statement always sends the save to the transaction.
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, Integer, Nullable, Text};
+use diesel::sql_types::{Array, Bool, Integer, Nullable, Text};
 use diesel::{QueryResult, QueryableByName};
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{JobId, PublishJob};
@@ -64,18 +70,32 @@ pub(crate) struct SaveLeased {
     a_platform_error_code: Vec<Option<String>>,
     a_message: Vec<Option<String>>,
     a_step: Vec<Option<String>>,
+    /// Users whose enabled endpoints stop the statement (see the module's doc); empty inside
+    /// the transaction that writes the outbox.
+    unless_subscribed: Vec<String>,
 }
 
-/// A job the statement saved.
+/// A row of the statement's answer: a job it saved, or (alone, with no id) the news that it
+/// saved nothing because one of the guarded users has an enabled endpoint.
 #[derive(QueryableByName)]
 pub(crate) struct Saved {
-    #[diesel(sql_type = Id)]
-    pub(crate) id: DbUuid,
+    #[diesel(sql_type = Nullable<Id>)]
+    pub(crate) id: Option<DbUuid>,
+    #[diesel(sql_type = Bool)]
+    pub(crate) subscribed: bool,
 }
 
 impl SaveLeased {
-    pub(crate) fn new<'s>(saves: impl IntoIterator<Item = &'s Save>) -> Self {
+    /// The saves, stopped by any enabled endpoint of the users in `unless_subscribed`.
+    pub(crate) fn new<'s>(
+        saves: impl IntoIterator<Item = &'s Save>,
+        unless_subscribed: &[&str],
+    ) -> Self {
         let mut this = Self::empty();
+        this.unless_subscribed = unless_subscribed
+            .iter()
+            .map(|&user| user.to_owned())
+            .collect();
         for save in saves {
             let row = &save.row;
             this.id.push(DbUuid(*save.id.as_uuid()));
@@ -139,6 +159,7 @@ impl SaveLeased {
             a_platform_error_code: Vec::new(),
             a_message: Vec::new(),
             a_step: Vec::new(),
+            unless_subscribed: Vec::new(),
         }
     }
 }
@@ -154,7 +175,15 @@ impl Query for SaveLeased {
 
 impl QueryFragment<Pg> for SaveLeased {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH saved AS (UPDATE publish_jobs AS j SET ");
+        out.push_sql(
+            "WITH guard AS (SELECT EXISTS (SELECT 1 FROM webhook_endpoints \
+             WHERE user_id = ANY(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.unless_subscribed)?;
+        out.push_sql(
+            ") AND enabled) AS subscribed), \
+             saved AS (UPDATE publish_jobs AS j SET ",
+        );
         out.push_sql(
             "status = v.status, published_at = v.published_at, error_code = v.error_code, \
              error_message = v.error_message, attempts = v.attempts, \
@@ -197,6 +226,7 @@ impl QueryFragment<Pg> for SaveLeased {
              next_attempt_at, external_post_id, post_url, progress, locked_by, locked_until, \
              updated_at, user_action) \
              WHERE j.id = v.id AND j.status = 'processing' AND j.locked_by = v.worker \
+             AND NOT (SELECT subscribed FROM guard) \
              RETURNING ",
         );
         out.push_sql(post_metrics::SAVED_COLUMNS);
@@ -238,7 +268,10 @@ impl QueryFragment<Pg> for SaveLeased {
         );
         // A job saved as published gets its metrics reads parked in the same statement.
         out.push_sql(&post_metrics::SCHEDULE_CTE);
-        out.push_sql(" SELECT id FROM saved");
+        out.push_sql(
+            " SELECT id, false AS subscribed FROM saved \
+             UNION ALL SELECT NULL, true FROM guard WHERE subscribed",
+        );
         Ok(())
     }
 }

@@ -1,5 +1,9 @@
 //! [`PostMetricsRepository`] on diesel: the `post_metrics` table holds each published job's
-//! three parked reads and then their readings.
+//! parked read and then its readings, one row per checkpoint.
+//!
+//! A job's reads are chained: publishing parks the first (+1 h), and ending one (read or
+//! unavailable) parks the next in the same transaction. Publishing is the workers' hot path,
+//! and one row there costs a third of three.
 //!
 //! Reads are claimed like jobs, in a short write (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
 //! `BEGIN IMMEDIATE` on SQLite) that moves their due time on by the lease: the platform call
@@ -58,38 +62,36 @@ pub(crate) struct NewRead {
     due_at: DbTime,
 }
 
-/// The rows that park a published job's reads; none for a job that is not published or has
-/// no platform id.
-pub(crate) fn reads_of(job: &PublishJob) -> Vec<NewRead> {
+/// The row that parks a published job's first read; none for a job that is not published
+/// or has no platform id.
+pub(crate) fn first_read_of(job: &PublishJob) -> Option<NewRead> {
     let (JobStatus::Published, Some(published_at), Some(external)) =
         (job.status, job.published_at, &job.external_post_id)
     else {
-        return Vec::new();
+        return None;
     };
-    MetricsCheckpoint::ALL
-        .into_iter()
-        .map(|checkpoint| NewRead {
-            job_id: DbUuid(*job.id.as_uuid()),
-            checkpoint: checkpoint.as_str(),
-            user_id: job.user_id.as_str().to_owned(),
-            connection_id: DbUuid(*job.social_connection_id.as_uuid()),
-            platform: job.platform.as_str(),
-            external_post_id: external.clone(),
-            published_at: DbTime(published_at),
-            due_at: DbTime(published_at + checkpoint.after()),
-        })
-        .collect()
+    let checkpoint = MetricsCheckpoint::ALL[0];
+    Some(NewRead {
+        job_id: DbUuid(*job.id.as_uuid()),
+        checkpoint: checkpoint.as_str(),
+        user_id: job.user_id.as_str().to_owned(),
+        connection_id: DbUuid(*job.social_connection_id.as_uuid()),
+        platform: job.platform.as_str(),
+        external_post_id: external.clone(),
+        published_at: DbTime(published_at),
+        due_at: DbTime(published_at + checkpoint.after()),
+    })
 }
 
-/// Parks the reads of those of `$jobs` (a `&[PublishJob]`) that are published, on `$tx`
+/// Parks the first read of those of `$jobs` (a `&[PublishJob]`) that are published, on `$tx`
 /// (either backend's connection, inside the caller's transaction); scheduling again changes
 /// nothing.
 macro_rules! schedule_reads {
     ($tx:expr, $jobs:expr) => {{
         use ::diesel_async::RunQueryDsl as _;
         let jobs: &[::socialpub_domain::PublishJob] = $jobs;
-        // Row by row: SQLite has no batch insert with ON CONFLICT; a job has three.
-        for row in jobs.iter().flat_map($crate::post_metrics::reads_of) {
+        // Row by row: SQLite has no batch insert with ON CONFLICT.
+        for row in jobs.iter().filter_map($crate::post_metrics::first_read_of) {
             ::diesel::insert_into($crate::schema::post_metrics::table)
                 .values(&row)
                 .on_conflict_do_nothing()
@@ -107,27 +109,37 @@ pub(crate) const SAVED_COLUMNS: &str = "j.id, j.status, j.user_id, j.social_conn
      j.published_at";
 
 /// A data-modifying `WITH` item (with its leading comma) for the workers' one-statement save
-/// on PostgreSQL: parks the reads of the saved jobs that became published, in the same
+/// on PostgreSQL: parks the first read of the saved jobs that became published, in the same
 /// statement and so the same commit, at no extra round trip. `saved` must return
 /// [`SAVED_COLUMNS`].
 pub(crate) static SCHEDULE_CTE: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(schedule_cte);
 
 fn schedule_cte() -> String {
-    let checkpoints: Vec<String> = MetricsCheckpoint::ALL
-        .iter()
-        .map(|c| format!("('{}', {})", c.as_str(), c.after().whole_seconds()))
-        .collect();
+    let first = MetricsCheckpoint::ALL[0];
     format!(
         ", scheduled AS (INSERT INTO post_metrics (job_id, checkpoint, user_id, connection_id, \
          platform, external_post_id, published_at, due_at) \
-         SELECT s.id, c.checkpoint, s.user_id, s.social_connection_id, s.platform, \
-         s.external_post_id, s.published_at, s.published_at + make_interval(secs => c.seconds) \
-         FROM saved AS s CROSS JOIN (VALUES {}) AS c(checkpoint, seconds) \
+         SELECT s.id, '{}', s.user_id, s.social_connection_id, s.platform, \
+         s.external_post_id, s.published_at, s.published_at + make_interval(secs => {}) \
+         FROM saved AS s \
          WHERE s.status = '{PUBLISHED}' AND s.published_at IS NOT NULL \
          AND s.external_post_id IS NOT NULL ON CONFLICT DO NOTHING)",
-        checkpoints.join(", ")
+        first.as_str(),
+        first.after().whole_seconds()
     )
+}
+
+/// What the next read of a job copies from the one that ended.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pm)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ChainRow {
+    user_id: String,
+    connection_id: DbUuid,
+    platform: String,
+    external_post_id: String,
+    published_at: DbTime,
 }
 
 /// A claimed row.
@@ -319,42 +331,77 @@ impl PostMetricsRepository for DieselPostMetricsRepository {
         checkpoint: MetricsCheckpoint,
         outcome: &MetricsReadOutcome,
     ) -> Result<(), RepositoryError> {
+        let id = DbUuid(*job.as_uuid());
         let target = pm::table
-            .filter(pm::job_id.eq(DbUuid(*job.as_uuid())))
+            .filter(pm::job_id.eq(id))
             .filter(pm::checkpoint.eq(checkpoint.as_str()))
             .filter(pm::state.ne(READ));
-        with_connection!(&self.store, |conn| {
-            match outcome {
-                MetricsReadOutcome::Read { at, metrics } => {
-                    diesel::update(target)
-                        .set((
-                            pm::state.eq(READ),
-                            pm::read_at.eq(Some(DbTime(*at))),
-                            pm::likes.eq(column(metrics.likes)),
-                            pm::comments.eq(column(metrics.comments)),
-                            pm::shares.eq(column(metrics.shares)),
-                            pm::saves.eq(column(metrics.saves)),
-                            pm::views.eq(column(metrics.views)),
-                            pm::note.eq(None::<String>),
+        let this = pm::table
+            .filter(pm::job_id.eq(id))
+            .filter(pm::checkpoint.eq(checkpoint.as_str()));
+        macro_rules! end_read {
+            ($tx:expr) => {{
+                let ended = match outcome {
+                    MetricsReadOutcome::Read { at, metrics } => {
+                        diesel::update(target)
+                            .set((
+                                pm::state.eq(READ),
+                                pm::read_at.eq(Some(DbTime(*at))),
+                                pm::likes.eq(column(metrics.likes)),
+                                pm::comments.eq(column(metrics.comments)),
+                                pm::shares.eq(column(metrics.shares)),
+                                pm::saves.eq(column(metrics.saves)),
+                                pm::views.eq(column(metrics.views)),
+                                pm::note.eq(None::<String>),
+                            ))
+                            .execute($tx)
+                            .await?
+                    }
+                    MetricsReadOutcome::Retry { at, reason } => {
+                        diesel::update(target)
+                            .set((pm::due_at.eq(DbTime(*at)), pm::note.eq(Some(note(reason)))))
+                            .execute($tx)
+                            .await?;
+                        0
+                    }
+                    MetricsReadOutcome::Unavailable { reason } => {
+                        diesel::update(target)
+                            .set((pm::state.eq(UNAVAILABLE), pm::note.eq(Some(note(reason)))))
+                            .execute($tx)
+                            .await?
+                    }
+                };
+                // This read ended: park the next one (a repeat changes nothing).
+                if let (true, Some(next)) = (ended > 0, checkpoint.next()) {
+                    let from: ChainRow = this.select(ChainRow::as_select()).first($tx).await?;
+                    let platform = from.platform.parse::<Platform>().map_err(|_| {
+                        DbError::Repository(corrupt(
+                            &job,
+                            format_args!("unknown platform `{}`", from.platform),
                         ))
-                        .execute(conn)
+                    })?;
+                    diesel::insert_into(pm::table)
+                        .values(NewRead {
+                            job_id: id,
+                            checkpoint: next.as_str(),
+                            user_id: from.user_id,
+                            connection_id: from.connection_id,
+                            platform: platform.as_str(),
+                            external_post_id: from.external_post_id,
+                            published_at: from.published_at,
+                            due_at: DbTime(from.published_at.0 + next.after()),
+                        })
+                        .on_conflict_do_nothing()
+                        .execute($tx)
                         .await?;
                 }
-                MetricsReadOutcome::Retry { at, reason } => {
-                    diesel::update(target)
-                        .set((pm::due_at.eq(DbTime(*at)), pm::note.eq(Some(note(reason)))))
-                        .execute(conn)
-                        .await?;
-                }
-                MetricsReadOutcome::Unavailable { reason } => {
-                    diesel::update(target)
-                        .set((pm::state.eq(UNAVAILABLE), pm::note.eq(Some(note(reason)))))
-                        .execute(conn)
-                        .await?;
-                }
-            }
-            Ok(())
-        })?;
+                Ok::<_, DbError>(())
+            }};
+        }
+        with_connection!(&self.store, |conn|
+            postgres => conn.transaction(async |tx| end_read!(tx)).await,
+            sqlite => conn.immediate_transaction(async |tx| end_read!(tx)).await,
+        )?;
         Ok(())
     }
 

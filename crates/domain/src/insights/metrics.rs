@@ -64,6 +64,16 @@ impl MetricsCheckpoint {
         }
     }
 
+    /// The read parked when this one ends: one row per job waits at a time, so publishing a
+    /// job parks one read, not three.
+    pub fn next(self) -> Option<Self> {
+        match self {
+            Self::OneHour => Some(Self::OneDay),
+            Self::OneDay => Some(Self::OneWeek),
+            Self::OneWeek => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::OneHour => "1h",

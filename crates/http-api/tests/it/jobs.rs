@@ -175,6 +175,18 @@ async fn a_published_job_shows_its_newest_metrics_and_when_they_were_read() {
         .claim_due(read_at, 10, Duration::minutes(2))
         .await
         .unwrap();
+    // The 1 h read ended without a reading; the 24 h one it parked is what the job shows.
+    world
+        .post_metrics
+        .finish(
+            job.id,
+            socialpub_domain::insights::MetricsCheckpoint::OneHour,
+            &MetricsReadOutcome::Unavailable {
+                reason: "not yet counted".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
     world
         .post_metrics
         .finish(

@@ -35,12 +35,13 @@ impl PostMetricsRepository for InMemoryPostMetricsRepository {
         else {
             return Ok(());
         };
-        let mut reads = lock(&self.reads);
-        for checkpoint in MetricsCheckpoint::ALL {
-            reads.entry((job.id, checkpoint)).or_insert_with(|| Read {
+        let first = MetricsCheckpoint::ALL[0];
+        lock(&self.reads)
+            .entry((job.id, first))
+            .or_insert_with(|| Read {
                 due: DueMetricsRead {
                     job_id: job.id,
-                    checkpoint,
+                    checkpoint: first,
                     user_id: job.user_id.clone(),
                     connection_id: job.social_connection_id,
                     platform: job.platform,
@@ -48,10 +49,9 @@ impl PostMetricsRepository for InMemoryPostMetricsRepository {
                     attempts: 0,
                 },
                 published_at,
-                due_at: published_at + checkpoint.after(),
+                due_at: published_at + first.after(),
                 ended: None,
             });
-        }
         Ok(())
     }
 
@@ -99,8 +99,20 @@ impl PostMetricsRepository for InMemoryPostMetricsRepository {
                     metrics: metrics.clone(),
                 }));
             }
-            MetricsReadOutcome::Retry { at, .. } => read.due_at = *at,
+            MetricsReadOutcome::Retry { at, .. } => {
+                read.due_at = *at;
+                return Ok(());
+            }
             MetricsReadOutcome::Unavailable { reason } => read.ended = Some(Err(reason.clone())),
+        }
+        // This read ended: the next one of the job is parked (as the database does).
+        if let Some(next) = checkpoint.next() {
+            let mut parked = read.clone();
+            parked.due.checkpoint = next;
+            parked.due.attempts = 0;
+            parked.due_at = parked.published_at + next.after();
+            parked.ended = None;
+            reads.entry((job, next)).or_insert(parked);
         }
         Ok(())
     }

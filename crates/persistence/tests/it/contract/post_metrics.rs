@@ -82,22 +82,61 @@ pub async fn a_published_job_is_read_at_each_checkpoint_once(repos: Repos) {
             .is_empty()
     );
 
-    // A week later the other two are due, earliest first.
+    // Only the first read waits: the next is parked when it ends. The 1 h read's lease ran
+    // out unanswered, so it is due again, with one more attempt.
     let later = store
         .claim_due(T0 + Duration::days(8), 10, lease)
         .await
         .unwrap();
-    let checkpoints: Vec<_> = later.iter().map(|r| r.checkpoint).collect();
-    // The 1 h read's lease ran out unanswered: it is due again, with one more attempt.
-    assert_eq!(
-        checkpoints,
-        [
-            MetricsCheckpoint::OneHour,
-            MetricsCheckpoint::OneDay,
-            MetricsCheckpoint::OneWeek
-        ]
+    let checkpoints: Vec<_> = later.iter().map(|r| (r.checkpoint, r.attempts)).collect();
+    assert_eq!(checkpoints, [(MetricsCheckpoint::OneHour, 2)]);
+
+    // Each read that ends parks the next, due at its own time after publication.
+    for (ended, next) in [
+        (MetricsCheckpoint::OneHour, MetricsCheckpoint::OneDay),
+        (MetricsCheckpoint::OneDay, MetricsCheckpoint::OneWeek),
+    ] {
+        store
+            .finish(
+                job.id,
+                ended,
+                &MetricsReadOutcome::Read {
+                    at: T0 + next.after() - minutes(1),
+                    metrics: metrics(1),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_due(T0 + next.after() - minutes(1), 10, lease)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{next} is not due early"
+        );
+        let parked = store.claim_due(T0 + next.after(), 10, lease).await.unwrap();
+        let parked: Vec<_> = parked.iter().map(|r| (r.checkpoint, r.attempts)).collect();
+        assert_eq!(parked, [(next, 1)]);
+    }
+    // The last read parks nothing more, even when it ends without a reading.
+    store
+        .finish(
+            job.id,
+            MetricsCheckpoint::OneWeek,
+            &MetricsReadOutcome::Unavailable {
+                reason: "post deleted".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due(T0 + Duration::days(60), 10, lease)
+            .await
+            .unwrap()
+            .is_empty()
     );
-    assert_eq!(later[0].attempts, 2);
 }
 
 pub async fn readings_are_stored_and_the_newest_is_shown_to_the_owner(repos: Repos) {
@@ -110,7 +149,7 @@ pub async fn readings_are_stored_and_the_newest_is_shown_to_the_owner(repos: Rep
         .claim_due(T0 + Duration::days(8), 10, minutes(5))
         .await
         .unwrap();
-    assert_eq!(claimed.len(), 3);
+    assert_eq!(claimed.len(), 1, "one read waits at a time");
     let hour_read = T0 + minutes(61);
     store
         .finish(
@@ -258,7 +297,9 @@ pub async fn a_connections_readings_come_newest_post_first(repos: Repos) {
         .unwrap();
     for (job, checkpoint, likes) in [
         (&older, MetricsCheckpoint::OneHour, 1),
+        (&older, MetricsCheckpoint::OneDay, 3),
         (&older, MetricsCheckpoint::OneWeek, 7),
+        (&newer, MetricsCheckpoint::OneHour, 2),
         (&newer, MetricsCheckpoint::OneDay, 24),
         (&elsewhere, MetricsCheckpoint::OneHour, 99),
     ] {

@@ -18,7 +18,7 @@ use socialpub_domain::insights::{
     TaggedPost, best_times, next_best_slot, normalize_hashtag, rank_hashtags,
 };
 use socialpub_domain::policy::{HashtagPolicy, rules_for};
-use socialpub_domain::{ConnectionId, JobId, Platform, UserId};
+use socialpub_domain::{ConnectionId, JobStatus, Platform, PublishJob, UserId};
 use socialpub_ports::{
     AudienceHour, Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, PlatformError,
     PostMetricsRepository, PublishAccount, RepositoryError,
@@ -171,16 +171,20 @@ impl InsightsService {
         &self.settings
     }
 
-    /// The newest metrics reading of the user's job, for `GET /jobs/{id}`.
+    /// The newest metrics reading of a job its owner has just read, for `GET /jobs/{id}`.
+    /// Only a job published with a platform id has reads parked, so any other asks the store
+    /// nothing: most jobs polled by clients are still on their way.
     ///
     /// # Errors
     /// The store's.
     pub async fn job_metrics(
         &self,
-        user: &UserId,
-        job: JobId,
+        job: &PublishJob,
     ) -> Result<Option<MetricsReading>, RepositoryError> {
-        self.ports.post_metrics.latest(user, job).await
+        if job.status != JobStatus::Published || job.external_post_id.is_none() {
+            return Ok(None);
+        }
+        self.ports.post_metrics.latest(&job.user_id, job.id).await
     }
 
     /// The engagement of the account's posts: those the platform lists (whoever published

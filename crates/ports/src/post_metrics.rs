@@ -49,9 +49,11 @@ pub struct PublishedPostMetrics {
 /// All methods return [`RepositoryError::Unavailable`] when the store cannot be reached.
 #[async_trait]
 pub trait PostMetricsRepository: Send + Sync {
-    /// Parks the reads of a published job, one per [`MetricsCheckpoint`], due that long after
-    /// its publication. Scheduling a job again changes nothing; a job that is not published
-    /// or has no platform id is ignored.
+    /// Parks the first read of a published job, due [`MetricsCheckpoint::after`] its
+    /// publication; each read that ends (read or unavailable, in [`Self::finish`]) parks the
+    /// next checkpoint's. One row per job at publication keeps the workers' hot path short.
+    /// Scheduling a job again changes nothing; a job that is not published or has no
+    /// platform id is ignored.
     ///
     /// # Errors
     /// [`RepositoryError::Conflict`] when the job is not stored.
@@ -66,7 +68,8 @@ pub trait PostMetricsRepository: Send + Sync {
         lease: Duration,
     ) -> Result<Vec<DueMetricsRead>, RepositoryError>;
 
-    /// Stores how a claimed read ended. A read already stored as read stays so.
+    /// Stores how a claimed read ended, and when it ended (read or unavailable) parks the
+    /// job's next checkpoint. A read already stored as read stays so.
     async fn finish(
         &self,
         job: JobId,

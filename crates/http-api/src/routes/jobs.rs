@@ -63,7 +63,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id: JobId = parse_id(&id, "job")?;
     let job = state.jobs.get(&user, id).await?;
-    let metrics = state.insights.job_metrics(&user, id).await?;
+    let metrics = state.insights.job_metrics(&job).await?;
     Ok(HttpResponse::Ok().json(JobResponse::from(job).with_metrics(metrics)))
 }
 

@@ -1,5 +1,6 @@
-//! The post metrics contract: a published job's reads are parked for +1 h, +24 h and +7 d,
-//! claimed once each when due, and their readings shown newest checkpoint first.
+//! The post metrics contract: a published job's reads at +1 h, +24 h and +7 d are parked one
+//! at a time (each that ends parks the next), claimed once each when due, and their readings
+//! shown newest checkpoint first.
 
 use socialpub_domain::insights::{MetricsCheckpoint, PostMetrics};
 use socialpub_domain::{ConnectionId, Platform, PublishJob};

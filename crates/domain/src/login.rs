@@ -132,7 +132,10 @@ mod tests {
             LoginPath::parse_for(Platform::Facebook, "facebook"),
             Err(LoginPathError::NotOffered(Platform::Facebook))
         );
-        assert_eq!(LoginPath::parse_for(Platform::X, "x"), Ok(LoginPath::Native));
+        assert_eq!(
+            LoginPath::parse_for(Platform::X, "x"),
+            Ok(LoginPath::Native)
+        );
     }
 
     #[test]

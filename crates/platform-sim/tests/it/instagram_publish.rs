@@ -327,7 +327,10 @@ async fn facebook_login_finds_the_instagram_account_linked_to_the_first_page() {
     .await;
     let data = accounts["data"].as_array().unwrap();
     assert_eq!(data.len(), seed::facebook::PAGES.len(), "{accounts}");
-    assert_eq!(data[0]["instagram_business_account"]["id"], IG, "{accounts}");
+    assert_eq!(
+        data[0]["instagram_business_account"]["id"], IG,
+        "{accounts}"
+    );
     assert!(
         data[1].get("instagram_business_account").is_none(),
         "the second Page has no Instagram account: {accounts}"

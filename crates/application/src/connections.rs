@@ -5,6 +5,8 @@ mod boards;
 mod callback;
 mod disconnect;
 mod error;
+#[cfg(test)]
+mod facebook_login_tests;
 mod policy;
 mod refresh;
 mod reseal;
@@ -13,10 +15,12 @@ mod tests;
 
 use std::sync::Arc;
 
-use socialpub_domain::{ConnectionId, EncryptedToken, SecretString, SocialConnection, UserId};
+use socialpub_domain::{
+    ConnectionId, EncryptedToken, LoginPath, Platform, SecretString, SocialConnection, UserId,
+};
 use socialpub_ports::{
     Clock, ConnectionFilter, ConnectionRepository, Metrics, NoMetrics, OAuthStateStore, Page,
-    PageRequest, PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot,
+    PageRequest, PlatformClient, PlatformRegistry, SecretGenerator, TokenCipher, TokenSlot,
 };
 
 pub use authorize::AuthorizationStart;
@@ -128,6 +132,30 @@ impl ConnectionService {
             .get(user, id)
             .await?
             .ok_or(ConnectionError::NotFound(id))
+    }
+
+    /// The client that speaks `login` for `platform`'s accounts: what connects, refreshes and
+    /// revokes them.
+    fn login_client(
+        &self,
+        platform: Platform,
+        login: LoginPath,
+    ) -> Result<Arc<dyn PlatformClient>, ConnectionError> {
+        if !login.offered_for(platform) {
+            return Err(ConnectionError::LoginNotOffered(platform, login));
+        }
+        match login {
+            LoginPath::Native => self
+                .ports
+                .platforms
+                .client(platform)
+                .ok_or(ConnectionError::PlatformNotEnabled(platform)),
+            LoginPath::Facebook => self
+                .ports
+                .platforms
+                .login_client(platform, login)
+                .ok_or(ConnectionError::LoginNotEnabled(platform, login)),
+        }
     }
 
     /// Tokens are sealed bound to their slot (connection and column), so a ciphertext copied

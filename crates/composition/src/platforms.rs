@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use socialpub_domain::Platform;
+use socialpub_domain::{LoginPath, Platform};
 use socialpub_ports::{PlatformClient, PlatformRegistry, Publisher, PublisherRegistry};
 
 /// The platform clients built at start-up; a platform without credentials (and not pointed at
@@ -14,11 +14,19 @@ pub struct ConfiguredPlatforms {
     /// Publishers built on the same clients (same credentials and base URLs); a platform
     /// whose publish flow has not landed yet has a client and no publisher.
     publishers: HashMap<Platform, Arc<dyn Publisher>>,
+    /// Clients that connect a platform's accounts through Facebook Login (Instagram), keyed by
+    /// that platform; present when the platform is enabled and a Facebook app is configured.
+    facebook_login: HashMap<Platform, Arc<dyn PlatformClient>>,
 }
 
 impl ConfiguredPlatforms {
     pub fn insert(&mut self, client: Arc<dyn PlatformClient>) {
         self.clients.insert(client.platform(), client);
+    }
+
+    /// `client` connects its platform's accounts through Facebook Login.
+    pub fn insert_facebook_login(&mut self, client: Arc<dyn PlatformClient>) {
+        self.facebook_login.insert(client.platform(), client);
     }
 
     pub fn insert_publisher(&mut self, platform: Platform, publisher: Arc<dyn Publisher>) {
@@ -29,6 +37,17 @@ impl ConfiguredPlatforms {
 impl PlatformRegistry for ConfiguredPlatforms {
     fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>> {
         self.clients.get(&platform).cloned()
+    }
+
+    fn login_client(
+        &self,
+        platform: Platform,
+        login: LoginPath,
+    ) -> Option<Arc<dyn PlatformClient>> {
+        match login {
+            LoginPath::Native => self.client(platform),
+            LoginPath::Facebook => self.facebook_login.get(&platform).cloned(),
+        }
     }
 
     fn enabled(&self) -> Vec<Platform> {

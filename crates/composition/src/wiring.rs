@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use socialpub_domain::Platform;
 use socialpub_platform_http::{HttpClientSettings, PlatformConfig, build_http_client};
-use socialpub_ports::{PlatformClient, Publisher};
+use socialpub_ports::{PlatformClient, PlatformRegistry, Publisher};
 use url::Url;
 
 use crate::Settings;
@@ -52,6 +52,15 @@ pub fn platform_registry(
         if let Some(publisher) = publisher {
             registry.insert_publisher(platform.platform, publisher);
         }
+    }
+    if registry.client(Platform::Instagram).is_some()
+        && let Some(facebook) = facebook_config(settings, stand_in)
+    {
+        registry.insert_facebook_login(Arc::new(
+            socialpub_facebook::InstagramViaFacebookClient::new(
+                socialpub_facebook::FacebookClient::new(facebook, http.clone()),
+            ),
+        ));
     }
     if !left_out.is_empty() {
         tracing::warn!(
@@ -116,6 +125,19 @@ fn client_for(
     }
 }
 
+/// The Facebook app's configuration (its stand-in without Facebook credentials), which
+/// Instagram's Facebook Login uses: its App ID and secret, the login dialog's host and the
+/// Graph host.
+fn facebook_config(
+    settings: &Settings,
+    stand_in: &dyn Fn(Platform) -> Option<PlatformConfig>,
+) -> Option<PlatformConfig> {
+    settings
+        .platform(Platform::Facebook)
+        .and_then(|p| p.client_config())
+        .or_else(|| stand_in(Platform::Facebook))
+}
+
 /// Where Instagram accounts connected through Facebook Login publish: the Facebook Graph host
 /// the Facebook client uses (its stand-in without Facebook credentials).
 pub(crate) fn facebook_graph_base_url(
@@ -123,9 +145,7 @@ pub(crate) fn facebook_graph_base_url(
     stand_in: &dyn Fn(Platform) -> Option<PlatformConfig>,
 ) -> Url {
     let facebook = settings.platform(Platform::Facebook);
-    facebook
-        .and_then(|p| p.client_config())
-        .or_else(|| stand_in(Platform::Facebook))
+    facebook_config(settings, stand_in)
         .map(|config| config.api_base_url)
         .or_else(|| facebook.map(|p| p.api_base_url.clone()))
         .unwrap_or_else(|| {

@@ -3,7 +3,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::{ConnectionId, Platform, UserId};
+use crate::{ConnectionId, LoginPath, Platform, UserId};
 
 /// A token sealed by the token cipher. The domain never sees a plaintext token; it only
 /// carries the ciphertext between the cipher and the store.
@@ -73,6 +73,11 @@ pub struct SocialConnection {
     pub refresh_expires_at: Option<OffsetDateTime>,
     pub scopes: Vec<String>,
     pub status: ConnectionStatus,
+    /// The login the account was connected through: refresh and revocation go to its
+    /// endpoints (an Instagram account connected through Facebook Login renews and revokes on
+    /// Facebook). [`SocialConnection::new`] makes it the platform's own; the connect flow sets
+    /// it.
+    pub login: LoginPath,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -116,6 +121,7 @@ impl SocialConnection {
             refresh_expires_at: new.refresh_expires_at,
             scopes: new.scopes,
             status: ConnectionStatus::Active,
+            login: LoginPath::Native,
             created_at: now,
             updated_at: now,
         }

@@ -9,6 +9,7 @@ mod health;
 mod ids;
 pub mod insights;
 mod job;
+mod login;
 mod platform;
 pub mod policy;
 mod post;
@@ -31,6 +32,7 @@ pub use job::{
     NewPublishJob, OUTCOME_UNKNOWN, PublishJob, PublishProgress, RESOLVED_NOT_PUBLISHED,
     UserAction,
 };
+pub use login::{LoginPath, LoginPathError};
 pub use platform::{Platform, UnknownPlatform};
 pub use post::{Post, PostState};
 pub use schedule::{

@@ -295,6 +295,13 @@ impl From<ConnectionError> for ApiError {
                 rejected(ErrorCode::AuthorizationDenied, &error, Some("error"))
             }
             E::NoAccounts(_) => rejected(ErrorCode::NoPublishableAccounts, &error, None),
+            E::NoInstagramBusinessAccount => {
+                rejected(ErrorCode::NoInstagramBusinessAccount, &error, None)
+            }
+            E::LoginNotOffered(..) => rejected(ErrorCode::UnsupportedLogin, &error, Some("login")),
+            E::LoginNotEnabled(..) => {
+                rejected(ErrorCode::PlatformNotEnabled, &error, Some("login"))
+            }
             E::BoardsNotSupported(_) => rejected(ErrorCode::BoardsNotSupported, &error, None),
             E::NeedsReauth(_) => rejected(ErrorCode::NeedsReauth, &error, None),
             E::RefreshInProgress(_) => ApiError::Rejected {

@@ -75,6 +75,8 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type", 415, "The body is not `application/json`.";
     PlatformNotEnabled = "platform_not_enabled", 422, "This server cannot connect the platform (no credentials, no simulator).";
     NoPublishableAccounts = "no_publishable_accounts", 422, "The grant gives access to no account that can publish.";
+    UnsupportedLogin = "unsupported_login", 422, "The platform cannot be connected through the `login` asked for (only Instagram takes `login=facebook`); `field` is `login`.";
+    NoInstagramBusinessAccount = "no_instagram_business_account", 422, "Facebook Login found no Instagram professional account linked to a Facebook Page the user granted; nothing was connected.";
     PlatformNotPublishable = "platform_not_publishable", 422, "This server cannot publish to the connection's platform yet.";
     LinkedinPersonalPublishingDisabled = "linkedin_personal_publishing_disabled", 422, "Publishing as a LinkedIn member is turned off on this server (`ENABLE_LINKEDIN_PERSONAL_PUBLISHING=false`); publish with an organization's connection.";
     PublishingDisabled = "publishing_disabled", 422, "Publishing to the connection's platform is switched off on this server (`ENABLE_TIKTOK_PUBLISHING=false`); its accounts stay connected.";

@@ -26,6 +26,7 @@ diesel::table! {
         created_at -> Instant,
         updated_at -> Instant,
         expiry_noticed_for -> Nullable<Instant>,
+        login -> Nullable<Text>,
     }
 }
 
@@ -40,6 +41,7 @@ diesel::table! {
         code_verifier -> Nullable<Text>,
         created_at -> Instant,
         expires_at -> Instant,
+        login -> Nullable<Text>,
     }
 }
 

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use socialpub_domain::{Platform, SecretString, UserId};
+use socialpub_domain::{LoginPath, Platform, SecretString, UserId};
 use time::OffsetDateTime;
 
 use crate::RepositoryError;
@@ -28,6 +28,10 @@ pub struct OAuthState {
     /// The user who started the authorization: the only one who may complete it.
     pub user_id: UserId,
     pub platform: Platform,
+    /// The login the user chose when starting (Instagram: its own or Facebook Login). Kept
+    /// here, never read from the callback, so that the completion uses the login that the
+    /// authorization URL was made for.
+    pub login: LoginPath,
     /// The PKCE code verifier, for platforms that use PKCE.
     pub code_verifier: Option<SecretString>,
     pub created_at: OffsetDateTime,

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::{LoginPath, Platform, SecretString};
 use time::Duration;
 use url::Url;
 
@@ -208,6 +208,21 @@ pub struct PlatformBoard {
 /// credentials is simply absent.
 pub trait PlatformRegistry: Send + Sync {
     fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>>;
+
+    /// The client that connects, refreshes and revokes `platform` accounts through `login`:
+    /// [`PlatformRegistry::client`] for the platform's own login; for Facebook Login (Instagram
+    /// only) a client that speaks Facebook's OAuth and reports `platform`'s accounts. `None`
+    /// when the process cannot (no Facebook app configured, or a login the platform lacks).
+    fn login_client(
+        &self,
+        platform: Platform,
+        login: LoginPath,
+    ) -> Option<Arc<dyn PlatformClient>> {
+        match login {
+            LoginPath::Native => self.client(platform),
+            LoginPath::Facebook => None,
+        }
+    }
 
     fn enabled(&self) -> Vec<Platform>;
 }

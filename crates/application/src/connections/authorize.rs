@@ -1,4 +1,4 @@
-use socialpub_domain::{Platform, UserId};
+use socialpub_domain::{LoginPath, Platform, UserId};
 use socialpub_ports::{AuthorizationRequest, OAuthState};
 use time::OffsetDateTime;
 use url::Url;
@@ -23,11 +23,25 @@ impl ConnectionService {
         user: &UserId,
         platform: Platform,
     ) -> Result<AuthorizationStart, ConnectionError> {
-        let client = self
-            .ports
-            .platforms
-            .client(platform)
-            .ok_or(ConnectionError::PlatformNotEnabled(platform))?;
+        self.start_authorization_with(user, platform, LoginPath::Native)
+            .await
+    }
+
+    /// [`ConnectionService::start_authorization`] through `login` (Instagram: its own login
+    /// or Facebook Login). The login is stored with the state, so the completion uses the one
+    /// the authorization URL was made for, whatever the callback says.
+    ///
+    /// # Errors
+    /// [`ConnectionError::LoginNotOffered`] for a login the platform does not have,
+    /// [`ConnectionError::LoginNotEnabled`] when this server cannot use it (Facebook Login
+    /// without a Facebook app), [`ConnectionError::PlatformNotEnabled`].
+    pub async fn start_authorization_with(
+        &self,
+        user: &UserId,
+        platform: Platform,
+        login: LoginPath,
+    ) -> Result<AuthorizationStart, ConnectionError> {
+        let client = self.login_client(platform, login)?;
         let redirect_uri = self.policy.redirect_uri(platform)?;
         let state = self.ports.secrets.random_secret()?;
         let code_verifier = if client.uses_pkce() {
@@ -47,6 +61,7 @@ impl ConnectionService {
                     digest: self.ports.secrets.state_digest(&state),
                     user_id: user.clone(),
                     platform,
+                    login,
                     code_verifier,
                     created_at: now,
                     expires_at,
@@ -59,7 +74,7 @@ impl ConnectionService {
             redirect_uri: &redirect_uri,
             code_challenge: challenge.as_deref(),
         });
-        tracing::info!(%platform, user_id = %user, "authorization started");
+        tracing::info!(%platform, %login, user_id = %user, "authorization started");
         Ok(AuthorizationStart {
             platform,
             authorization_url,

@@ -21,11 +21,7 @@ impl ConnectionService {
         if connection.platform != Platform::Pinterest {
             return Err(ConnectionError::BoardsNotSupported(connection.platform));
         }
-        let client = self
-            .ports
-            .platforms
-            .client(connection.platform)
-            .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
+        let client = self.login_client(connection.platform, connection.login)?;
         let (_, token) = self.fresh_access_token(user, id).await?;
         match client.list_boards(&token).await {
             Ok(Some(boards)) => Ok(boards),

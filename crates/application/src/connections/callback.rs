@@ -1,5 +1,6 @@
 use socialpub_domain::{
-    ConnectionId, NewConnection, Platform, SecretString, SocialConnection, TokenUpdate, UserId,
+    ConnectionId, LoginPath, NewConnection, Platform, SecretString, SocialConnection, TokenUpdate,
+    UserId,
 };
 use socialpub_ports::{AccountKind, PlatformAccount, TokenGrant, TokenSlot};
 use time::OffsetDateTime;
@@ -145,11 +146,9 @@ impl ConnectionService {
             ));
         }
         let code = code.ok_or(ConnectionError::MissingCode)?;
-        let client = self
-            .ports
-            .platforms
-            .client(platform)
-            .ok_or(ConnectionError::PlatformNotEnabled(platform))?;
+        // The login chosen at the start, from our own store: never from the callback.
+        let login = state.login;
+        let client = self.login_client(platform, login)?;
         let redirect_uri = self.policy.redirect_uri(platform)?;
         let grant = client
             .exchange_code(&code, &redirect_uri, state.code_verifier.as_ref())
@@ -161,16 +160,21 @@ impl ConnectionService {
             .filter(|a| self.publishable(platform, a))
             .collect();
         if accounts.is_empty() {
-            return Err(ConnectionError::NoAccounts(platform));
+            return Err(match (platform, login) {
+                (Platform::Instagram, LoginPath::Facebook) => {
+                    ConnectionError::NoInstagramBusinessAccount
+                }
+                _ => ConnectionError::NoAccounts(platform),
+            });
         }
         let mut connections = Vec::with_capacity(accounts.len());
         for account in &accounts {
             connections.push(
-                self.store_account(&state.user_id, platform, &grant, account, now)
+                self.store_account(&state.user_id, platform, login, &grant, account, now)
                     .await?,
             );
         }
-        tracing::info!(%platform, user_id = %state.user_id, accounts = connections.len(), "accounts connected");
+        tracing::info!(%platform, %login, user_id = %state.user_id, accounts = connections.len(), "accounts connected");
         Ok(ConnectedAccounts {
             user_id: state.user_id,
             platform,
@@ -188,6 +192,7 @@ impl ConnectionService {
         &self,
         user: &UserId,
         platform: Platform,
+        login: LoginPath,
         grant: &TokenGrant,
         account: &PlatformAccount,
         now: OffsetDateTime,
@@ -211,7 +216,7 @@ impl ConnectionService {
             .transpose()?;
         let expires_at = expires_in.map(|d| now + d);
         let refresh_expires_at = refresh.and(grant.refresh_expires_in).map(|d| now + d);
-        let connection = match existing {
+        let mut connection = match existing {
             Some(mut connection) => {
                 connection.update_tokens(
                     TokenUpdate {
@@ -244,6 +249,9 @@ impl ConnectionService {
                 now,
             ),
         };
+        // Reconnecting the same account through the other login moves it to that login:
+        // its tokens are now that login's.
+        connection.login = login;
         self.ports.connections.save(&connection).await?;
         Ok(connection)
     }

@@ -1,4 +1,4 @@
-use socialpub_domain::{ConnectionId, UserId};
+use socialpub_domain::{ConnectionId, LoginPath, Platform, SocialConnection, UserId};
 use socialpub_ports::{ConnectionFilter, PageRequest, PlatformClient, TokenSlot};
 
 use super::{ConnectionError, ConnectionService};
@@ -19,26 +19,23 @@ impl ConnectionService {
     ///
     /// Where one grant reaches several accounts ([`PlatformClient::accounts_share_grant`]),
     /// revoking it for one would cut off the others, so it is revoked with the user's last
-    /// connection on that platform.
+    /// connection on that grant. Facebook Login is one Meta app grant whether it connected
+    /// Facebook Pages or Instagram accounts, so those count together.
+    ///
+    /// The revocation goes to the endpoints of the login the connection was made through
+    /// (an Instagram account connected through Facebook Login: `DELETE /me/permissions`).
     pub async fn disconnect(
         &self,
         user: &UserId,
         id: ConnectionId,
     ) -> Result<Disconnected, ConnectionError> {
         let connection = self.get(user, id).await?;
-        let client = self.ports.platforms.client(connection.platform);
+        let client = self
+            .login_client(connection.platform, connection.login)
+            .ok();
         let shares_grant = match &client {
             Some(client) if client.accounts_share_grant() => {
-                let filter = ConnectionFilter {
-                    platform: Some(connection.platform),
-                    status: None,
-                };
-                self.ports
-                    .connections
-                    .list(user, &filter, PageRequest::new(2, 0))
-                    .await?
-                    .total
-                    > 1
+                self.grant_reaches_others(user, &connection).await?
             }
             _ => false,
         };
@@ -71,15 +68,62 @@ impl ConnectionService {
         })
     }
 
+    /// Whether another of the user's connections holds tokens of the same grant as
+    /// `connection`: same platform and login, or Facebook Login on another platform.
+    async fn grant_reaches_others(
+        &self,
+        user: &UserId,
+        connection: &SocialConnection,
+    ) -> Result<bool, ConnectionError> {
+        let grant = connection.login.grant_platform(connection.platform);
+        for platform in Platform::ALL {
+            let reachable = [LoginPath::Native, LoginPath::Facebook]
+                .into_iter()
+                .any(|login| {
+                    login.offered_for(platform) && login.grant_platform(platform) == grant
+                });
+            if !reachable {
+                continue;
+            }
+            let filter = ConnectionFilter {
+                platform: Some(platform),
+                status: None,
+            };
+            let mut offset = 0;
+            loop {
+                let page = self
+                    .ports
+                    .connections
+                    .list(
+                        user,
+                        &filter,
+                        PageRequest::new(PageRequest::MAX_LIMIT, offset),
+                    )
+                    .await?;
+                if page.items.iter().any(|other| {
+                    other.id != connection.id && other.login.grant_platform(other.platform) == grant
+                }) {
+                    return Ok(true);
+                }
+                offset += page.items.len() as u64;
+                if page.items.is_empty() || offset >= page.total {
+                    break;
+                }
+            }
+        }
+        Ok(false)
+    }
+
     async fn revoke_at_platform(
         &self,
         client: Option<&dyn PlatformClient>,
-        connection: &socialpub_domain::SocialConnection,
+        connection: &SocialConnection,
     ) -> Result<(), String> {
         let client = client.ok_or_else(|| {
             format!(
-                "{} is not enabled on this server",
-                connection.platform.display_name()
+                "{} ({} login) is not enabled on this server",
+                connection.platform.display_name(),
+                connection.login
             )
         })?;
         let access = self

@@ -1,4 +1,4 @@
-use socialpub_domain::{ConnectionId, Platform};
+use socialpub_domain::{ConnectionId, LoginPath, Platform};
 use socialpub_ports::{CipherError, PlatformError, RepositoryError};
 
 /// Why a connection use case failed.
@@ -10,6 +10,13 @@ pub enum ConnectionError {
     /// Switched off by a feature toggle, or no credentials and no simulator.
     #[error("{} is not enabled on this server", .0.display_name())]
     PlatformNotEnabled(Platform),
+    /// The platform has no such login (Facebook Login is for Instagram only).
+    #[error("{} cannot be connected through {} login", .0.display_name(), .1)]
+    LoginNotOffered(Platform, LoginPath),
+    /// The platform offers the login, but this server cannot use it (Facebook Login for
+    /// Instagram needs the Facebook app's credentials, or the simulator).
+    #[error("{} login is not enabled on this server for {}", .1, .0.display_name())]
+    LoginNotEnabled(Platform, LoginPath),
     #[error("the callback has no `state` parameter")]
     MissingState,
     /// Never issued, already used, or started by another user than the one completing it:
@@ -32,6 +39,13 @@ pub enum ConnectionError {
     AuthorizationDenied(Platform),
     #[error("the {} grant gives access to no account Socialpub can publish to", .0.display_name())]
     NoAccounts(Platform),
+    /// Facebook Login for Instagram found no Instagram professional account linked to a
+    /// Facebook Page the user granted and has a role on.
+    #[error(
+        "none of the Facebook Pages granted has an Instagram professional account linked to it \
+         (link one in the Page's settings, or grant the Page that has it) and nothing was connected"
+    )]
+    NoInstagramBusinessAccount,
     /// The platform no longer accepts the tokens; the user must connect again.
     #[error("connection {0} needs to be reconnected: the platform refused its tokens")]
     NeedsReauth(ConnectionId),

@@ -162,11 +162,7 @@ impl ConnectionService {
             }
             return Err(ConnectionError::NotRefreshable(id));
         };
-        let client = self
-            .ports
-            .platforms
-            .client(connection.platform)
-            .ok_or(ConnectionError::PlatformNotEnabled(connection.platform))?;
+        let client = self.login_client(connection.platform, connection.login)?;
         let refresh_token = self.open(TokenSlot::refresh(id), &sealed_refresh)?;
         match refreshed_tokens(client.as_ref(), &connection, &refresh_token).await {
             Ok(RefreshedTokens {

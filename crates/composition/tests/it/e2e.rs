@@ -4,6 +4,7 @@
 mod connect_flow;
 mod harness;
 mod insights;
+mod instagram_facebook_login;
 mod json_logs;
 mod logs;
 mod metrics;

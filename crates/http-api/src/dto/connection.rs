@@ -34,6 +34,9 @@ pub struct ConnectionResponse {
     /// when it needs reauthorization. Only in `GET /connections[/{id}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jobs_at_risk: Option<u64>,
+    /// The login it was connected through: the platform's own name, or `facebook` for an
+    /// Instagram account connected through Facebook Login.
+    pub login: &'static str,
 }
 
 impl ConnectionResponse {
@@ -43,6 +46,7 @@ impl ConnectionResponse {
             health: health.state,
             stops_working_at: health.dies_at,
             jobs_at_risk: None,
+            login: connection.login.name(connection.platform),
             expires_in: connection.expires_in(now),
             id: connection.id,
             platform: connection.platform,

@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use socialpub_application::{CallbackParams, Completer, ConnectedAccounts};
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::{LoginPath, Platform, SecretString};
 use url::Url;
 
 use crate::current_user::CurrentUser;
@@ -22,10 +22,28 @@ pub(crate) fn parse_platform(raw: &str) -> Result<Platform, ApiError> {
 #[derive(Debug, Deserialize)]
 pub struct StartQuery {
     redirect: Option<String>,
+    /// `facebook` connects an Instagram account through Facebook Login; absent (or the
+    /// platform's own name) is the platform's own login.
+    login: Option<String>,
+}
+
+/// The login asked for on `platform`: 422 `unsupported_login` (field `login`) for a value
+/// the platform does not take.
+fn parse_login(platform: Platform, raw: Option<&str>) -> Result<LoginPath, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(LoginPath::Native);
+    };
+    LoginPath::parse_for(platform, raw).map_err(|error| ApiError::Rejected {
+        code: crate::ErrorCode::UnsupportedLogin,
+        detail: error.to_string(),
+        field: Some("login"),
+        retry_after: None,
+    })
 }
 
 /// `GET /connect/{platform}`: the authorization URL as JSON, or a 302 to it with
-/// `?redirect=true`.
+/// `?redirect=true`. `?login=facebook` (Instagram only) goes through Facebook Login; the choice
+/// is stored with the pending authorization, not carried by the callback.
 pub async fn start(
     state: web::Data<ApiState>,
     CurrentUser(user): CurrentUser,
@@ -43,9 +61,10 @@ pub async fn start(
             ));
         }
     };
+    let login = parse_login(platform, query.login.as_deref())?;
     let start = state
         .connections
-        .start_authorization(&user, platform)
+        .start_authorization_with(&user, platform, login)
         .await?;
     if redirect {
         return Ok(HttpResponse::Found()

@@ -54,6 +54,64 @@ async fn connect_answers_the_authorization_url_or_redirects_to_it() {
 }
 
 #[actix_web::test]
+async fn a_login_the_platform_does_not_take_is_a_422_naming_login() {
+    let world = World::default();
+    let app = world.app().await;
+    for uri in [
+        "/api/v1/connect/x?login=facebook",
+        "/api/v1/connect/x?login=myspace",
+        "/api/v1/connect/instagram?login=myspace",
+        "/api/v1/connect/facebook?login=facebook",
+        "/api/v1/connect/x?login=instagram",
+    ] {
+        let (status, _, body) = send(
+            &app,
+            TestRequest::get()
+                .uri(uri)
+                .insert_header(bearer(ALICE_TOKEN)),
+        )
+        .await;
+        assert_eq!(status, 422, "{uri}: {body}");
+        let error = envelope(&body, "unsupported_login");
+        assert_eq!(error.field.as_deref(), Some("login"), "{uri}");
+    }
+    assert!(
+        world.oauth_states.is_empty(),
+        "no authorization was started"
+    );
+}
+
+#[actix_web::test]
+async fn the_platforms_own_login_may_be_named() {
+    let world = World::default();
+    let app = world.app().await;
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/connect/x?login=x")
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[actix_web::test]
+async fn facebook_login_without_a_facebook_app_is_not_enabled() {
+    let world = World::default();
+    let app = world.app().await;
+    let (status, _, body) = send(
+        &app,
+        TestRequest::get()
+            .uri("/api/v1/connect/instagram?login=facebook")
+            .insert_header(bearer(ALICE_TOKEN)),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let error = envelope(&body, "platform_not_enabled");
+    assert_eq!(error.field.as_deref(), Some("login"));
+}
+
+#[actix_web::test]
 async fn unknown_and_disabled_platforms_get_clear_errors() {
     let world = World::default();
     let app = world.app().await;

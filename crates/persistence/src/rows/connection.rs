@@ -1,6 +1,8 @@
 use diesel::sql_types::{Binary, Nullable, Text};
 use diesel::{AsChangeset, Insertable, Queryable, QueryableByName, Selectable};
-use socialpub_domain::{ConnectionId, ConnectionStatus, EncryptedToken, SocialConnection};
+use socialpub_domain::{
+    ConnectionId, ConnectionStatus, EncryptedToken, LoginPath, SocialConnection,
+};
 use socialpub_ports::RepositoryError;
 
 use super::{corrupt, from_json, platform, to_json, user_id};
@@ -30,6 +32,8 @@ pub(crate) struct ConnectionRow {
     status: String,
     created_at: DbTime,
     updated_at: DbTime,
+    /// `NULL`: the platform's own login; `facebook`: Facebook Login.
+    login: Option<String>,
 }
 
 impl TryFrom<&SocialConnection> for ConnectionRow {
@@ -53,6 +57,7 @@ impl TryFrom<&SocialConnection> for ConnectionRow {
             status: connection.status.as_str().to_owned(),
             created_at: DbTime(connection.created_at),
             updated_at: DbTime(connection.updated_at),
+            login: connection.login.stored().map(str::to_owned),
         })
     }
 }
@@ -64,7 +69,15 @@ impl TryFrom<ConnectionRow> for SocialConnection {
         let id = ConnectionId::from_uuid(row.id.0);
         let status = ConnectionStatus::parse(&row.status)
             .ok_or_else(|| corrupt(TABLE, &id, format_args!("unknown status `{}`", row.status)))?;
+        let login = LoginPath::from_stored(row.login.as_deref()).ok_or_else(|| {
+            corrupt(
+                TABLE,
+                &id,
+                format_args!("unknown login `{}`", row.login.as_deref().unwrap_or("")),
+            )
+        })?;
         Ok(Self {
+            login,
             id,
             user_id: user_id(TABLE, &id, row.user_id)?,
             platform: platform(TABLE, &id, &row.platform)?,
@@ -114,6 +127,8 @@ pub(crate) struct JoinedConnectionRow {
     c_created_at: Option<DbTime>,
     #[diesel(sql_type = Nullable<Instant>)]
     c_updated_at: Option<DbTime>,
+    #[diesel(sql_type = Nullable<Text>)]
+    c_login: Option<String>,
 }
 
 /// The select list that fills a [`JoinedConnectionRow`] from a `social_connections` alias `c`.
@@ -123,7 +138,7 @@ pub(crate) const JOINED_CONNECTION_COLUMNS: &str = "c.id AS c_id, c.user_id AS c
      c.access_token_encrypted AS c_access_token_encrypted, \
      c.refresh_token_encrypted AS c_refresh_token_encrypted, c.expires_at AS c_expires_at, \
      c.refresh_expires_at AS c_refresh_expires_at, c.scopes AS c_scopes, c.status AS c_status, \
-     c.created_at AS c_created_at, c.updated_at AS c_updated_at";
+     c.created_at AS c_created_at, c.updated_at AS c_updated_at, c.login AS c_login";
 
 impl JoinedConnectionRow {
     /// The connection, when the join found one (its non-null columns are then all present).
@@ -142,6 +157,7 @@ impl JoinedConnectionRow {
             status: self.c_status?,
             created_at: self.c_created_at?,
             updated_at: self.c_updated_at?,
+            login: self.c_login,
         })
     }
 }

@@ -1,8 +1,8 @@
 use diesel::{Insertable, Queryable, Selectable};
-use socialpub_domain::SecretString;
+use socialpub_domain::{LoginPath, SecretString};
 use socialpub_ports::{OAuthState, RepositoryError, StateDigest};
 
-use super::{platform, user_id};
+use super::{corrupt, platform, user_id};
 use crate::schema::oauth_states;
 use crate::values::DbTime;
 
@@ -20,6 +20,8 @@ pub(crate) struct OAuthStateRow {
     code_verifier: Option<String>,
     created_at: DbTime,
     expires_at: DbTime,
+    /// `NULL`: the platform's own login; `facebook`: Facebook Login.
+    login: Option<String>,
 }
 
 impl From<&OAuthState> for OAuthStateRow {
@@ -31,6 +33,7 @@ impl From<&OAuthState> for OAuthStateRow {
             code_verifier: state.code_verifier.as_ref().map(|v| v.expose().to_owned()),
             created_at: DbTime(state.created_at),
             expires_at: DbTime(state.expires_at),
+            login: state.login.stored().map(str::to_owned),
         }
     }
 }
@@ -41,7 +44,15 @@ impl TryFrom<OAuthStateRow> for OAuthState {
     fn try_from(row: OAuthStateRow) -> Result<Self, Self::Error> {
         // Rows are named by their expiry: even the digest is better kept out of logs.
         let key = format_args!("expiring at {}", row.expires_at.0).to_string();
+        let login = LoginPath::from_stored(row.login.as_deref()).ok_or_else(|| {
+            corrupt(
+                TABLE,
+                &key,
+                format_args!("unknown login `{}`", row.login.as_deref().unwrap_or("")),
+            )
+        })?;
         Ok(Self {
+            login,
             user_id: user_id(TABLE, &key, row.user_id)?,
             platform: platform(TABLE, &key, &row.platform)?,
             digest: StateDigest::new(row.state_hash),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-use socialpub_domain::Platform;
+use socialpub_domain::{LoginPath, Platform};
 use socialpub_persistence::{Database, PersistenceError, PoolSettings};
 use socialpub_ports::{OAuthState, RepositoryError};
 
@@ -28,6 +28,7 @@ fn state(value: &str) -> OAuthState {
         digest: digest(value),
         user_id: user("alice"),
         platform: Platform::Linkedin,
+        login: LoginPath::Native,
         code_verifier: None,
         created_at: T0,
         expires_at: T0 + minutes(10),

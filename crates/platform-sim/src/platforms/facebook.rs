@@ -1,6 +1,7 @@
 //! Facebook Login + Graph API: code exchange and `fb_exchange_token` on
-//! `GET /{version}/oauth/access_token`, `/me`, `/me/accounts` (Page tokens, cursor paging),
-//! `/me/permissions`, `debug_token`. Also the Graph error envelope shared with Instagram.
+//! `GET /{version}/oauth/access_token`, `/me`, `/me/accounts` (Page tokens, cursor paging, the
+//! first Page's linked `instagram_business_account`), `/{ig-user-id}` (that Instagram account,
+//! for Instagram API with Facebook Login), `/me/permissions`, `debug_token`. Also the Graph error envelope shared with Instagram.
 //!
 //! Oauth base `/facebook/oauth` (www.facebook.com), API base `/facebook/api` (graph.facebook.com).
 //! Any `vNN.N` version segment is accepted, and so is no version at all.
@@ -501,13 +502,16 @@ fn page_by_id(id: &str) -> Option<(usize, (&'static str, &'static str, &'static 
         .map(|(i, p)| (i, *p))
 }
 
-/// `GET /me`, `GET /{user-id}`, `GET /{page-id}`.
+/// `GET /me`, `GET /{user-id}`, `GET /{page-id}`, `GET /{ig-user-id}`.
 fn node_fields(req: &HttpRequest, params: &Params, shared: &Shared, node: &str) -> HttpResponse {
     let (access, _) = match check(req, params, shared) {
         Ok(a) => a,
         Err(response) => return response,
     };
     let fields = field_names(params.get("fields"));
+    if node == seed::facebook::FIRST_PAGE_INSTAGRAM_ID {
+        return instagram_account(&access, &fields);
+    }
     let page_target = match (&access.flavor, node) {
         (Flavor::FacebookPage(page), "me") => Some(page.clone()),
         (_, id) if page_by_id(id).is_some() => Some(id.to_owned()),
@@ -541,6 +545,47 @@ fn node_fields(req: &HttpRequest, params: &Params, shared: &Shared, node: &str) 
         vec!["name".to_owned()]
     } else {
         fields
+    };
+    json(StatusCode::OK, select_fields(&full, &fields, &["id"]))
+}
+
+/// `GET /{ig-user-id}` on the Facebook host (Instagram API with Facebook Login): the
+/// professional account linked to the first Page, for a token with `instagram_basic` (a user
+/// token, or that Page's token). `id` is the account id itself: there is no app-scoped id on
+/// this host.
+fn instagram_account(access: &AccessInfo, fields: &[String]) -> HttpResponse {
+    if let Flavor::FacebookPage(page) = &access.flavor
+        && page != seed::facebook::PAGES[0].0
+    {
+        return graph_bad(
+            200,
+            None,
+            "(#200) The Page of this token is not linked to the Instagram account",
+        );
+    }
+    if !access.has_scope("instagram_basic") {
+        return graph_bad(
+            10,
+            None,
+            "(#10) Application does not have permission for this action",
+        );
+    }
+    let full = json!({
+        "id": seed::facebook::FIRST_PAGE_INSTAGRAM_ID,
+        "ig_id": 2_000_000_001_u64,
+        "username": seed::instagram::USERNAME,
+        "name": seed::instagram::NAME,
+        "profile_picture_url": "https://scontent.cdninstagram.com/sim/socialpub.sim.jpg",
+        "followers_count": 1234,
+        "follows_count": 321,
+        "media_count": 56,
+        "biography": "Simulated Instagram professional account for Socialpub.",
+        "website": "https://socialpub.example",
+    });
+    let fields = if fields.is_empty() {
+        vec!["id".to_owned()]
+    } else {
+        fields.to_vec()
     };
     json(StatusCode::OK, select_fields(&full, &fields, &["id"]))
 }

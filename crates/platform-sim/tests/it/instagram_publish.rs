@@ -271,8 +271,8 @@ async fn an_ambiguous_commit_publishes_and_loses_the_answer() {
     );
 }
 
-/// The first Page's token from a Facebook Login grant with the Instagram permissions.
-async fn linked_page_token(sim: &Sim) -> String {
+/// A short-lived user token from a Facebook Login grant with the Instagram permissions.
+async fn instagram_user_token(sim: &Sim) -> String {
     let mut url = authorize_url(sim, Platform::Facebook, "st-ig-fb");
     let pairs: Vec<(String, String)> = url
         .query_pairs()
@@ -290,22 +290,76 @@ async fn linked_page_token(sim: &Sim) -> String {
     let params = authorize_redirect(sim, url).await;
     let response = exchange(sim, Platform::Facebook, params.get("code").unwrap()).await;
     let short: Value = response.json().await.unwrap();
-    let accounts: Value = sim
-        .http
+    short["access_token"].as_str().unwrap().to_owned()
+}
+
+/// `GET /me/accounts` on the Facebook host with `fields`.
+async fn pages(sim: &Sim, user_token: &str, fields: &str) -> Value {
+    sim.http
         .get(sim.api(Platform::Facebook, "v25.0/me/accounts"))
-        .query(&[
-            ("access_token", short["access_token"].as_str().unwrap()),
-            ("fields", "id,access_token"),
-        ])
+        .query(&[("access_token", user_token), ("fields", fields)])
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The first Page's token from a Facebook Login grant with the Instagram permissions.
+async fn linked_page_token(sim: &Sim) -> String {
+    let user = instagram_user_token(sim).await;
+    let accounts = pages(sim, &user, "id,access_token").await;
     let page = &accounts["data"][0];
     assert_eq!(page["id"], seed::facebook::PAGES[0].0, "{accounts}");
     page["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facebook_login_finds_the_instagram_account_linked_to_the_first_page() {
+    let sim = start(true);
+    let user = instagram_user_token(&sim).await;
+    let accounts = pages(
+        &sim,
+        &user,
+        "id,name,access_token,tasks,instagram_business_account",
+    )
+    .await;
+    let data = accounts["data"].as_array().unwrap();
+    assert_eq!(data.len(), seed::facebook::PAGES.len(), "{accounts}");
+    assert_eq!(
+        data[0]["instagram_business_account"]["id"], IG,
+        "{accounts}"
+    );
+    assert!(
+        data[1].get("instagram_business_account").is_none(),
+        "the second Page has no Instagram account: {accounts}"
+    );
+
+    let profile = |token: String| {
+        let sim = &sim;
+        async move {
+            let response = sim
+                .http
+                .get(sim.api(Platform::Facebook, &format!("v25.0/{IG}")))
+                .query(&[("fields", "id,username,name")])
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let linked = data[0]["access_token"].as_str().unwrap().to_owned();
+    let (status, account) = profile(linked).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!(account["id"], IG);
+    assert_eq!(account["username"], seed::instagram::USERNAME);
+    let other = data[1]["access_token"].as_str().unwrap().to_owned();
+    let (status, refused) = profile(other).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"]["code"], 200, "{refused}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

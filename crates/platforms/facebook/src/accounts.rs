@@ -11,6 +11,9 @@ use crate::wire::{AccountsPage, PageTask};
 
 /// Fields asked of `/me/accounts`.
 const PAGE_FIELDS: &str = "id,name,category,access_token,tasks";
+/// Fields asked of `/me/accounts` when looking for linked Instagram accounts.
+const PAGE_FIELDS_WITH_INSTAGRAM: &str =
+    "id,name,category,access_token,tasks,instagram_business_account";
 /// Pages per request (Graph's maximum for this edge).
 const PAGE_SIZE: &str = "100";
 /// At most this many requests per listing: 2,000 Pages is far beyond any real user, and a
@@ -28,6 +31,9 @@ pub struct FacebookPage {
     pub access_token: Option<SecretString>,
     /// What the user may do on the Page; empty when Graph did not say.
     pub tasks: Vec<PageTask>,
+    /// The id of the Instagram professional account linked to the Page, when the listing
+    /// asked for it ([`FacebookClient::pages_with_instagram`]) and one is linked.
+    pub instagram_business_account: Option<String>,
 }
 
 impl FacebookPage {
@@ -60,9 +66,31 @@ impl FacebookClient {
         &self,
         user_token: &SecretString,
     ) -> Result<Vec<FacebookPage>, PlatformError> {
+        self.pages_with_fields(user_token, PAGE_FIELDS).await
+    }
+
+    /// [`FacebookClient::pages`], each with the Instagram professional account linked to it
+    /// (`instagram_business_account`, which needs `instagram_basic` or `pages_read_engagement`
+    /// to be shown).
+    ///
+    /// # Errors
+    /// As [`FacebookClient::pages`].
+    pub async fn pages_with_instagram(
+        &self,
+        user_token: &SecretString,
+    ) -> Result<Vec<FacebookPage>, PlatformError> {
+        self.pages_with_fields(user_token, PAGE_FIELDS_WITH_INSTAGRAM)
+            .await
+    }
+
+    async fn pages_with_fields(
+        &self,
+        user_token: &SecretString,
+        fields: &str,
+    ) -> Result<Vec<FacebookPage>, PlatformError> {
         let mut url: Url = self.graph_url(&["me", "accounts"])?;
         url.query_pairs_mut()
-            .append_pair("fields", PAGE_FIELDS)
+            .append_pair("fields", fields)
             .append_pair("limit", PAGE_SIZE);
         let mut pages = Vec::new();
         for _ in 0..MAX_PAGE_REQUESTS {
@@ -84,6 +112,10 @@ impl FacebookClient {
                         category: page.category,
                         access_token: page.access_token,
                         tasks: page.tasks,
+                        instagram_business_account: page
+                            .instagram_business_account
+                            .map(|linked| linked.id)
+                            .filter(|id| !id.is_empty()),
                     }),
             );
             let next = batch

@@ -4,6 +4,10 @@
 //!   Login (`/dialog/oauth`), code exchange followed by the long-lived token exchange
 //!   (`fb_exchange_token`), Page discovery (`/me/accounts`, one account per Page, each with its
 //!   own non-expiring Page token) and revocation (`DELETE /me/permissions`).
+//! - [`InstagramViaFacebookClient`] implements the same port for Instagram accounts connected
+//!   through Facebook Login ("Instagram API with Facebook Login"): the same OAuth with the
+//!   Instagram permissions, one account per Instagram professional account linked to a Page
+//!   (`instagram_business_account`), kept with that Page's token.
 //! - Meta has no refresh tokens: the long-lived user token is returned as both the access and
 //!   the refresh token, and "refreshing" exchanges it again while it is still valid.
 //! - Every Graph failure becomes a [`socialpub_ports::PlatformError`] classified by the error
@@ -24,6 +28,7 @@ mod accounts;
 mod client;
 mod config;
 mod insights;
+mod instagram;
 mod oauth;
 mod posts;
 mod publisher;
@@ -34,6 +39,7 @@ pub use accounts::{FacebookPage, MAX_PAGE_REQUESTS};
 pub use client::FacebookClient;
 pub use config::{DEFAULT_GRAPH_API_VERSION, DEFAULT_SCOPES, GRAPH_VIDEO_BASE_URL, PRODUCTION};
 pub use insights::{FacebookInsights, POST_COUNT_FIELDS, POST_VIEWS_METRIC};
+pub use instagram::{INSTAGRAM_SCOPES, InstagramViaFacebookClient, LinkedInstagramAccount};
 pub use oauth::UserToken;
 pub use posts::{
     AttachedMedia, CreatedPhoto, CreatedPost, NewFeedPost, NewPhoto, PagePost, PagePostsPage,

@@ -35,6 +35,16 @@ impl FacebookClient {
     /// `{oauth_base}/{version}/dialog/oauth?client_id&redirect_uri&state&response_type=code&scope`
     /// with the configured permissions, comma-separated.
     pub fn login_dialog_url(&self, state: &SecretString, redirect_uri: &Url) -> Url {
+        self.login_dialog_url_for(state, redirect_uri, &self.config.scopes.join(","))
+    }
+
+    /// The login dialog asking for `scopes` (comma-separated) instead of the configured ones.
+    pub(crate) fn login_dialog_url_for(
+        &self,
+        state: &SecretString,
+        redirect_uri: &Url,
+        scopes: &str,
+    ) -> Url {
         let path = format!("{}/dialog/oauth", self.graph_api_version());
         authorization_url(
             &self.config.oauth_base_url,
@@ -44,7 +54,7 @@ impl FacebookClient {
                 ("redirect_uri", redirect_uri.as_str()),
                 ("state", state.expose()),
                 ("response_type", "code"),
-                ("scope", &self.config.scopes.join(",")),
+                ("scope", scopes),
             ],
         )
     }

@@ -70,6 +70,43 @@ pub(crate) struct PageEntry {
     #[serde(deserialize_with = "optional_secret")]
     pub access_token: Option<SecretString>,
     pub tasks: Vec<PageTask>,
+    /// The Instagram professional account linked to the Page, when asked for and linked.
+    pub instagram_business_account: Option<NodeRef>,
+}
+
+/// `{"id": "..."}`: a reference to another Graph node. Graph sends ids as strings; a number is
+/// read as its text.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct NodeRef {
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+}
+
+/// `GET /{ig-user-id}?fields=id,username,name` on the Facebook host.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct InstagramProfileEntry {
+    #[serde(deserialize_with = "id_text")]
+    pub id: String,
+    pub username: Option<String>,
+    pub name: Option<String>,
+}
+
+/// An id sent as a string or a number, as text (empty when neither).
+fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(serde_json::Number),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Option::<Id>::deserialize(deserializer)? {
+        Some(Id::Text(text)) => text,
+        Some(Id::Number(number)) => number.to_string(),
+        _ => String::new(),
+    })
 }
 
 /// What the user may do on a Page (`tasks`).

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::{LoginPath, Platform, SecretString};
 use time::Duration;
 use url::Url;
 
@@ -193,6 +193,8 @@ impl PlatformClient for FakePlatformClient {
 #[derive(Default, Clone)]
 pub struct StaticPlatformRegistry {
     clients: HashMap<Platform, Arc<dyn PlatformClient>>,
+    /// Clients reached through Facebook Login, by the platform whose accounts they report.
+    facebook_login: HashMap<Platform, Arc<dyn PlatformClient>>,
 }
 
 impl StaticPlatformRegistry {
@@ -200,11 +202,28 @@ impl StaticPlatformRegistry {
         self.clients.insert(client.platform(), client);
         self
     }
+
+    /// `client` connects its platform's accounts through Facebook Login.
+    pub fn with_facebook_login(mut self, client: Arc<dyn PlatformClient>) -> Self {
+        self.facebook_login.insert(client.platform(), client);
+        self
+    }
 }
 
 impl PlatformRegistry for StaticPlatformRegistry {
     fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>> {
         self.clients.get(&platform).cloned()
+    }
+
+    fn login_client(
+        &self,
+        platform: Platform,
+        login: LoginPath,
+    ) -> Option<Arc<dyn PlatformClient>> {
+        match login {
+            LoginPath::Native => self.client(platform),
+            LoginPath::Facebook => self.facebook_login.get(&platform).cloned(),
+        }
     }
 
     fn enabled(&self) -> Vec<Platform> {

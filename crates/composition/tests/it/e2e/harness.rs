@@ -197,9 +197,14 @@ impl Server {
 
     /// [`Server::authorize`] for the user of `bearer`.
     pub async fn authorize_as(&self, bearer: &str, platform: Platform) -> Value {
+        self.authorize_with(bearer, platform, "").await
+    }
+
+    /// [`Server::authorize_as`] with a query string for the start (`?login=facebook`).
+    pub async fn authorize_with(&self, bearer: &str, platform: Platform, query: &str) -> Value {
         let res = self
             .http
-            .get(format!("{}/api/v1/connect/{platform}", self.base))
+            .get(format!("{}/api/v1/connect/{platform}{query}", self.base))
             .bearer_auth(bearer)
             .send()
             .await

@@ -1,6 +1,8 @@
 //! The [`socialpub_ports::ConnectionRepository`] contract.
 
-use socialpub_domain::{ConnectionId, ConnectionStatus, EncryptedToken, Platform, TokenUpdate};
+use socialpub_domain::{
+    ConnectionId, ConnectionStatus, EncryptedToken, LoginPath, Platform, TokenUpdate,
+};
 use socialpub_ports::{ConnectionFilter, PageRequest, RepositoryError};
 
 use super::fixtures::{T0, connection, minutes, user};
@@ -21,6 +23,15 @@ pub async fn save_then_get_returns_what_was_saved(repos: Repos) {
     let full = connection(&alice, Platform::Linkedin, "urn:li:person:1", T0);
     repo.save(&full).await.unwrap();
     assert_eq!(repo.get(&alice, full.id).await.unwrap(), Some(full));
+
+    let mut through_facebook = connection(&alice, Platform::Instagram, "17841400000000001", T0);
+    through_facebook.login = LoginPath::Facebook;
+    repo.save(&through_facebook).await.unwrap();
+    assert_eq!(
+        repo.get(&alice, through_facebook.id).await.unwrap(),
+        Some(through_facebook),
+        "the login a connection was made through is kept"
+    );
 }
 
 pub async fn saving_again_replaces_the_stored_connection(repos: Repos) {

@@ -1,6 +1,6 @@
 //! The [`socialpub_ports::OAuthStateStore`] contract.
 
-use socialpub_domain::{Platform, SecretString};
+use socialpub_domain::{LoginPath, Platform, SecretString};
 use socialpub_ports::{OAuthState, RepositoryError};
 use time::OffsetDateTime;
 
@@ -15,6 +15,7 @@ fn state(value: &str, expires_at: OffsetDateTime) -> OAuthState {
         digest: digest(value),
         user_id: user("alice"),
         platform: Platform::X,
+        login: LoginPath::Native,
         code_verifier: Some(SecretString::new(format!("verifier-{value}"))),
         created_at: T0,
         expires_at,
@@ -27,6 +28,8 @@ pub async fn a_state_can_be_taken_once(repos: Repos) {
     store.put(&pending, ROOMY).await.unwrap();
     let mut bare = state("s2", T0 + minutes(10));
     bare.code_verifier = None;
+    bare.platform = Platform::Instagram;
+    bare.login = LoginPath::Facebook;
     store.put(&bare, ROOMY).await.unwrap();
 
     assert_eq!(

@@ -5,6 +5,7 @@
 mod accounts;
 mod errors;
 mod insights;
+mod instagram;
 mod oauth;
 mod publish;
 mod publisher_driver;

@@ -21,7 +21,7 @@ fn param(url: &Url, name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-async fn mount_short_lived(server: &MockServer) {
+pub async fn mount_short_lived(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/v25.0/oauth/access_token"))
         .and(query_param("client_id", APP_ID))
@@ -37,7 +37,7 @@ async fn mount_short_lived(server: &MockServer) {
         .await;
 }
 
-async fn mount_long_lived(server: &MockServer, from: &str, to: &str) {
+pub async fn mount_long_lived(server: &MockServer, from: &str, to: &str) {
     Mock::given(method("GET"))
         .and(path("/v25.0/oauth/access_token"))
         .and(query_param("grant_type", "fb_exchange_token"))
@@ -52,7 +52,7 @@ async fn mount_long_lived(server: &MockServer, from: &str, to: &str) {
         .await;
 }
 
-async fn mount_permissions(server: &MockServer, token: &str) {
+pub async fn mount_permissions(server: &MockServer, token: &str) {
     Mock::given(method("GET"))
         .and(path("/v25.0/me/permissions"))
         .and(header("authorization", format!("Bearer {token}").as_str()))

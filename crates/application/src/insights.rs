@@ -14,14 +14,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use socialpub_domain::insights::{
     AccountPost, BestTimeBasis, BestTimePriors, BestTimes, HashtagQuery, HashtagSource,
-    HashtagSuggestion, IndustryHashtags, MetricsReading, Observation, PlatformTag, SuggestedTime,
-    TaggedPost, best_times, next_best_slot, normalize_hashtag, rank_hashtags,
+    HashtagSuggestion, IndustryHashtags, Observation, PlatformTag, SuggestedTime, TaggedPost,
+    best_times, next_best_slot, normalize_hashtag, rank_hashtags,
 };
 use socialpub_domain::policy::{HashtagPolicy, rules_for};
-use socialpub_domain::{ConnectionId, JobStatus, Platform, PublishJob, UserId};
+use socialpub_domain::{ConnectionId, Platform, UserId};
 use socialpub_ports::{
     AudienceHour, Clock, InsightsCache, InsightsReader, InsightsReaderRegistry, PlatformError,
-    PostMetricsRepository, PublishAccount, RepositoryError,
+    PostMetricsRepository, PublishAccount,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -169,22 +169,6 @@ impl InsightsService {
 
     pub fn settings(&self) -> &InsightsSettings {
         &self.settings
-    }
-
-    /// The newest metrics reading of a job its owner has just read, for `GET /jobs/{id}`.
-    /// Only a job published with a platform id has reads parked, so any other asks the store
-    /// nothing: most jobs polled by clients are still on their way.
-    ///
-    /// # Errors
-    /// The store's.
-    pub async fn job_metrics(
-        &self,
-        job: &PublishJob,
-    ) -> Result<Option<MetricsReading>, RepositoryError> {
-        if job.status != JobStatus::Published || job.external_post_id.is_none() {
-            return Ok(None);
-        }
-        self.ports.post_metrics.latest(&job.user_id, job.id).await
     }
 
     /// The engagement of the account's posts: those the platform lists (whoever published

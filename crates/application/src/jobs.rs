@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use socialpub_domain::insights::MetricsReading;
 use socialpub_domain::{JobAttempt, JobError, JobId, PublishJob, UserId};
 use socialpub_ports::{Clock, JobFilter, JobRepository, Page, PageRequest, RepositoryError};
 use time::OffsetDateTime;
@@ -43,6 +44,18 @@ impl JobService {
     pub async fn get(&self, user: &UserId, id: JobId) -> Result<PublishJob, JobServiceError> {
         self.jobs
             .get(user, id)
+            .await?
+            .ok_or(JobServiceError::NotFound(id))
+    }
+
+    /// The user's job and the newest metrics reading of its post, in one read.
+    pub async fn get_with_metrics(
+        &self,
+        user: &UserId,
+        id: JobId,
+    ) -> Result<(PublishJob, Option<MetricsReading>), JobServiceError> {
+        self.jobs
+            .get_with_metrics(user, id)
             .await?
             .ok_or(JobServiceError::NotFound(id))
     }

@@ -17,10 +17,11 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::{
-    BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, QueryResult,
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl, QueryResult,
     QueryableByName, SelectableHelper,
 };
 use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
+use socialpub_domain::insights::MetricsReading;
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
     JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, SocialConnection, UserId, WorkerId,
@@ -33,11 +34,12 @@ use crate::group_commit::GroupCommit;
 use crate::leased_saves::Save;
 use crate::outbox::write_outbox;
 use crate::page::{limit, offset};
-use crate::post_metrics::schedule_reads;
+use crate::post_metrics::{self, ReadingRow, newest_reading, schedule_reads};
 use crate::rows::{
     AttemptRow, ConnectionRow, JOINED_CONNECTION_COLUMNS, JobRow, JoinedConnectionRow,
     LeasedJobRow, PostRow,
 };
+use crate::schema::post_metrics as pm;
 use crate::schema::{job_attempts as ja, posts, publish_jobs as pj, social_connections as sc};
 use crate::sql_types::Instant;
 use crate::store::{Store, with_connection};
@@ -364,6 +366,37 @@ impl JobRepository for DieselJobRepository {
                 .optional()?)
         })?;
         row.map(PublishJob::try_from).transpose()
+    }
+
+    async fn get_with_metrics(
+        &self,
+        user: &UserId,
+        id: JobId,
+    ) -> Result<Option<(PublishJob, Option<MetricsReading>)>, RepositoryError> {
+        // One row per read checkpoint (at most three), or one with no reading.
+        let rows: Vec<(JobRow, Option<ReadingRow>)> = with_connection!(&self.store, |conn| {
+            Ok(pj::table
+                .left_join(
+                    pm::table.on(pm::job_id.eq(pj::id).and(pm::state.eq(post_metrics::READ))),
+                )
+                .filter(pj::id.eq(uuid(id)))
+                .filter(pj::user_id.eq(user.as_str()))
+                .select((JobRow::as_select(), Option::<ReadingRow>::as_select()))
+                .load(conn)
+                .await?)
+        })?;
+        let mut rows = rows.into_iter();
+        let Some((job, first)) = rows.next() else {
+            return Ok(None);
+        };
+        let readings: Vec<ReadingRow> = first
+            .into_iter()
+            .chain(rows.filter_map(|(_, r)| r))
+            .collect();
+        Ok(Some((
+            PublishJob::try_from(job)?,
+            newest_reading(&readings)?,
+        )))
     }
 
     async fn list(

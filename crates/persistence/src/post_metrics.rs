@@ -33,7 +33,7 @@ use crate::values::{DbTime, DbUuid};
 const TABLE: &str = "post_metrics";
 const DUE: &str = "due";
 const PUBLISHED: &str = JobStatus::Published.as_str();
-const READ: &str = "read";
+pub(crate) const READ: &str = "read";
 const UNAVAILABLE: &str = "unavailable";
 /// A note is for people reading the row; a platform's message can be long.
 const NOTE_CHARS: usize = 500;
@@ -181,7 +181,7 @@ impl TryFrom<DueRow> for DueMetricsRead {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = pm)]
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct ReadingRow {
+pub(crate) struct ReadingRow {
     job_id: DbUuid,
     checkpoint: String,
     external_post_id: String,
@@ -235,6 +235,13 @@ fn column(count: Option<u64>) -> Option<i64> {
 
 fn note(reason: &str) -> String {
     reason.chars().take(NOTE_CHARS).collect()
+}
+
+/// The newest reading among one job's read rows (as a job read joins them).
+pub(crate) fn newest_reading(
+    rows: &[ReadingRow],
+) -> Result<Option<MetricsReading>, RepositoryError> {
+    Ok(newest(rows)?.map(|(_, reading)| reading))
 }
 
 /// The reading of the latest checkpoint among one job's rows.
@@ -419,7 +426,7 @@ impl PostMetricsRepository for DieselPostMetricsRepository {
                 .load(conn)
                 .await?)
         })?;
-        Ok(newest(&rows)?.map(|(_, reading)| reading))
+        newest_reading(&rows)
     }
 
     async fn of_connection(

@@ -195,6 +195,8 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::joinable!(publish_jobs -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(job_attempts, publish_jobs, posts);
+diesel::joinable!(post_metrics -> publish_jobs (job_id));
+diesel::allow_tables_to_appear_in_same_query!(post_metrics, publish_jobs);
 
 diesel::table! {
     use diesel::sql_types::{BigInt, Integer, Nullable, Text};

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use socialpub_domain::insights::MetricsReading;
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
     ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob,
@@ -76,6 +77,15 @@ pub trait JobRepository: Send + Sync {
 
     /// The user's job with this id, if any.
     async fn get(&self, user: &UserId, id: JobId) -> Result<Option<PublishJob>, RepositoryError>;
+
+    /// The user's job with this id and the newest metrics reading of its post (see
+    /// [`crate::PostMetricsRepository::latest`]), in one read: `GET /jobs/{id}` is what
+    /// clients poll while following a job, so it costs one query, not two.
+    async fn get_with_metrics(
+        &self,
+        user: &UserId,
+        id: JobId,
+    ) -> Result<Option<(PublishJob, Option<MetricsReading>)>, RepositoryError>;
 
     /// The user's jobs, newest first.
     async fn list(

@@ -436,11 +436,16 @@ async fn a_published_post_is_read_at_one_hour_one_day_and_one_week() {
     let reads = metrics_reads(&s);
 
     assert_eq!(reads.run_due().await.unwrap(), 0, "nothing is due yet");
-    assert_eq!(s.service.job_metrics(&job).await.unwrap(), None);
+    assert_eq!(s.post_metrics.latest(&alice(), job.id).await.unwrap(), None);
 
     s.world.clock.set(NOW + Duration::hours(1));
     assert_eq!(reads.run_due().await.unwrap(), 1);
-    let shown = s.service.job_metrics(&job).await.unwrap().unwrap();
+    let shown = s
+        .post_metrics
+        .latest(&alice(), job.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(shown.checkpoint, MetricsCheckpoint::OneHour);
     assert_eq!(shown.read_at, NOW + Duration::hours(1));
     assert_eq!(shown.metrics.likes, Some(12));
@@ -450,7 +455,12 @@ async fn a_published_post_is_read_at_one_hour_one_day_and_one_week() {
     assert_eq!(reads.run_due().await.unwrap(), 1);
     s.world.clock.set(NOW + Duration::days(7));
     assert_eq!(reads.run_due().await.unwrap(), 1);
-    let shown = s.service.job_metrics(&job).await.unwrap().unwrap();
+    let shown = s
+        .post_metrics
+        .latest(&alice(), job.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(shown.checkpoint, MetricsCheckpoint::OneWeek);
     assert_eq!(reads.run_due().await.unwrap(), 0, "each read is done once");
     assert_eq!(s.reader.calls(), 3);
@@ -484,7 +494,7 @@ async fn a_failing_read_is_retried_later_then_given_up_never_estimated() {
         0,
         "given up after the last try"
     );
-    assert_eq!(s.service.job_metrics(&job).await.unwrap(), None);
+    assert_eq!(s.post_metrics.latest(&alice(), job.id).await.unwrap(), None);
 }
 
 #[tokio::test]

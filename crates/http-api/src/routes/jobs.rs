@@ -62,8 +62,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: JobId = parse_id(&id, "job")?;
-    let job = state.jobs.get(&user, id).await?;
-    let metrics = state.insights.job_metrics(&job).await?;
+    let (job, metrics) = state.jobs.get_with_metrics(&user, id).await?;
     Ok(HttpResponse::Ok().json(JobResponse::from(job).with_metrics(metrics)))
 }
 

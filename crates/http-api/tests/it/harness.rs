@@ -72,9 +72,12 @@ pub struct World {
 
 impl Default for World {
     fn default() -> Self {
+        let post_metrics = Arc::new(InMemoryPostMetricsRepository::default());
         Self {
             connections: Arc::new(InMemoryConnectionRepository::default()),
-            jobs: Arc::new(InMemoryJobRepository::default()),
+            jobs: Arc::new(
+                InMemoryJobRepository::default().reading_metrics_from(post_metrics.clone()),
+            ),
             idempotency: Arc::new(InMemoryIdempotencyStore::default()),
             publisher: Arc::new(FakePublisher::new(Platform::X)),
             readiness: Ok(()),
@@ -90,7 +93,7 @@ impl Default for World {
             connect_callback: ConnectCallback::CompleteDirectly,
             insights_x: Arc::new(FakeInsightsReader::new(Platform::X)),
             metrics: Arc::new(RecordingMetrics::default()),
-            post_metrics: Arc::new(InMemoryPostMetricsRepository::default()),
+            post_metrics,
         }
     }
 }

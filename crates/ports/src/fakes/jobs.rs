@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use socialpub_domain::insights::MetricsReading;
 use socialpub_domain::webhook::WebhookEvent;
 use socialpub_domain::{
     AttemptId, JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId,
@@ -10,9 +11,11 @@ use time::{Duration, OffsetDateTime};
 
 use super::connections::{InMemoryConnectionRepository, paginate};
 use super::lock;
+use super::post_metrics::InMemoryPostMetricsRepository;
 use super::wakeups::InMemoryQueueWakeups;
 use crate::{
-    ClaimedJob, ConnectionRepository, JobFilter, JobRepository, Page, PageRequest, RepositoryError,
+    ClaimedJob, ConnectionRepository, JobFilter, JobRepository, Page, PageRequest,
+    PostMetricsRepository, RepositoryError,
 };
 
 #[derive(Debug, Default)]
@@ -32,6 +35,8 @@ pub struct InMemoryJobRepository {
     wakeups: Option<Arc<InMemoryQueueWakeups>>,
     /// Where claims read each job's connection, as the databases do in the claim's statement.
     connections: Option<Arc<InMemoryConnectionRepository>>,
+    /// Where job reads find their post's metrics, as the databases do in the same query.
+    metrics: Option<Arc<InMemoryPostMetricsRepository>>,
 }
 
 impl InMemoryJobRepository {
@@ -42,7 +47,14 @@ impl InMemoryJobRepository {
             state: Mutex::default(),
             wakeups: Some(wakeups),
             connections: None,
+            metrics: None,
         }
+    }
+
+    /// Job reads bring the newest metrics reading from `metrics`, as the databases' do.
+    pub fn reading_metrics_from(mut self, metrics: Arc<InMemoryPostMetricsRepository>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Claims bring each job's connection from `connections`, as the databases' claims do.
@@ -175,6 +187,21 @@ impl JobRepository for InMemoryJobRepository {
             .get(&id)
             .filter(|j| &j.user_id == user)
             .cloned())
+    }
+
+    async fn get_with_metrics(
+        &self,
+        user: &UserId,
+        id: JobId,
+    ) -> Result<Option<(PublishJob, Option<MetricsReading>)>, RepositoryError> {
+        let Some(job) = self.get(user, id).await? else {
+            return Ok(None);
+        };
+        let reading = match &self.metrics {
+            Some(metrics) => metrics.latest(user, id).await?,
+            None => None,
+        };
+        Ok(Some((job, reading)))
     }
 
     async fn list(

@@ -69,6 +69,7 @@ macro_rules! contract_suite {
                 a_failed_read_is_retried_when_asked,
                 unpublished_jobs_park_no_reads,
                 a_connections_readings_come_newest_post_first,
+                a_job_is_read_with_its_newest_reading_in_one_go,
             }
         );
     };

@@ -344,3 +344,65 @@ pub async fn a_connections_readings_come_newest_post_first(repos: Repos) {
             .is_empty()
     );
 }
+
+pub async fn a_job_is_read_with_its_newest_reading_in_one_go(repos: Repos) {
+    let store = &repos.post_metrics;
+    let job = published(&repos, "alice", ConnectionId::new(), T0, "p-1").await;
+    store.schedule(&job).await.unwrap();
+    let (shown, reading) = repos
+        .jobs
+        .get_with_metrics(&user("alice"), job.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown.id, job.id);
+    assert_eq!(reading, None, "a parked read is no reading");
+
+    for (checkpoint, likes) in [
+        (MetricsCheckpoint::OneHour, 5),
+        (MetricsCheckpoint::OneDay, 40),
+    ] {
+        store
+            .finish(
+                job.id,
+                checkpoint,
+                &MetricsReadOutcome::Read {
+                    at: T0 + checkpoint.after(),
+                    metrics: metrics(likes),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let (shown, reading) = repos
+        .jobs
+        .get_with_metrics(&user("alice"), job.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shown,
+        repos
+            .jobs
+            .get(&user("alice"), job.id)
+            .await
+            .unwrap()
+            .unwrap()
+    );
+    let reading = reading.unwrap();
+    assert_eq!(reading.checkpoint, MetricsCheckpoint::OneDay);
+    assert_eq!(reading.metrics, metrics(40));
+    assert_eq!(
+        reading,
+        store.latest(&user("alice"), job.id).await.unwrap().unwrap()
+    );
+    assert!(
+        repos
+            .jobs
+            .get_with_metrics(&user("bob"), job.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "another user's job is not found"
+    );
+}

@@ -15,13 +15,16 @@ pub struct FakeBackend {
 
 impl TestBackend for FakeBackend {
     async fn start() -> Self {
+        let post_metrics = Arc::new(InMemoryPostMetricsRepository::default());
         Self {
             repos: Repos {
                 connections: Arc::new(InMemoryConnectionRepository::default()),
-                jobs: Arc::new(InMemoryJobRepository::default()),
+                jobs: Arc::new(
+                    InMemoryJobRepository::default().reading_metrics_from(post_metrics.clone()),
+                ),
                 oauth_states: Arc::new(InMemoryOAuthStateStore::default()),
                 idempotency: Arc::new(InMemoryIdempotencyStore::default()),
-                post_metrics: Arc::new(InMemoryPostMetricsRepository::default()),
+                post_metrics,
             },
         }
     }

@@ -14,6 +14,9 @@ need jq "apt-get install -y jq"
 need psql "apt-get install -y postgresql-client"
 SECONDS_PER_CASE="${LOAD_SECONDS:-10}"
 CONNECTIONS="${LOAD_CONNECTIONS:-32}"
+# The pool sized as docs/operations.md says (HTTP concurrency plus the worker's headroom), so
+# that the service holds as many database connections as pgbench's ceiling does.
+export DATABASE_POOL_SIZE="${DATABASE_POOL_SIZE:-$((CONNECTIONS + 4))}"
 THREADS="${LOAD_THREADS:-2}"
 (( SECONDS_PER_CASE <= 60 && CONNECTIONS <= 256 )) || { echo "load: bounded to 60 s and 256 connections per case" >&2; exit 2; }
 
@@ -59,7 +62,7 @@ run() {
     echo "$rps" >"$WORK/rps.$(tr -c 'a-zA-Z0-9' _ <<<"$name")"
 }
 
-echo "load: $CONNECTIONS connections, $THREADS wrk threads, ${SECONDS_PER_CASE}s per case, binary $BIN"
+echo "load: $CONNECTIONS connections, $THREADS wrk threads, ${SECONDS_PER_CASE}s per case, pool of $DATABASE_POOL_SIZE, binary $BIN"
 psql -q "$DB_URL" -c "SELECT 1" >/dev/null
 pgbench -q -i -s 1 "$DB_URL" >/dev/null 2>&1
 ceiling=$(pgbench -n -S -c "$CONNECTIONS" -j "$THREADS" -T "$SECONDS_PER_CASE" "$DB_URL" 2>/dev/null |

@@ -70,7 +70,7 @@ pub(crate) fn first_read_of(job: &PublishJob) -> Option<NewRead> {
     else {
         return None;
     };
-    let checkpoint = MetricsCheckpoint::ALL[0];
+    let checkpoint = MetricsCheckpoint::FIRST;
     Some(NewRead {
         job_id: DbUuid(*job.id.as_uuid()),
         checkpoint: checkpoint.as_str(),
@@ -116,7 +116,7 @@ pub(crate) static SCHEDULE_CTE: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(schedule_cte);
 
 fn schedule_cte() -> String {
-    let first = MetricsCheckpoint::ALL[0];
+    let first = MetricsCheckpoint::FIRST;
     format!(
         ", scheduled AS (INSERT INTO post_metrics (job_id, checkpoint, user_id, connection_id, \
          platform, external_post_id, published_at, due_at) \

@@ -55,6 +55,9 @@ impl MetricsCheckpoint {
     /// Every checkpoint, earliest first.
     pub const ALL: [Self; 3] = [Self::OneHour, Self::OneDay, Self::OneWeek];
 
+    /// The read parked when a job is published; the others follow by [`Self::next`].
+    pub const FIRST: Self = Self::OneHour;
+
     /// How long after publication the read falls due.
     pub fn after(self) -> time::Duration {
         match self {

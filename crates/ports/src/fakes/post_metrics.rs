@@ -35,7 +35,7 @@ impl PostMetricsRepository for InMemoryPostMetricsRepository {
         else {
             return Ok(());
         };
-        let first = MetricsCheckpoint::ALL[0];
+        let first = MetricsCheckpoint::FIRST;
         lock(&self.reads)
             .entry((job.id, first))
             .or_insert_with(|| Read {

@@ -113,6 +113,33 @@ impl EventType {
     }
 }
 
+/// A job's lifecycle event whose payload is not built yet. A worker saves one or two per
+/// attempt, and building the payload (the job as the API shows it, as JSON) cost more than
+/// the rest of a worker's own work per job; most users have no webhook endpoint, so the store
+/// builds it only when it writes the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobEvent {
+    pub event_type: EventType,
+    /// The job as the event tells it.
+    pub job: PublishJob,
+    pub occurred_at: OffsetDateTime,
+}
+
+impl JobEvent {
+    pub fn new(event_type: EventType, job: &PublishJob, occurred_at: OffsetDateTime) -> Self {
+        Self {
+            event_type,
+            job: job.clone(),
+            occurred_at,
+        }
+    }
+
+    /// The event as stored in the outbox and sent.
+    pub fn to_webhook(&self) -> WebhookEvent {
+        WebhookEvent::for_job(self.event_type, &self.job, self.occurred_at)
+    }
+}
+
 /// The events of a user's change, as [`EventType::after_user_change`] decides.
 pub fn user_change_events(before: JobStatus, job: &PublishJob) -> Vec<WebhookEvent> {
     EventType::after_user_change(before, job)

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use socialpub_domain::PublishJob;
-use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::webhook::{JobEvent, WebhookEvent};
 use socialpub_ports::RepositoryError;
 use tokio::sync::{mpsc, oneshot};
 
@@ -154,7 +154,7 @@ async fn save_group(conn: &mut AsyncPgConnection, saves: &[&Save]) -> Result<Vec
             let jobs: Vec<PublishJob> = kept.iter().map(|save| save.job.clone()).collect();
             let events: Vec<WebhookEvent> = kept
                 .iter()
-                .flat_map(|save| save.events.iter().cloned())
+                .flat_map(|save| save.events.iter().map(JobEvent::to_webhook))
                 .collect();
             write_outbox!(tx, &jobs, &events, |select| select.for_update());
         }

@@ -22,7 +22,7 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
 use socialpub_domain::insights::MetricsReading;
-use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::webhook::{JobEvent, WebhookEvent};
 use socialpub_domain::{
     JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, SocialConnection, UserId, WorkerId,
 };
@@ -732,7 +732,7 @@ impl JobRepository for DieselJobRepository {
         job: &PublishJob,
         worker: &WorkerId,
         attempt: Option<&JobAttempt>,
-        events: &[WebhookEvent],
+        events: &[JobEvent],
     ) -> Result<(), RepositoryError> {
         let row = LeasedJobRow::try_from(job)?;
         let attempt_row = attempt.map(AttemptRow::try_from).transpose()?;
@@ -750,6 +750,8 @@ impl JobRepository for DieselJobRepository {
         }
         // One transaction, so one commit: the worker's hot path is bounded by commits. A lost
         // lease rolls the whole of it back, events included.
+        let events: Vec<WebhookEvent> = events.iter().map(JobEvent::to_webhook).collect();
+        let events = events.as_slice();
         macro_rules! save_all {
             ($tx:expr, |$select:ident| $lock:expr) => {{
                 let saved = diesel::update(

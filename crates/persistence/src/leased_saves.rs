@@ -14,7 +14,7 @@ use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, Bool, Integer, Nullable, Text};
 use diesel::{QueryResult, QueryableByName};
-use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::webhook::JobEvent;
 use socialpub_domain::{JobId, PublishJob};
 
 use crate::post_metrics;
@@ -31,8 +31,8 @@ pub(crate) struct Save {
     pub(crate) attempt: Option<AttemptRow>,
     /// The job as saved, for the outbox (`post.completed` looks at its post).
     pub(crate) job: PublishJob,
-    /// Webhook events stored with the save, only if the job was.
-    pub(crate) events: Vec<WebhookEvent>,
+    /// Webhook events stored with the save, only if the job was and someone listens.
+    pub(crate) events: Vec<JobEvent>,
 }
 
 impl Save {

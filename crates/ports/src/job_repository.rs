@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use socialpub_domain::insights::MetricsReading;
-use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::webhook::{JobEvent, WebhookEvent};
 use socialpub_domain::{
     ConnectionId, JobAttempt, JobId, JobStatus, Platform, Post, PostId, PublishJob,
     SocialConnection, UserId, WorkerId,
@@ -210,7 +210,8 @@ pub trait JobRepository: Send + Sync {
     }
 
     /// [`JobRepository::save_leased_with_attempt`] (or [`JobRepository::save_leased`] without
-    /// an attempt), storing `events` in the same transaction: the webhook outbox. When the job
+    /// an attempt), storing `events` in the same transaction: the webhook outbox (built only
+    /// for users with an enabled endpoint). When the job
     /// became final as a target of a post whose targets are now all final, the store adds that
     /// post's `post.completed`.
     ///
@@ -221,7 +222,7 @@ pub trait JobRepository: Send + Sync {
         job: &PublishJob,
         worker: &WorkerId,
         attempt: Option<&JobAttempt>,
-        events: &[WebhookEvent],
+        events: &[JobEvent],
     ) -> Result<(), RepositoryError>;
 
     /// The attempts of the user's job, first attempt first. Empty for another user's job.

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use socialpub_domain::webhook::{EventType, WebhookEvent};
+use socialpub_domain::webhook::{EventType, JobEvent};
 use socialpub_domain::{
     AttemptId, AttemptOutcome, JobAttempt, JobError, PublishJob, SecretString, SocialConnection,
     UserAction,
@@ -266,7 +266,7 @@ impl Run<'_> {
         } else {
             // An attempt's first step: the user hears that publishing has begun.
             let started =
-                WebhookEvent::for_job(EventType::JobPublishing, &self.job, self.attempt.started_at);
+                JobEvent::new(EventType::JobPublishing, &self.job, self.attempt.started_at);
             jobs.save_leased_with_events(
                 &self.job,
                 &inner.worker,
@@ -296,19 +296,23 @@ impl Run<'_> {
         let began = (!self.attempt_stored && self.reached_platform).then(|| {
             // The job as it stood when publishing began (as claimed), not as it ended.
             let claimed = lock(&inner.in_flight).get(&self.job.id).cloned();
-            let job = claimed.as_ref().unwrap_or(&self.job);
-            WebhookEvent::for_job(EventType::JobPublishing, job, self.attempt.started_at)
+            JobEvent {
+                event_type: EventType::JobPublishing,
+                job: claimed.unwrap_or_else(|| self.job.clone()),
+                occurred_at: self.attempt.started_at,
+            }
         });
         let ended = EventType::after_attempt(ending.outcome, &self.job)
-            .map(|event| WebhookEvent::for_job(event, &self.job, self.job.updated_at));
-        let events: Vec<WebhookEvent> = began.into_iter().chain(ended).collect();
+            .map(|event| JobEvent::new(event, &self.job, self.job.updated_at));
+        let events: Vec<JobEvent> = began.into_iter().chain(ended).collect();
         inner
             .ports
             .jobs
             .save_leased_with_events(&self.job, &inner.worker, Some(&self.attempt), &events)
             .await?;
         self.attempt_stored = true;
-        lock(&inner.in_flight).insert(self.job.id, self.job.clone());
+        // The attempt is over: nothing is left for a shutdown to give back.
+        lock(&inner.in_flight).remove(&self.job.id);
         self.engine
             .metrics
             .attempt(self.job.platform, ending.outcome);

@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use socialpub_domain::insights::MetricsReading;
-use socialpub_domain::webhook::WebhookEvent;
+use socialpub_domain::webhook::{JobEvent, WebhookEvent};
 use socialpub_domain::{
     AttemptId, JobAttempt, JobId, JobStatus, Post, PostId, PublishJob, UserId, WorkerId,
 };
@@ -353,7 +353,7 @@ impl JobRepository for InMemoryJobRepository {
         job: &PublishJob,
         worker: &WorkerId,
         attempt: Option<&JobAttempt>,
-        events: &[WebhookEvent],
+        events: &[JobEvent],
     ) -> Result<(), RepositoryError> {
         {
             let mut guard = lock(&self.state);
@@ -365,7 +365,7 @@ impl JobRepository for InMemoryJobRepository {
             if let Some(attempt) = attempt {
                 state.attempts.insert(attempt.id, attempt.clone());
             }
-            state.events.extend_from_slice(events);
+            state.events.extend(events.iter().map(JobEvent::to_webhook));
         }
         self.wake_if_due(&[job], Some(job.updated_at));
         Ok(())

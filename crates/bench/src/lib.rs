@@ -44,7 +44,8 @@ pub struct Config {
     /// jobs than it has connections, as a worker whose jobs wait on platforms must.
     pub per_job_in_flight: usize,
     /// `BENCH_BATCHED_IN_FLIGHT`: the engine's jobs in flight in batched mode and in the
-    /// lateness case (4 claims' worth by default).
+    /// lateness case (8 claims' worth by default: claims go on while the saves of two full
+    /// groups, 256 jobs, are being stored).
     pub batched_in_flight: usize,
     /// `BENCH_E2E_JOBS`: X text posts through the simulator.
     pub e2e_jobs: usize,
@@ -80,7 +81,7 @@ impl Config {
             concurrency,
             batch,
             per_job_in_flight: env("BENCH_PER_JOB_IN_FLIGHT", 4 * concurrency).max(1),
-            batched_in_flight: env("BENCH_BATCHED_IN_FLIGHT", 4 * batch as usize).max(1),
+            batched_in_flight: env("BENCH_BATCHED_IN_FLIGHT", 8 * batch as usize).max(1),
             e2e_jobs: env("BENCH_E2E_JOBS", 1000),
             lateness_jobs: env("BENCH_LATENESS_JOBS", 10_000),
             video_mb: env("BENCH_VIDEO_MB", 500),

@@ -2,8 +2,8 @@
 //!
 //! A worker's throughput is bounded by commits (each one waits for the WAL to reach the disk),
 //! not by statements. Saves from concurrent jobs are queued to one writer task, which takes
-//! whatever is waiting (up to [`MAX_GROUP`]) and stores it in one transaction, its statements
-//! pipelined on one connection; then it answers each caller its own result. A caller still
+//! whatever is waiting (up to [`MAX_GROUP`]) and stores it in one statement (or, when someone
+//! listens for webhooks, one transaction); then it answers each caller its own result. A caller still
 //! returns only once its own write is durable, so the commit marker stays durable before the
 //! commit call. A lone save goes through alone, as it would without the queue: no added
 //! latency.
@@ -21,6 +21,7 @@ use socialpub_domain::PublishJob;
 use socialpub_domain::webhook::{JobEvent, WebhookEvent};
 use socialpub_ports::RepositoryError;
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
 
 use crate::error::DbError;
 use crate::leased_saves::{Save, SaveLeased, Saved};
@@ -28,6 +29,12 @@ use crate::outbox::write_outbox;
 
 /// The most saves one statement takes; the rest wait for the next.
 const MAX_GROUP: usize = 128;
+
+/// Groups stored at once, each on its own connection.
+const MAX_FLUSHES: usize = 2;
+
+/// Saves waiting behind a group being stored that send a second group beside it.
+const PARALLEL_BACKLOG: usize = MAX_GROUP / 4;
 
 struct Request {
     save: Save,
@@ -73,11 +80,38 @@ impl GroupCommit {
     }
 }
 
-/// The writer: takes what is waiting, stores it, answers; until every sender is gone.
+/// The writer: takes what is waiting and stores it, answering each caller; until every
+/// sender is gone. One group is stored at a time, and a lone save goes out at once; a second
+/// group goes out beside the first only when [`PARALLEL_BACKLOG`] saves wait behind it, so
+/// that a burst of jobs keeps both the database's cores busy instead of queueing behind one
+/// statement.
 async fn write(pool: Pool<AsyncPgConnection>, mut queue: mpsc::UnboundedReceiver<Request>) {
-    let mut group = Vec::with_capacity(MAX_GROUP);
-    while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
-        flush(&pool, std::mem::take(&mut group)).await;
+    let mut flushing = JoinSet::new();
+    let mut waiting: Vec<Request> = Vec::with_capacity(MAX_GROUP);
+    let mut open = true;
+    loop {
+        let may_flush = flushing.is_empty()
+            || (waiting.len() >= PARALLEL_BACKLOG && flushing.len() < MAX_FLUSHES);
+        if !waiting.is_empty() && may_flush {
+            let pool = pool.clone();
+            let group = std::mem::replace(&mut waiting, Vec::with_capacity(MAX_GROUP));
+            flushing.spawn(async move { flush(&pool, group).await });
+            continue;
+        }
+        if !open && waiting.is_empty() && flushing.is_empty() {
+            return;
+        }
+        let room = MAX_GROUP.saturating_sub(waiting.len());
+        tokio::select! {
+            Some(_) = flushing.join_next(), if !flushing.is_empty() => {}
+            taken = queue.recv_many(&mut waiting, room),
+                if open && room > 0 => {
+                open = taken > 0;
+            }
+            // Not reached (a group in flight or a queue to read always remains); dropping the
+            // waiting answers tells their callers the writer stopped.
+            else => return,
+        }
     }
 }
 

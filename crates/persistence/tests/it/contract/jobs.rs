@@ -915,6 +915,45 @@ pub async fn a_job_and_its_attempt_are_saved_together_or_not_at_all(repos: Repos
     );
 }
 
+/// A burst of saves larger than one statement takes (a busy worker's whole batch finishing at
+/// once) is stored whole, whichever statement each save rides in.
+pub async fn a_burst_of_saves_is_stored_whole(repos: Repos) {
+    const BURST: u32 = 300;
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let holder = worker("holder");
+    let created: Vec<PublishJob> = (0..BURST).map(|_| due_job(&alice, T0)).collect();
+    jobs.create(None, &created).await.unwrap();
+    let mut claimed = jobs
+        .claim_due(&holder, T0, BURST, minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), BURST as usize);
+    for (n, job) in claimed.iter_mut().enumerate() {
+        job.record_step(&holder, "upload", &format!("upload-{n}"), T0 + minutes(1))
+            .unwrap();
+    }
+    let attempts: Vec<JobAttempt> = claimed
+        .iter()
+        .map(|job| attempt(job.id, 1, AttemptOutcome::Running))
+        .collect();
+    let saves = claimed
+        .iter()
+        .zip(&attempts)
+        .map(|(job, attempt)| jobs.save_leased_with_attempt(job, &holder, attempt));
+    let answers = futures_util::future::join_all(saves).await;
+
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    for (n, job) in claimed.iter().enumerate() {
+        let stored = jobs.get(&alice, job.id).await.unwrap().unwrap();
+        assert_eq!(
+            stored.progress.step("upload"),
+            Some(format!("upload-{n}").as_str())
+        );
+        assert_eq!(jobs.list_attempts(&alice, job.id).await.unwrap().len(), 1);
+    }
+}
+
 /// Saves from many jobs at once (a worker's in-flight jobs) may share a commit: each still
 /// gets its own answer, and one lost lease fails only its own save.
 pub async fn concurrent_saves_each_get_their_own_answer(repos: Repos) {

@@ -48,6 +48,7 @@ macro_rules! contract_suite {
                 attempts_are_recorded_updated_and_listed_for_the_owner,
                 a_job_and_its_attempt_are_saved_together_or_not_at_all,
                 concurrent_saves_each_get_their_own_answer,
+                a_burst_of_saves_is_stored_whole,
             }
             idempotency {
                 a_key_runs_once_and_its_answer_is_replayed,

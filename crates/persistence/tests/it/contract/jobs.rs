@@ -2,9 +2,9 @@
 
 use socialpub_domain::{
     AttemptId, AttemptOutcome, ConnectionId, JobAttempt, JobId, JobStatus, MISSED, OUTCOME_UNKNOWN,
-    Platform, PostId, PublishJob, UserAction,
+    Platform, PostId, PublishJob, UserAction, UserId, WorkerId,
 };
-use socialpub_ports::{JobFilter, PageRequest, RepositoryError};
+use socialpub_ports::{JobFilter, JobRepository, PageRequest, RepositoryError};
 
 use super::fixtures::{T0, due_job, job, minutes, post_with_targets, user, worker};
 use crate::harness::Repos;
@@ -915,28 +915,36 @@ pub async fn a_job_and_its_attempt_are_saved_together_or_not_at_all(repos: Repos
     );
 }
 
-/// A burst of saves larger than one statement takes (a busy worker's whole batch finishing at
-/// once) is stored whole, whichever statement each save rides in.
-pub async fn a_burst_of_saves_is_stored_whole(repos: Repos) {
-    const BURST: u32 = 300;
-    let jobs = repos.jobs;
-    let alice = user("alice");
-    let holder = worker("holder");
-    let created: Vec<PublishJob> = (0..BURST).map(|_| due_job(&alice, T0)).collect();
+/// `count` due jobs of `user` claimed by `holder`, each past its upload step (not yet saved),
+/// with a running attempt each.
+async fn claimed_mid_upload(
+    jobs: &dyn JobRepository,
+    user: &UserId,
+    holder: &WorkerId,
+    count: u32,
+) -> (Vec<PublishJob>, Vec<JobAttempt>) {
+    let created: Vec<PublishJob> = (0..count).map(|_| due_job(user, T0)).collect();
     jobs.create(None, &created).await.unwrap();
-    let mut claimed = jobs
-        .claim_due(&holder, T0, BURST, minutes(5))
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), BURST as usize);
+    let mut claimed = jobs.claim_due(holder, T0, count, minutes(5)).await.unwrap();
+    assert_eq!(claimed.len(), count as usize);
     for (n, job) in claimed.iter_mut().enumerate() {
-        job.record_step(&holder, "upload", &format!("upload-{n}"), T0 + minutes(1))
+        job.record_step(holder, "upload", &format!("upload-{n}"), T0 + minutes(1))
             .unwrap();
     }
-    let attempts: Vec<JobAttempt> = claimed
+    let attempts = claimed
         .iter()
         .map(|job| attempt(job.id, 1, AttemptOutcome::Running))
         .collect();
+    (claimed, attempts)
+}
+
+/// A burst of saves larger than one statement takes (a busy worker's whole batch finishing at
+/// once) is stored whole, whichever statement each save rides in.
+pub async fn a_burst_of_saves_is_stored_whole(repos: Repos) {
+    let jobs = repos.jobs;
+    let alice = user("alice");
+    let holder = worker("holder");
+    let (claimed, attempts) = claimed_mid_upload(jobs.as_ref(), &alice, &holder, 300).await;
     let saves = claimed
         .iter()
         .zip(&attempts)
@@ -960,18 +968,7 @@ pub async fn concurrent_saves_each_get_their_own_answer(repos: Repos) {
     let jobs = repos.jobs;
     let alice = user("alice");
     let (holder, other) = (worker("holder"), worker("other"));
-    let created: Vec<PublishJob> = (0..6).map(|_| due_job(&alice, T0)).collect();
-    jobs.create(None, &created).await.unwrap();
-    let mut claimed = jobs.claim_due(&holder, T0, 6, minutes(5)).await.unwrap();
-    assert_eq!(claimed.len(), 6);
-    for (n, job) in claimed.iter_mut().enumerate() {
-        job.record_step(&holder, "upload", &format!("upload-{n}"), T0 + minutes(1))
-            .unwrap();
-    }
-    let attempts: Vec<JobAttempt> = claimed
-        .iter()
-        .map(|job| attempt(job.id, 1, AttemptOutcome::Running))
-        .collect();
+    let (claimed, attempts) = claimed_mid_upload(jobs.as_ref(), &alice, &holder, 6).await;
     let saves = claimed
         .iter()
         .zip(&attempts)

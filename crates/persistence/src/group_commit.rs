@@ -3,10 +3,10 @@
 //! A worker's throughput is bounded by commits (each one waits for the WAL to reach the disk),
 //! not by statements. Saves from concurrent jobs are queued to one writer task, which takes
 //! whatever is waiting (up to [`MAX_GROUP`]) and stores it in one statement (or, when someone
-//! listens for webhooks, one transaction); then it answers each caller its own result. A caller still
-//! returns only once its own write is durable, so the commit marker stays durable before the
-//! commit call. A lone save goes through alone, as it would without the queue: no added
-//! latency.
+//! listens for webhooks, one transaction); then it answers each caller its own result. A
+//! caller still returns only once its own write is durable, so the commit marker stays durable
+//! before the commit call. A lone save goes through alone, as it would without the queue: no
+//! added latency. Under a burst a second group is stored beside the first (see [`write`]).
 //!
 //! Each row keeps its own lease check (the `UPDATE`'s `WHERE` clause), so one job whose lease
 //! was lost gets [`RepositoryError::LeaseNotHeld`] without touching the others. If the group's
@@ -83,8 +83,8 @@ impl GroupCommit {
 /// The writer: takes what is waiting and stores it, answering each caller; until every
 /// sender is gone. One group is stored at a time, and a lone save goes out at once; a second
 /// group goes out beside the first only when [`PARALLEL_BACKLOG`] saves wait behind it, so
-/// that a burst of jobs keeps both the database's cores busy instead of queueing behind one
-/// statement.
+/// that under a burst the database works on two statements instead of one while the saves
+/// queue.
 async fn write(pool: Pool<AsyncPgConnection>, mut queue: mpsc::UnboundedReceiver<Request>) {
     let mut flushing = JoinSet::new();
     let mut waiting: Vec<Request> = Vec::with_capacity(MAX_GROUP);

@@ -153,7 +153,7 @@ impl ConnectionService {
             LoginPath::Facebook => self
                 .ports
                 .platforms
-                .login_client(platform, login)
+                .facebook_login_client(platform)
                 .ok_or(ConnectionError::LoginNotEnabled(platform, login)),
         }
     }

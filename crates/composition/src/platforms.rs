@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use socialpub_domain::{LoginPath, Platform};
+use socialpub_domain::Platform;
 use socialpub_ports::{PlatformClient, PlatformRegistry, Publisher, PublisherRegistry};
 
 /// The platform clients built at start-up; a platform without credentials (and not pointed at
@@ -39,15 +39,8 @@ impl PlatformRegistry for ConfiguredPlatforms {
         self.clients.get(&platform).cloned()
     }
 
-    fn login_client(
-        &self,
-        platform: Platform,
-        login: LoginPath,
-    ) -> Option<Arc<dyn PlatformClient>> {
-        match login {
-            LoginPath::Native => self.client(platform),
-            LoginPath::Facebook => self.facebook_login.get(&platform).cloned(),
-        }
+    fn facebook_login_client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>> {
+        self.facebook_login.get(&platform).cloned()
     }
 
     fn enabled(&self) -> Vec<Platform> {

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use socialpub_domain::{LoginPath, Platform, SecretString};
+use socialpub_domain::{Platform, SecretString};
 use time::Duration;
 use url::Url;
 
@@ -209,19 +209,11 @@ pub struct PlatformBoard {
 pub trait PlatformRegistry: Send + Sync {
     fn client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>>;
 
-    /// The client that connects, refreshes and revokes `platform` accounts through `login`:
-    /// [`PlatformRegistry::client`] for the platform's own login; for Facebook Login (Instagram
-    /// only) a client that speaks Facebook's OAuth and reports `platform`'s accounts. `None`
-    /// when the process cannot (no Facebook app configured, or a login the platform lacks).
-    fn login_client(
-        &self,
-        platform: Platform,
-        login: LoginPath,
-    ) -> Option<Arc<dyn PlatformClient>> {
-        match login {
-            LoginPath::Native => self.client(platform),
-            LoginPath::Facebook => None,
-        }
+    /// A client that speaks Facebook's OAuth and reports `platform`'s accounts (Instagram
+    /// only). `None` when the process cannot: no Facebook app configured, or a platform that
+    /// has no such login.
+    fn facebook_login_client(&self, _platform: Platform) -> Option<Arc<dyn PlatformClient>> {
+        None
     }
 
     fn enabled(&self) -> Vec<Platform>;

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use socialpub_domain::{LoginPath, Platform, SecretString};
+use socialpub_domain::{Platform, SecretString};
 use time::Duration;
 use url::Url;
 
@@ -215,15 +215,8 @@ impl PlatformRegistry for StaticPlatformRegistry {
         self.clients.get(&platform).cloned()
     }
 
-    fn login_client(
-        &self,
-        platform: Platform,
-        login: LoginPath,
-    ) -> Option<Arc<dyn PlatformClient>> {
-        match login {
-            LoginPath::Native => self.client(platform),
-            LoginPath::Facebook => self.facebook_login.get(&platform).cloned(),
-        }
+    fn facebook_login_client(&self, platform: Platform) -> Option<Arc<dyn PlatformClient>> {
+        self.facebook_login.get(&platform).cloned()
     }
 
     fn enabled(&self) -> Vec<Platform> {

@@ -65,6 +65,31 @@ pub mod instagram {
     pub const NAME: &str = "Socialpub Sim";
     /// `account_type`.
     pub const ACCOUNT_TYPE: &str = "BUSINESS";
+
+    /// The account's profile, as both hosts (Instagram Login's and Facebook's Graph) show it
+    /// besides their own ids.
+    pub fn profile() -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        [
+            ("username", json!(USERNAME)),
+            ("name", json!(NAME)),
+            (
+                "profile_picture_url",
+                json!("https://scontent.cdninstagram.com/sim/socialpub.sim.jpg"),
+            ),
+            ("followers_count", json!(1234)),
+            ("follows_count", json!(321)),
+            ("media_count", json!(56)),
+            (
+                "biography",
+                json!("Simulated Instagram professional account for Socialpub."),
+            ),
+            ("website", json!("https://socialpub.example")),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+    }
 }
 
 /// LinkedIn: one member who administers one organization.

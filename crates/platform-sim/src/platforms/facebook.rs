@@ -570,18 +570,10 @@ fn instagram_account(access: &AccessInfo, fields: &[String]) -> HttpResponse {
             "(#10) Application does not have permission for this action",
         );
     }
-    let full = json!({
-        "id": seed::facebook::FIRST_PAGE_INSTAGRAM_ID,
-        "ig_id": 2_000_000_001_u64,
-        "username": seed::instagram::USERNAME,
-        "name": seed::instagram::NAME,
-        "profile_picture_url": "https://scontent.cdninstagram.com/sim/socialpub.sim.jpg",
-        "followers_count": 1234,
-        "follows_count": 321,
-        "media_count": 56,
-        "biography": "Simulated Instagram professional account for Socialpub.",
-        "website": "https://socialpub.example",
-    });
+    let mut full = seed::instagram::profile();
+    full.insert("id".into(), json!(seed::facebook::FIRST_PAGE_INSTAGRAM_ID));
+    full.insert("ig_id".into(), json!(2_000_000_001_u64));
+    let full = Value::Object(full);
     let fields = if fields.is_empty() {
         vec!["id".to_owned()]
     } else {

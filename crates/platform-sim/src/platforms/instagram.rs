@@ -300,19 +300,11 @@ fn me(req: &HttpRequest, params: &Params, shared: &Shared, node: &str) -> HttpRe
             "(#10) Application does not have permission for this action",
         );
     }
-    let full = json!({
-        "id": seed::instagram::APP_SCOPED_ID,
-        "user_id": seed::instagram::IG_USER_ID,
-        "username": seed::instagram::USERNAME,
-        "name": seed::instagram::NAME,
-        "account_type": seed::instagram::ACCOUNT_TYPE,
-        "profile_picture_url": "https://scontent.cdninstagram.com/sim/socialpub.sim.jpg",
-        "followers_count": 1234,
-        "follows_count": 321,
-        "media_count": 56,
-        "biography": "Simulated Instagram professional account for Socialpub.",
-        "website": "https://socialpub.example",
-    });
+    let mut full = seed::instagram::profile();
+    full.insert("id".into(), json!(seed::instagram::APP_SCOPED_ID));
+    full.insert("user_id".into(), json!(seed::instagram::IG_USER_ID));
+    full.insert("account_type".into(), json!(seed::instagram::ACCOUNT_TYPE));
+    let full = Value::Object(full);
     let fields = field_names(params.get("fields"));
     json(StatusCode::OK, select_fields(&full, &fields, &["id"]))
 }

@@ -297,8 +297,8 @@ async fn webhook_cases(config: &Config) -> anyhow::Result<()> {
         "Webhooks: {events} outbox events per round to a loopback HTTP receiver, one deliverer (claims of {batch}, lease, sign, send, store) on PostgreSQL; ceiling = the same sender posting the same signed bodies in a plain loop, as many at once"
     );
     println!(
-        "  {:<36} {:>10} {:>11} {:>6}   ratio of each round",
-        "mode", "deliv./s", "ceiling /s", "ratio"
+        "  {:<40} {:>10} {:>11} {:>6} {:>7}   ratio of each round",
+        "mode", "deliv./s", "ceiling /s", "ratio", ""
     );
     for in_flight in [1, config.concurrency.max(2)] {
         let mut rounds = Vec::with_capacity(config.rounds);
@@ -306,28 +306,9 @@ async fn webhook_cases(config: &Config) -> anyhow::Result<()> {
             let round = webhooks::round(events, batch, in_flight).await?;
             rounds.push((round.deliverer, round.ceiling));
         }
-        print_rate_row(&format!("{in_flight} in flight"), rounds);
+        print_row(&format!("{in_flight} in flight"), rounds, None);
     }
     Ok(())
-}
-
-/// Like [`print_row`], without a target.
-fn print_rate_row(mode: &str, mut rounds: Vec<(queue::Rate, queue::Rate)>) {
-    let ratio =
-        |(engine, ceiling): &(queue::Rate, queue::Rate)| engine.per_second() / ceiling.per_second();
-    let all: Vec<String> = rounds.iter().map(|r| format!("{:.2}", ratio(r))).collect();
-    rounds.sort_by(|a, b| ratio(a).total_cmp(&ratio(b)));
-    let Some(median) = rounds.get(rounds.len() / 2) else {
-        return;
-    };
-    println!(
-        "  {:<36} {:>10.0} {:>11.0} {:>6.2}   {}",
-        mode,
-        median.0.per_second(),
-        median.1.per_second(),
-        ratio(median),
-        all.join(" ")
-    );
 }
 
 /// The round with the median ratio, and every round's ratio.
